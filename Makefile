@@ -1,0 +1,39 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SNAPSHOT ?= ../shared/data
+HOST ?= 127.0.0.1
+PORT ?= 8050
+
+.PHONY: run test install install-test refresh serve clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# Refresh from the live sources; if none answers, import the snapshot in $(SNAPSHOT).
+# Exit status 1 means some items failed (each is listed): the rest loaded, so serve anyway.
+refresh: install
+	$(BIN)/bubblemeter refresh --fallback $(SNAPSHOT) --trigger make-run || [ $$? -eq 1 ]
+
+serve: install
+	$(BIN)/bubblemeter serve --host $(HOST) --port $(PORT)
+
+run: refresh serve
+
+test: install-test
+	$(BIN)/python -m pytest -q --headless
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,3 @@
+from bubblemeter.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,171 @@
+"""The only place that opens DuckDB: short-lived readers, and one writer that swaps a copy in."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pandas as pd
+
+from warehouse.settings import PACKAGE_DIR, Settings
+
+SCHEMA_FILE = PACKAGE_DIR / "schema.sql"
+MACROS_FILE = PACKAGE_DIR / "macros.sql"
+MODEL_LAYERS = ("staging", "marts")
+TMP_MARK = ".tmp-"
+
+
+class WarehouseMissing(Exception):
+    """The warehouse file does not exist yet."""
+
+
+def _motherduck_config(settings: Settings) -> dict:
+    return {}
+
+
+def read_connection(settings: Settings, config: dict | None = None) -> duckdb.DuckDBPyConnection:
+    """Open a read-only connection; the caller closes it (use as a context manager)."""
+    if settings.is_local_file:
+        path = Path(settings.db)
+        if not path.exists():
+            raise WarehouseMissing(
+                f"no warehouse at {path}: run `bubblemeter refresh` "
+                f"(or `bubblemeter refresh --from DIR` offline) first"
+            )
+    return duckdb.connect(settings.db, read_only=True, config=config or {})
+
+
+def query_df(settings: Settings, sql: str, params: list | dict | None = None) -> pd.DataFrame:
+    """Run one read-only query on a fresh connection and return a DataFrame."""
+    with read_connection(settings) as con:
+        return con.execute(sql, params).df()
+
+
+def _tmp_path(live: Path) -> Path:
+    return live.with_name(f"{live.name}{TMP_MARK}{os.getpid()}")
+
+
+def remove_stale_copies(live: Path) -> list[Path]:
+    """Delete working copies left by writers that died (their pid is gone)."""
+    removed = []
+    for tmp in live.parent.glob(f"{live.name}{TMP_MARK}*"):
+        pid = tmp.name.rsplit(TMP_MARK, 1)[-1].split(".")[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            tmp.unlink(missing_ok=True)
+            removed.append(tmp)
+    return removed
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def write_session(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a writable connection to a copy of the warehouse; swap it in only on success.
+
+    Readers keep reading the old file until os.replace(); a crash leaves the old file intact.
+    """
+    if not settings.is_local_file:
+        con = duckdb.connect(settings.db, config=_motherduck_config(settings))
+        try:
+            apply_schema(con)
+            yield con
+            apply_models(con)
+        finally:
+            con.close()
+        return
+
+    live = Path(settings.db)
+    live.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_copies(live)
+    tmp = _tmp_path(live)
+    for leftover in (tmp, Path(f"{tmp}.wal")):
+        leftover.unlink(missing_ok=True)
+    if live.exists():
+        shutil.copyfile(live, tmp)
+        if Path(f"{live}.wal").exists():
+            shutil.copyfile(f"{live}.wal", f"{tmp}.wal")
+    con = duckdb.connect(str(tmp))
+    try:
+        apply_schema(con)
+        yield con
+        apply_models(con)
+        con.execute("checkpoint")
+        con.close()
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, live)
+        Path(f"{live}.wal").unlink(missing_ok=True)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            con.close()
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+        raise
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the tables (idempotent)."""
+    con.execute(SCHEMA_FILE.read_text())
+
+
+def model_files() -> list[Path]:
+    """SQL model files in build order: staging first, then marts; file name = view name."""
+    files = []
+    for layer in MODEL_LAYERS:
+        files.extend(sorted((PACKAGE_DIR / "models" / layer).glob("*.sql")))
+    return files
+
+
+def model_description(path: Path) -> str:
+    """The first comment line of a model file (it states the grain)."""
+    for line in path.read_text().splitlines():
+        if line.startswith("--"):
+            return line.lstrip("-").strip()
+    return ""
+
+
+def apply_models(con: duckdb.DuckDBPyConnection) -> None:
+    """Create or replace every view, retrying those whose dependencies come later."""
+    if MACROS_FILE.exists():
+        con.execute(MACROS_FILE.read_text())
+    pending = model_files()
+    while pending:
+        failed, last_error = [], None
+        for path in pending:
+            name = path.stem
+            try:
+                con.execute(f"create or replace view {name} as\n{path.read_text()}")
+                comment = model_description(path).replace("'", "''")
+                con.execute(f"comment on view {name} is '{comment}'")
+            except duckdb.CatalogException as exc:
+                failed.append(path)
+                last_error = exc
+        if len(failed) == len(pending):
+            raise RuntimeError(f"cannot build views {[p.stem for p in failed]}: {last_error}")
+        pending = failed
+
+
+_IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+    """Column name -> DuckDB type for a table."""
+    if not _IDENT.match(table):
+        raise ValueError(f"bad table name {table!r}")
+    rows = con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_name = ? order by ordinal_position", [table]).fetchall()
+    return dict(rows)

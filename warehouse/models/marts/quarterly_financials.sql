@@ -1,0 +1,38 @@
+-- grain: one row per company, metric and fiscal quarter; SEC first, then transcribed filings, then Yahoo
+with facts as (
+    select * from financial_facts
+),
+
+companies as (
+    select ticker, name, role from companies
+),
+
+ranked as (
+    select
+        facts.*,
+        case
+            when source = 'sec' then 'sec'
+            when source = 'yahoo' then 'yahoo'
+            else 'transcribed'
+        end as source_kind,
+        -- SEC wins where sources overlap; every source stays queryable in financial_facts
+        row_number() over (
+            partition by ticker, metric, fiscal_year, fiscal_quarter
+            order by case when source = 'sec' then 1 when source = 'yahoo' then 3 else 2 end,
+                     filed_at desc nulls last
+        ) as source_rank
+    from facts
+),
+
+final as (
+    select
+        r.ticker, c.name, c.role, r.metric, r.fiscal_year, r.fiscal_quarter,
+        r.period_start, r.period_end, r.calendar_year, r.calendar_quarter,
+        r.calendar_year || 'Q' || r.calendar_quarter as calendar_label,
+        r.value_usd, r.form, r.filed_at, r.source_kind, r.source, r.source_detail
+    from ranked r
+    left join companies c using (ticker)
+    where r.source_rank = 1
+)
+
+select * from final

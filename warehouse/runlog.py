@@ -1,0 +1,41 @@
+"""The run log: one row per refresh in ingest_runs, one per source item in ingest_run_items."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+import duckdb
+
+
+def utcnow() -> datetime:
+    """Naive UTC timestamp, as stored."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def start_run(con: duckdb.DuckDBPyConnection, trigger: str, mode: str,
+              snapshot_dir: str | None = None) -> str:
+    """Record a new run as running and return its id."""
+    run_id = utcnow().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    con.execute("insert into ingest_runs values (?, ?, null, ?, ?, ?, 'running')",
+                [run_id, utcnow(), trigger, mode, snapshot_dir])
+    return run_id
+
+
+def record_item(con: duckdb.DuckDBPyConnection, run_id: str, source: str, item: str,
+                status: str, rows_written: int = 0, error: str | None = None) -> None:
+    """Record the outcome of one source item."""
+    assert status in ("ok", "failed", "skipped"), status
+    con.execute("insert or replace into ingest_run_items values (?, ?, ?, ?, ?, ?)",
+                [run_id, source, item, status, rows_written, error])
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
+    """Close a run: ok if no item failed, partial if some did, failed if all did."""
+    failed, total = con.execute(
+        "select count(*) filter (where status = 'failed'), count(*) "
+        "from ingest_run_items where run_id = ?", [run_id]).fetchall()[0]
+    status = "ok" if failed == 0 else ("failed" if failed == total else "partial")
+    con.execute("update ingest_runs set finished_at = ?, status = ? where run_id = ?",
+                [utcnow(), status, run_id])
+    return status
