@@ -43,23 +43,27 @@ def dc_mix_figure(frame: pd.DataFrame) -> go.Figure:
 
 
 def capex_figure(frame: pd.DataFrame) -> go.Figure:
-    """Stacked bars of capex per hyperscaler by calendar quarter, total YoY on hover."""
+    """Stacked bars of capex per hyperscaler by calendar quarter; total and YoY on hover."""
+    frame = frame.sort_values("calendar_quarter_start")
     per_company = frame[frame["ticker"] != "ALL"]
-    total = frame[frame["ticker"] == "ALL"].set_index("calendar_label")
+    total = frame[frame["ticker"] == "ALL"]
     fig = go.Figure()
     for ticker, rows in per_company.groupby("ticker", sort=True):
-        fig.add_bar(x=rows["calendar_label"], y=rows["capex_usd"] / 1e9, name=ticker,
+        fig.add_bar(x=rows["calendar_quarter_start"], y=rows["capex_usd"] / 1e9, name=ticker,
                     marker_color=COLORS.get(ticker),
-                    customdata=rows[["capex_yoy_pct", "source_kind"]].values,
-                    hovertemplate="%{y:$,.2f}B, YoY %{customdata[0]:.1f}% (%{customdata[1]})"
-                                  "<extra>" + ticker + "</extra>")
+                    customdata=rows[["calendar_label", "capex_yoy_pct", "source_kind"]].values,
+                    hovertemplate="%{customdata[0]}: %{y:$,.2f}B, YoY %{customdata[1]:.1f}% "
+                                  "(%{customdata[2]})<extra>" + ticker + "</extra>")
     if not total.empty:
-        fig.add_scatter(x=total.index, y=total["capex_usd"] / 1e9, name="Total (reporting)",
-                        mode="lines", line=dict(color="black", width=1),
-                        customdata=total[["companies_reported", "capex_yoy_pct"]].values,
-                        hovertemplate="%{y:$,.2f}B from %{customdata[0]} companies, "
-                                      "YoY %{customdata[1]:.1f}%<extra>Total</extra>")
+        fig.add_scatter(x=total["calendar_quarter_start"], y=total["capex_usd"] / 1e9,
+                        name="Total (companies reporting)", mode="lines+markers",
+                        line=dict(color="black", width=1), marker=dict(size=4),
+                        customdata=total[["calendar_label", "tickers_reported",
+                                          "capex_yoy_pct"]].values,
+                        hovertemplate="%{customdata[0]}: %{y:$,.2f}B from %{customdata[1]}, "
+                                      "YoY %{customdata[2]:.1f}%<extra>Total</extra>")
     fig.update_layout(barmode="stack", yaxis_title="USD billions", **LAYOUT)
+    fig.update_xaxes(type="date", dtick="M12", tickformat="%Y")
     return fig
 
 

@@ -2,11 +2,12 @@
 
 from dashboard import ids
 from dashboard.app import create_app
+from tests.conftest import free_port
 
 
 def test_home_shows_both_charts_with_captions(dash_duo, imported):
     app = create_app(imported)
-    dash_duo.start_server(app)
+    dash_duo.start_server(app, port=free_port())
     dash_duo.wait_for_element(f"#{ids.HOME_DC_MIX_GRAPH} .main-svg", timeout=20)
     dash_duo.wait_for_element(f"#{ids.HOME_CAPEX_GRAPH} .main-svg", timeout=20)
     dc_caption = dash_duo.find_element(f"#{ids.HOME_DC_MIX_CAPTION}").text

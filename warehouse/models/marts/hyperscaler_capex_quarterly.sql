@@ -52,6 +52,7 @@ final as (
     select
         cur.*,
         cur.calendar_year || 'Q' || cur.calendar_quarter as calendar_label,
+        make_date(cur.calendar_year, cur.calendar_quarter * 3 - 2, 1) as calendar_quarter_start,
         prior.capex_usd as capex_usd_year_ago,
         -- growth only when the same companies reported in both quarters
         case when prior.tickers_reported = cur.tickers_reported and prior.capex_usd <> 0

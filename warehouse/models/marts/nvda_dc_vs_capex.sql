@@ -14,6 +14,7 @@ final as (
     select
         dc.calendar_year, dc.calendar_quarter,
         dc.calendar_year || 'Q' || dc.calendar_quarter as calendar_label,
+        make_date(dc.calendar_year, dc.calendar_quarter * 3 - 2, 1) as calendar_quarter_start,
         dc.fiscal_year as nvda_fiscal_year, dc.fiscal_quarter as nvda_fiscal_quarter,
         dc.period_end as nvda_period_end,
         dc.data_center_revenue_usd as nvda_data_center_revenue_usd,

@@ -29,6 +29,7 @@ final as (
         r.ticker, c.name, c.role, r.metric, r.fiscal_year, r.fiscal_quarter,
         r.period_start, r.period_end, r.calendar_year, r.calendar_quarter,
         r.calendar_year || 'Q' || r.calendar_quarter as calendar_label,
+        make_date(r.calendar_year, r.calendar_quarter * 3 - 2, 1) as calendar_quarter_start,
         r.value_usd, r.form, r.filed_at, r.source_kind, r.source, r.source_detail
     from ranked r
     left join companies c using (ticker)

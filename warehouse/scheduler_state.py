@@ -1,0 +1,53 @@
+"""A small JSON file beside the warehouse where a running scheduler says what it did and will do.
+
+Written by `bubblemeter schedule`, read by `bubblemeter status` and the data status page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from warehouse.settings import Settings
+
+
+def state_path(settings: Settings) -> Path:
+    """Where the scheduler state lives: next to a local warehouse file, else in data/."""
+    if settings.is_local_file:
+        db = Path(settings.db)
+        return db.with_name(db.name + ".scheduler.json")
+    return Path("data") / "scheduler.json"
+
+
+def write_state(settings: Settings, state: dict) -> None:
+    """Replace the state file atomically (keys: pid, started_at, last_run_at, last_status,
+    last_summary, next_run_at, trigger: ISO strings or plain values)."""
+    path = state_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    with os.fdopen(fd, "w") as fh:
+        json.dump(state, fh, indent=2, default=str)
+    os.replace(tmp, path)
+
+
+def read_state(settings: Settings) -> dict | None:
+    """The last state a scheduler wrote, with 'alive' telling whether its process still runs."""
+    path = state_path(settings)
+    try:
+        state = json.loads(path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+    pid = state.get("pid")
+    alive = False
+    if isinstance(pid, int):
+        try:
+            os.kill(pid, 0)
+            alive = True
+        except ProcessLookupError:
+            alive = False
+        except PermissionError:
+            alive = True
+    state["alive"] = alive
+    return state
