@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ import tenacity
 
 T = TypeVar("T")
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+_FIELD = re.compile(r"[A-Za-z_][\w .()%-]*")
 
 
 class SourceError(Exception):
@@ -72,13 +74,16 @@ def describe(exc: BaseException, timeout_s: float) -> str:
     if isinstance(exc, requests.ConnectionError):
         return f"connection failed ({_root_cause(exc)})"
     if isinstance(exc, KeyError):
-        return f"missing field {exc.args[0]!r}" if exc.args else "missing field"
+        field = exc.args[0] if exc.args else None
+        if isinstance(field, str) and _FIELD.fullmatch(field):
+            return f"missing field {field!r}"
+        return f"unexpected payload layout (KeyError: {_first_line(exc)})"
     return f"{type(exc).__name__}: {_first_line(exc)}"
 
 
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    return " ".join(text.splitlines()[0].split()) if text else type(exc).__name__
 
 
 def _root_cause(exc: BaseException) -> str:

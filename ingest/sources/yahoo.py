@@ -109,7 +109,7 @@ class YahooClient:
         if isinstance(exc, yf_errors.YFRateLimitError):
             return "HTTP 429"
         if isinstance(exc, yf_errors.YFPricesMissingError):
-            detail = str(exc).split(": ", 1)[-1]
+            detail = " ".join(str(exc).split(": ", 1)[-1].split())
             return f"no price rows returned ({detail})"
         if isinstance(exc, yf_errors.YFTzMissingError):
             return "Yahoo knows no such symbol (no exchange timezone; possibly delisted)"

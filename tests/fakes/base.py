@@ -65,7 +65,7 @@ class FakeServer:
         handler = _make_handler(self)
         self._server = ThreadingHTTPServer((self._host, self._port), handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True,
                                         name=type(self).__name__)
         self._thread.start()
         return self
@@ -103,6 +103,11 @@ class FakeServer:
         """Remove the faults on `key`, or all faults."""
         with self._lock:
             self._faults = [f for f in self._faults if key is not None and f.key != key.upper()]
+
+    def clear_requests(self) -> None:
+        """Forget the logged requests (e.g. between a first load and the refresh under test)."""
+        with self._lock:
+            self.requests.clear()
 
     def requests_for(self, kind: str | None = None, key: str | None = None) -> list[Request]:
         """Logged requests, optionally only one kind and/or one key."""
