@@ -243,7 +243,7 @@ class LiveRefresh:
 def refresh_live(settings: Settings, sources: Iterable[str] | None = None,
                  tickers: Iterable[str] | None = None, trigger: str = "manual",
                  full: bool = False, progress: Progress = no_progress) -> RunSummary:
-    """Refresh from the live sources; SourcesUnreachable (after logging the run) when none answers."""
+    """Refresh from the live sources; SourcesUnreachable (run logged) when none answers."""
     sources = list(sources or LIVE_SOURCES)
     universe = settings.universe()
     companies = _select(universe, tickers)

@@ -103,8 +103,8 @@ def test_full_refetches_everything(baseline, tmp_path, fake_yahoo, fake_sec):  #
     assert {i.item: i.rows_written for i in summary.items}["prices/MSFT"] == 0
 
 
-def test_split_inside_the_window_refetches_history_without_a_jump(tmp_path, fake_yahoo,  # noqa: F811
-                                                                  fake_sec):
+def test_split_inside_the_window_refetches_history_without_a_jump(
+        tmp_path, fake_yahoo, fake_sec):  # noqa: F811
     settings = settings_for(tmp_path / "w.duckdb", fake_yahoo, fake_sec)
     csv = _csv_prices("NVDA")
     fake_yahoo.as_of = date(2024, 6, 3)  # a week before NVIDIA's 10-for-1 split

@@ -33,7 +33,7 @@ def _local_dates(index: pd.Index) -> list[date]:
 
 
 def prices_frames(history: pd.DataFrame | None, ticker: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """yfinance history (auto_adjust=False, actions=True) -> prices_daily and corporate_actions rows."""
+    """yfinance history (auto_adjust=False, actions=True) -> prices_daily, corporate_actions."""
     if history is None or history.empty:
         raise PayloadError("no price rows returned")
     missing = [c for c in PRICE_FIELDS if c not in history.columns]

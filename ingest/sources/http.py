@@ -48,6 +48,9 @@ class RetryPolicy:
                    timeout_s=settings.http_timeout_s)
 
 
+DEFAULT_POLICY = RetryPolicy()
+
+
 def is_retryable(exc: BaseException) -> bool:
     """429, 5xx, timeouts and dropped connections are retried; a bad payload is not."""
     if isinstance(exc, (json.JSONDecodeError, requests.exceptions.InvalidJSONError)):
@@ -102,7 +105,7 @@ def _root_cause(exc: BaseException) -> str:
 def with_retries(call: Callable[[], T], policy: RetryPolicy,
                  explain: Callable[[BaseException], str] | None = None,
                  retryable: Callable[[BaseException], bool] = is_retryable) -> T:
-    """Run `call`, retrying transient failures with exponential backoff; SourceError when it gives up.
+    """Run `call`, retrying transient failures with backoff; SourceError when it gives up.
 
     The reason says how many tries were made: "HTTP 429 after 4 tries".
     """

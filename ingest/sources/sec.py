@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import requests
 
-from ingest.sources.http import (RETRY_STATUS, HTTPStatusError, RateLimiter, RetryPolicy,
-                                 SourceError, with_retries)
+from ingest.sources.http import (DEFAULT_POLICY, RETRY_STATUS, HTTPStatusError, RateLimiter,
+                                 RetryPolicy, SourceError, with_retries)
 
 SEC_REQUESTS_PER_SECOND = 10
 SEC_LIMITER = RateLimiter(SEC_REQUESTS_PER_SECOND)
@@ -18,7 +18,7 @@ SEC_LIMITER = RateLimiter(SEC_REQUESTS_PER_SECOND)
 class SecClient:
     """Fetches companyfacts for one CIK per call; SourceError with a plain reason on failure."""
 
-    def __init__(self, base_url: str, user_agent: str, policy: RetryPolicy = RetryPolicy(),
+    def __init__(self, base_url: str, user_agent: str, policy: RetryPolicy = DEFAULT_POLICY,
                  limiter: RateLimiter = SEC_LIMITER):
         if not user_agent:
             raise ValueError("SEC requires a User-Agent with a name and an email")

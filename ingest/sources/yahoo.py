@@ -17,7 +17,7 @@ import requests
 import yfinance as yf
 from yfinance import exceptions as yf_errors
 
-from ingest.sources.http import (RETRY_STATUS, HTTPStatusError, RetryPolicy, SourceError,
+from ingest.sources.http import (DEFAULT_POLICY, RETRY_STATUS, HTTPStatusError, RetryPolicy,
                                  describe, is_retryable, with_retries)
 
 T = TypeVar("T")
@@ -88,7 +88,7 @@ def is_retryable_yahoo(exc: BaseException) -> bool:
 class YahooClient:
     """Fetches one dataset per call; raises SourceError with a plain reason when it cannot."""
 
-    def __init__(self, base_url: str | None = None, policy: RetryPolicy = RetryPolicy()):
+    def __init__(self, base_url: str | None = None, policy: RetryPolicy = DEFAULT_POLICY):
         _quiet_yfinance()
         self.policy = policy
         self.session = YahooSession(base_url, policy.timeout_s)

@@ -115,7 +115,10 @@ class FakeYahoo(FakeServer):
         if not path.exists():
             return None
         frame = pd.read_csv(path)
-        frame["date"] = pd.to_datetime(frame["Date"]).dt.date
+        stamps = pd.to_datetime(frame["Date"])
+        frame["date"] = stamps.dt.date
+        opens = (stamps + pd.Timedelta(hours=9, minutes=30)).dt.tz_localize(NEW_YORK)
+        frame["ts"] = (opens - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(seconds=1)
         return frame
 
     @functools.cache
@@ -173,7 +176,8 @@ class FakeYahoo(FakeServer):
         # Splits after as_of had not happened yet: undo them on the earlier rows.
         factor = pd.Series(1.0, index=frame.index)
         div_factor = {}
-        for split in actions[(actions["action"] == "split") & (actions["date"] > as_of)].itertuples():
+        later_splits = actions[(actions["action"] == "split") & (actions["date"] > as_of)]
+        for split in later_splits.itertuples():
             factor[frame["date"] < split.date] *= split.value
             for d in actions[(actions["action"] == "dividend")
                              & (actions["date"] < split.date)]["date"]:
@@ -181,7 +185,6 @@ class FakeYahoo(FakeServer):
         for col in ("Open", "High", "Low", "Close", "Adj Close"):
             frame[col] = frame[col] * factor
         frame["Volume"] = (frame["Volume"] / factor).round().astype("int64")
-        frame["ts"] = [_open_ts(d) for d in frame["date"]]
 
         if "period1" in query:
             p1 = int(float(query["period1"]))
