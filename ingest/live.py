@@ -117,9 +117,9 @@ def _why_full(con: duckdb.DuckDBPyConnection, ticker: str, prices: pd.DataFrame,
               actions: pd.DataFrame, newest: date) -> str | None:
     """Why the incremental window cannot simply be appended (None when it can)."""
     if not actions.empty:
-        known = con.execute("select date, action from corporate_actions where ticker = ?",
-                            [ticker]).fetchall()
-        new = [a for a in actions.itertuples() if (a.date, a.action) not in set(known)]
+        known = set(con.execute("select date, action from corporate_actions where ticker = ?",
+                                [ticker]).fetchall())
+        new = [a for a in actions.itertuples() if (a.date, a.action) not in known]
         if new:
             first = min(new, key=lambda a: a.date)
             return f"{first.action} on {first.date} inside the new window"

@@ -21,7 +21,7 @@ from tests.fakes.fixtures import (CLEAN_TICKERS, SEC_USER_AGENT, fake_sec, fake_
                                   yfinance_cache)
 from tests.live_helpers import (FIRST_AS_OF, SECOND_AS_OF, build_baseline, copy_warehouse,
                                 midnight_new_york, run_items, settings_for, window_requests)
-from warehouse.db import query_df
+from warehouse.db import query_df, write_session
 from warehouse.settings import Settings
 
 WHOLE_HISTORY_BEFORE = midnight_new_york(date(1980, 1, 1))
@@ -131,6 +131,29 @@ def test_split_inside_the_window_refetches_history_without_a_jump(
     pd.testing.assert_series_equal(stored, served, check_names=False, check_index_type=False)
     window = stored[date(2024, 5, 1):date(2024, 6, 20)]
     assert (window.pct_change().dropna().abs() < 0.2).all()  # no 10x step at the split
+
+
+def test_a_moved_close_in_the_overlap_refetches_history(baseline, tmp_path, fake_yahoo,  # noqa: F811
+                                                        fake_sec):
+    settings = settings_for(copy_warehouse(baseline, tmp_path / "w.duckdb"), fake_yahoo, fake_sec)
+    newest = _newest(settings)["META"]
+    day = pd.Timestamp(query_df(settings, "select max(date) as d from prices_daily where "
+                                          "ticker = 'META' and date < ?", [newest])["d"][0]).date()
+    with write_session(settings) as con:  # as if Yahoo had adjusted history since the last run
+        con.execute("update prices_daily set close = close * 2 where ticker = 'META' "
+                    "and date = ?", [day])
+    fake_yahoo.as_of = SECOND_AS_OF
+
+    summary = refresh_live(settings, sources=["yahoo"], tickers=["META"])
+
+    assert any(f"stored close on {day} no longer matches Yahoo" in n and
+               n.endswith("full history re-fetched") for n in summary.notes), summary.notes
+    asked = window_requests(fake_yahoo, "META")
+    assert [int(r.query["period1"]) < WHOLE_HISTORY_BEFORE for r in asked] == [False, True]
+    csv = _csv_prices("META")
+    stored = query_df(settings, "select close from prices_daily where ticker = 'META' "
+                                "and date = ?", [day])["close"][0]
+    assert stored == pytest.approx(csv.loc[day, "Close"])
 
 
 def test_dividend_inside_the_window_refetches_history(tmp_path, fake_yahoo, fake_sec):  # noqa: F811
