@@ -67,7 +67,7 @@ def cmd_refresh(args) -> int:
     except SourcesUnreachable as exc:
         if args.fallback:
             return from_snapshot(args.fallback, f"{exc}; importing snapshot {args.fallback}")
-        print(f"error: {exc}; nothing was changed (use --from DIR to import a snapshot)",
+        print(f"error: {exc}; no data was changed (use --from DIR to import a snapshot)",
               file=sys.stderr)
         return EXIT_FAILED
     print("\n".join(summary.lines()))

@@ -1,20 +1,49 @@
-"""Live refresh from the public sources (Yahoo through yfinance, SEC EDGAR)."""
+"""Live refresh from the public sources (Yahoo through yfinance, SEC EDGAR).
+
+Each (source, dataset, ticker) item is fetched, normalised and loaded in its own transaction;
+a failure is recorded with its reason and the other items go on. Prices are incremental: Yahoo is
+asked only for the days after the newest stored Yahoo row (with a few days of overlap), and the
+whole history is fetched again when a split or dividend appears in that window.
+"""
 
 from __future__ import annotations
 
 import socket
-from typing import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Callable, Iterable
 from urllib.parse import urlparse
 
-from ingest.refresh import Progress, RunSummary, no_progress
-from warehouse.settings import Settings
+import duckdb
+import pandas as pd
+
+from ingest.normalise import yahoo as yahoo_normalise
+from ingest.normalise.sec import PayloadError, companyfacts_to_frame
+from ingest.refresh import ItemResult, Progress, RunSummary, load_item, no_progress, sync_companies
+from ingest.sources.http import SourceError
+from warehouse import runlog
+from warehouse.db import write_session
+from warehouse.settings import Company, ConfigError, Settings
 
 LIVE_SOURCES = ("yahoo", "sec")
 YAHOO_HOST = "https://query1.finance.yahoo.com"
+YAHOO_DATASETS = ("prices", "financials", "earnings")
+PRICE_OVERLAP_DAYS = 5          # re-read a few stored days: a moved close means history changed
+CLOSE_TOLERANCE = 0.01          # relative change of a stored close that forces a full re-fetch
+GIVE_UP_AFTER = 3               # items in a row a source did not answer before it is given up
+SEC_UA_MISSING = ("BUBBLEMETER_SEC_USER_AGENT is not set: SEC asks every client for a name and "
+                  "an email (e.g. 'Jane Doe jane@example.com'); SEC source skipped")
+
+Frames = list[tuple[str, pd.DataFrame]]
 
 
 class SourcesUnreachable(Exception):
-    """No live source answered; nothing was written."""
+    """No live source answered; the run is recorded with every item failed, no data changed."""
+
+
+class ItemSkipped(Exception):
+    """An item that is deliberately not loaded; the message says why."""
 
 
 def _reachable(url: str, timeout: float) -> str | None:
@@ -25,24 +54,236 @@ def _reachable(url: str, timeout: float) -> str | None:
         socket.create_connection((parsed.hostname, port), timeout=timeout).close()
         return None
     except OSError as exc:
-        return f"{parsed.hostname}: {exc.strerror or exc}"
+        return f"{parsed.hostname}:{port}: {exc.strerror or exc}"
 
 
 def probe(settings: Settings, sources: Iterable[str] = LIVE_SOURCES) -> dict[str, str | None]:
-    """Check each live source's host quickly: source -> None (reachable) or the reason."""
+    """Check each live source's host quickly (in parallel): source -> None or the reason."""
     urls = {"yahoo": settings.yahoo_url or YAHOO_HOST, "sec": settings.sec_url}
     timeout = min(settings.http_timeout_s, 3.0)
-    return {s: _reachable(urls[s], timeout) for s in sources}
+    sources = list(sources)
+    if not sources:
+        return {}
+    with ThreadPoolExecutor(max_workers=len(sources)) as pool:
+        reasons = pool.map(lambda s: _reachable(urls[s], timeout), sources)
+        return dict(zip(sources, reasons))
+
+
+@dataclass(frozen=True)
+class Item:
+    """One unit of work: a dataset of one company from one source."""
+    source: str
+    dataset: str
+    company: Company
+
+    @property
+    def name(self) -> str:
+        return f"{self.dataset}/{self.company.ticker}"
+
+
+def plan(companies: list[Company], sources: list[str]) -> list[Item]:
+    """Every item of a refresh, dataset by dataset (so one bad ticker never runs twice in a row)."""
+    items = []
+    if "yahoo" in sources:
+        for dataset in YAHOO_DATASETS:
+            for c in companies:
+                if dataset == "prices" or c.fiscal_year_end_month is not None:
+                    items.append(Item("yahoo", dataset, c))
+    if "sec" in sources:
+        items += [Item("sec", "companyfacts", c) for c in companies if c.cik]
+    return items
+
+
+def _select(universe: list[Company], tickers: Iterable[str] | None) -> list[Company]:
+    if not tickers:
+        return universe
+    wanted = [t.strip().upper() for t in tickers]
+    known = {c.ticker for c in universe}
+    unknown = [t for t in wanted if t not in known]
+    if unknown:
+        raise ConfigError(f"unknown ticker(s) {', '.join(unknown)}: not in the universe file")
+    return [c for c in universe if c.ticker in wanted]
+
+
+# -- the work of each item -------------------------------------------------------------------
+
+def _newest_yahoo_date(con: duckdb.DuckDBPyConnection, ticker: str) -> date | None:
+    rows = con.execute("select max(date) from prices_daily where ticker = ? and source = 'yahoo'",
+                       [ticker]).fetchall()
+    return rows[0][0]
+
+
+def _why_full(con: duckdb.DuckDBPyConnection, ticker: str, prices: pd.DataFrame,
+              actions: pd.DataFrame, newest: date) -> str | None:
+    """Why the incremental window cannot simply be appended (None when it can)."""
+    if not actions.empty:
+        known = set(con.execute("select date, action from corporate_actions where ticker = ?",
+                                [ticker]).fetchall())
+        new = [a for a in actions.itertuples() if (a.date, a.action) not in known]
+        if new:
+            first = min(new, key=lambda a: a.date)
+            return f"{first.action} on {first.date} inside the new window"
+    stored = con.execute(
+        "select date, close from prices_daily where ticker = ? and date >= ? and date < ?",
+        [ticker, min(prices["date"]), newest]).fetchall()
+    fetched = dict(zip(prices["date"], prices["close"]))
+    for day, close in stored:
+        now = fetched.get(day)
+        if close and now is not None and abs(now / close - 1) > CLOSE_TOLERANCE:
+            return f"stored close on {day} no longer matches Yahoo ({close:g} vs {now:g})"
+    return None
+
+
+class LiveRefresh:
+    """One live refresh: clients, the write connection, and what each item does."""
+
+    def __init__(self, settings: Settings, con: duckdb.DuckDBPyConnection, run_id: str,
+                 full: bool, today: date):
+        self.settings, self.con, self.run_id = settings, con, run_id
+        self.full, self.today = full, today
+        self._yahoo = self._sec = None
+        self.notes: list[str] = []
+
+    @property
+    def yahoo(self):
+        if self._yahoo is None:
+            from ingest.sources.yahoo import yahoo_client
+            self._yahoo = yahoo_client(self.settings)
+        return self._yahoo
+
+    @property
+    def sec(self):
+        if self._sec is None:
+            from ingest.sources.sec import sec_client
+            self._sec = sec_client(self.settings)
+        return self._sec
+
+    def work(self, item: Item) -> Callable[[], Frames]:
+        """The fetch-and-normalise function of an item."""
+        return {("yahoo", "prices"): self._prices, ("yahoo", "financials"): self._financials,
+                ("yahoo", "earnings"): self._earnings,
+                ("sec", "companyfacts"): self._companyfacts}[(item.source, item.dataset)](
+                    item.company)
+
+    def _prices(self, company: Company) -> Callable[[], Frames]:
+        def work() -> Frames:
+            ticker = company.ticker
+            newest = None if self.full else _newest_yahoo_date(self.con, ticker)
+            start = newest - timedelta(days=PRICE_OVERLAP_DAYS) if newest else None
+            prices, actions = yahoo_normalise.prices_frames(self.yahoo.history(ticker, start),
+                                                           ticker)
+            if newest is not None:
+                why = _why_full(self.con, ticker, prices, actions, newest)
+                if why:
+                    prices, actions = yahoo_normalise.prices_frames(
+                        self.yahoo.history(ticker, None), ticker)
+                    self.notes.append(f"  note    yahoo:prices/{ticker}: {why}; "
+                                      f"full history re-fetched")
+            return [("prices_daily", prices), ("corporate_actions", actions)]
+        return work
+
+    def _financials(self, company: Company) -> Callable[[], Frames]:
+        def work() -> Frames:
+            currency = yahoo_normalise.NON_USD_REPORTERS.get(company.ticker)
+            if currency:
+                raise ItemSkipped(f"{company.ticker} reports in {currency}; Yahoo statements "
+                                  f"are not converted to USD")
+            statements = self.yahoo.quarterly_statements(company.ticker)
+            return [("financial_facts", yahoo_normalise.statements_frame(
+                statements, company.ticker, company.fiscal_year_end_month))]
+        return work
+
+    def _earnings(self, company: Company) -> Callable[[], Frames]:
+        def work() -> Frames:
+            dates = self.yahoo.earnings_dates(company.ticker)
+            return [("earnings_events", yahoo_normalise.earnings_frame(
+                dates, company.ticker, company.fiscal_year_end_month, self.today))]
+        return work
+
+    def _companyfacts(self, company: Company) -> Callable[[], Frames]:
+        def work() -> Frames:
+            if company.fiscal_year_end_month is None:
+                raise ItemSkipped("no fiscal_year_end_month in the universe file")
+            payload = self.sec.companyfacts(company.cik)
+            facts = payload.get("facts") if isinstance(payload, dict) else None
+            if isinstance(facts, dict) and facts and "us-gaap" not in facts:
+                raise ItemSkipped(f"files without US-GAAP facts ({', '.join(sorted(facts))}); "
+                                  f"not loaded")
+            frame = companyfacts_to_frame(
+                payload, company.ticker, company.fiscal_year_end_month,
+                origin=f"SEC EDGAR companyfacts (live, {self.today})")
+            if frame.empty:
+                raise PayloadError("no quarterly facts for the tracked metrics in companyfacts")
+            return [("financial_facts", frame)]
+        return work
+
+    def run(self, item: Item) -> tuple[ItemResult, SourceError | None]:
+        """Fetch, normalise and load one item; record the outcome in the run log."""
+        source, name = item.source, item.name
+        try:
+            frames = self.work(item)()
+        except ItemSkipped as exc:
+            return self.record(ItemResult(source, name, "skipped", error=str(exc))), None
+        except SourceError as exc:
+            return self.record(ItemResult(source, name, "failed", error=str(exc))), exc
+        except PayloadError as exc:
+            return self.record(ItemResult(source, name, "failed", error=str(exc))), None
+        except Exception as exc:  # an unforeseen library error fails this item, not the run
+            reason = f"unexpected error: {type(exc).__name__}: {exc}"
+            return self.record(ItemResult(source, name, "failed", error=reason)), None
+        return load_item(self.con, self.run_id, source, name, lambda: frames), None
+
+    def record(self, result: ItemResult) -> ItemResult:
+        """Write an item's outcome to the run log."""
+        runlog.record_item(self.con, self.run_id, result.source, result.item, result.status,
+                           result.rows_written, result.error)
+        return result
 
 
 def refresh_live(settings: Settings, sources: Iterable[str] | None = None,
                  tickers: Iterable[str] | None = None, trigger: str = "manual",
                  full: bool = False, progress: Progress = no_progress) -> RunSummary:
-    """Refresh from the live sources; SourcesUnreachable when none answers."""
+    """Refresh from the live sources; SourcesUnreachable (run logged) when none answers."""
     sources = list(sources or LIVE_SOURCES)
-    reasons = probe(settings, sources)
-    if all(reasons.values()):
+    universe = settings.universe()
+    companies = _select(universe, tickers)
+    skipped = {"sec": SEC_UA_MISSING} if "sec" in sources and not settings.sec_user_agent else {}
+    tried = [s for s in sources if s not in skipped]
+    unreachable = {s: r for s, r in probe(settings, tried).items() if r}
+    items = plan(companies, tried)
+
+    with write_session(settings) as con:
+        sync_companies(con, universe)
+        run_id = runlog.start_run(con, trigger, "live")
+        summary = RunSummary(run_id, "live")
+        live = LiveRefresh(settings, con, run_id, full, date.today())
+        for source, reason in skipped.items():
+            summary.items.append(live.record(ItemResult(source, "companyfacts/*", "skipped",
+                                                        error=reason)))
+        silent: dict[str, list[str]] = {s: [] for s in tried}
+        for item in progress(items, len(items), "refresh"):
+            if item.source in unreachable:
+                reason = f"not tried: {item.source} unreachable ({unreachable[item.source]})"
+                summary.items.append(live.record(ItemResult(item.source, item.name, "failed",
+                                                            error=reason)))
+                continue
+            if len(silent[item.source]) >= GIVE_UP_AFTER:
+                reason = (f"not tried: {item.source} stopped answering ({GIVE_UP_AFTER} items "
+                          f"in a row: {silent[item.source][-1]})")
+                summary.items.append(live.record(ItemResult(item.source, item.name, "failed",
+                                                            error=reason)))
+                continue
+            result, error = live.run(item)
+            summary.items.append(result)
+            if error is not None and error.network:
+                silent[item.source].append(str(error))
+            else:
+                silent[item.source].clear()
+        summary.notes.extend(live.notes)
+        summary.status = runlog.finish_run(con, run_id)
+
+    if tried and len(unreachable) == len(tried):
         raise SourcesUnreachable(
-            "live sources unreachable (" + "; ".join(f"{k}: {v}" for k, v in reasons.items())
-            + ")")
-    raise SourcesUnreachable("live ingest is not available in this build")
+            "live sources unreachable (" + "; ".join(f"{k}: {v}" for k, v in unreachable.items())
+            + f"); run {run_id} recorded {len(summary.failed)} items as failed")
+    return summary

@@ -34,6 +34,8 @@ class Settings:
     yahoo_url: str | None = None
     sec_url: str = "https://data.sec.gov"
     http_timeout_s: float = 10.0
+    http_tries: int = 4               # attempts per request before an item fails
+    http_backoff_s: float = 1.0       # first wait between attempts; doubles each time
     sql_timeout_s: float = 5.0
     sql_row_cap: int = 10_000
     sql_memory_limit: str = "1GB"
@@ -56,6 +58,8 @@ class Settings:
             values["sec_url"] = env["BUBBLEMETER_SEC_URL"].rstrip("/")
         for key, name, kind in (
             ("http_timeout_s", "BUBBLEMETER_HTTP_TIMEOUT", float),
+            ("http_tries", "BUBBLEMETER_HTTP_TRIES", int),
+            ("http_backoff_s", "BUBBLEMETER_HTTP_BACKOFF", float),
             ("sql_timeout_s", "BUBBLEMETER_SQL_TIMEOUT", float),
             ("sql_row_cap", "BUBBLEMETER_SQL_ROW_CAP", int),
         ):

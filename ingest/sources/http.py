@@ -1,0 +1,146 @@
+"""HTTP plumbing shared by the live sources: retries with backoff, rate limits, plain reasons."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable, TypeVar
+
+import requests
+import tenacity
+
+T = TypeVar("T")
+RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+_FIELD = re.compile(r"[A-Za-z_][\w .()%-]*")
+
+
+class SourceError(Exception):
+    """A fetch that failed; the message is the reason a person reads in the run log."""
+
+    def __init__(self, reason: str, network: bool = False):
+        super().__init__(reason)
+        self.network = network  # the source did not answer (timeout, connection), not bad data
+
+
+class HTTPStatusError(requests.HTTPError):
+    """An HTTP error status worth retrying (429 or 5xx)."""
+
+    def __init__(self, status: int, url: str):
+        super().__init__(f"HTTP {status}")
+        self.status = status
+        self.url = url
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    tries: int = 4              # attempts in all, the first included
+    backoff_s: float = 1.0      # wait before the 2nd attempt; doubles each time
+    max_wait_s: float = 30.0
+    timeout_s: float = 10.0     # per HTTP request
+
+    @classmethod
+    def from_settings(cls, settings) -> "RetryPolicy":
+        """The policy the settings ask for."""
+        return cls(tries=max(1, settings.http_tries), backoff_s=settings.http_backoff_s,
+                   timeout_s=settings.http_timeout_s)
+
+
+DEFAULT_POLICY = RetryPolicy()
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """429, 5xx, timeouts and dropped connections are retried; a bad payload is not."""
+    if isinstance(exc, (json.JSONDecodeError, requests.exceptions.InvalidJSONError)):
+        return False
+    if isinstance(exc, HTTPStatusError):
+        return exc.status in RETRY_STATUS
+    return isinstance(exc, (requests.Timeout, requests.ConnectionError))
+
+
+def is_network(exc: BaseException) -> bool:
+    """True when the source did not answer at all (as opposed to answering badly)."""
+    return (isinstance(exc, (requests.Timeout, requests.ConnectionError))
+            and not isinstance(exc, requests.exceptions.InvalidJSONError))
+
+
+def describe(exc: BaseException, timeout_s: float) -> str:
+    """A short reason for a failed request, for people."""
+    if isinstance(exc, HTTPStatusError):
+        return f"HTTP {exc.status}"
+    if isinstance(exc, (json.JSONDecodeError, requests.exceptions.InvalidJSONError)):
+        return f"malformed JSON ({_first_line(exc)})"
+    if isinstance(exc, requests.Timeout):
+        return f"timeout (no answer within {timeout_s:g} s)"
+    if isinstance(exc, requests.ConnectionError):
+        return f"connection failed ({_root_cause(exc)})"
+    if isinstance(exc, KeyError):
+        field = exc.args[0] if exc.args else None
+        if isinstance(field, str) and _FIELD.fullmatch(field):
+            return f"missing field {field!r}"
+        return f"unexpected payload layout (KeyError: {_first_line(exc)})"
+    return f"{type(exc).__name__}: {_first_line(exc)}"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return " ".join(text.splitlines()[0].split()) if text else type(exc).__name__
+
+
+def _root_cause(exc: BaseException) -> str:
+    seen = exc
+    while seen.__cause__ is not None or seen.__context__ is not None:
+        seen = seen.__cause__ or seen.__context__
+    text = str(seen)
+    for marker in ("Connection refused", "Name or service not known", "No route to host",
+                   "Temporary failure in name resolution", "Network is unreachable",
+                   "Connection reset", "Remote end closed connection"):
+        if marker in text:
+            return marker
+    return _first_line(seen)
+
+
+def with_retries(call: Callable[[], T], policy: RetryPolicy,
+                 explain: Callable[[BaseException], str] | None = None,
+                 retryable: Callable[[BaseException], bool] = is_retryable) -> T:
+    """Run `call`, retrying transient failures with backoff; SourceError when it gives up.
+
+    The reason says how many tries were made: "HTTP 429 after 4 tries".
+    """
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_exception(retryable),
+        stop=tenacity.stop_after_attempt(policy.tries),
+        wait=tenacity.wait_exponential(multiplier=policy.backoff_s, max=policy.max_wait_s),
+        reraise=True,
+    )
+    explain = explain or (lambda exc: describe(exc, policy.timeout_s))
+    try:
+        return retrying(call)
+    except SourceError:
+        raise
+    except Exception as exc:
+        tries = retrying.statistics.get("attempt_number", 1)
+        reason = explain(exc)
+        if retryable(exc):
+            reason += f" after {tries} {'try' if tries == 1 else 'tries'}"
+        raise SourceError(reason, network=is_network(exc)) from exc
+
+
+class RateLimiter:
+    """At most `per_second` calls per second across threads (calls are spaced evenly)."""
+
+    def __init__(self, per_second: float):
+        self.interval = 1.0 / per_second
+        self._lock = threading.Lock()
+        self._next = 0.0
+
+    def wait(self) -> None:
+        """Block until the next call may start."""
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next)
+            self._next = start + self.interval
+        if start > now:
+            time.sleep(start - now)
