@@ -91,6 +91,8 @@ def test_days_and_bad_values():
 
 
 def test_cli_next_and_usage_errors(tmp_path):
+    helped = run_cli("schedule", "--help")
+    assert helped.returncode == 0 and "--db" in helped.stdout and "--print-systemd" in helped.stdout
     shown = run_cli("schedule", "--next", "2", "--tz", "Asia/Tokyo", "--at", "07:15")
     assert shown.returncode == 0, shown.stderr
     assert "07:15 Asia/Tokyo, mon-fri" in shown.stdout
