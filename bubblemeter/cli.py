@@ -138,11 +138,7 @@ def cmd_schedule(args) -> int:
     if args.next is not None:
         if args.next < 1:
             raise UsageError("--next must be 1 or more")
-        from datetime import datetime, timezone
-        now = datetime.now(timezone.utc).astimezone(plan.tz)
-        print(f"refresh at {plan.describe()}; the next {args.next} runs:")
-        for moment in schedule.next_runs(schedule.plan_trigger(plan), now, args.next):
-            print(f"  {schedule.when(moment)}")
+        sys.stdout.write(schedule.upcoming_text(plan, args.next))
         return EXIT_OK
     for flag, path in (("--from", args.from_dir), ("--fallback", args.fallback)):
         if path and not Path(path).is_dir():
@@ -154,23 +150,19 @@ def cmd_schedule(args) -> int:
     refresh = schedule.refresh_args(
         settings.db, from_dir=args.from_dir, fallback=args.fallback, source=args.source,
         tickers=args.tickers, full=args.full, wait_timeout_s=args.wait_timeout, trigger=kind)
-    db = refresh[refresh.index("--db") + 1]
     if args.print_cron or args.print_systemd:
-        run = schedule.installed_command() + refresh
-        if args.on_failure:   # the failure hook lives in `schedule --once`
-            run = schedule.installed_command() + schedule.once_args(refresh, args.on_failure)
-        if args.print_cron:
-            log_file = f"{db}.refresh.log" if settings.is_local_file else "bubblemeter-refresh.log"
-            sys.stdout.write(schedule.crontab_text(plan, run, log_file))
-        else:
-            sys.stdout.write(schedule.systemd_units(plan, run, db))
+        sys.stdout.write(schedule.system_scheduler_text(kind, plan, settings, refresh,
+                                                        args.on_failure))
         return EXIT_OK
     schedule.setup_logging()
     scheduler = schedule.RefreshScheduler(settings, refresh, plan=plan,
                                           on_failure=args.on_failure,
                                           once=args.once)
     if args.once:
-        return scheduler.run_once().exit_code
+        outcome = scheduler.run_once()
+        if outcome is None or outcome.exit_code < 0:   # not run, or killed by a signal
+            return EXIT_FAILED
+        return outcome.exit_code
     scheduler.run_forever()
     return EXIT_OK
 

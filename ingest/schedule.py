@@ -161,6 +161,14 @@ def next_runs(trigger, after: datetime, count: int) -> list[datetime]:
     return out
 
 
+def upcoming_text(plan: Plan, count: int, now: datetime | None = None) -> str:
+    """The next `count` run times of a plan, one a line, in its zone and in UTC."""
+    now = (now or datetime.now(timezone.utc)).astimezone(plan.tz)
+    runs = next_runs(plan_trigger(plan), now, count)
+    return "\n".join([f"refresh at {plan.describe()}; the next {count} runs:",
+                      *[f"  {when(moment)}" for moment in runs]]) + "\n"
+
+
 def when(moment: datetime | None) -> str:
     """'Mon 2026-03-09 18:30 EDT (22:30 UTC)'."""
     if moment is None:
@@ -232,6 +240,18 @@ def _settings_env(env: dict | None = None) -> dict[str, str]:
 
 
 # --- cron and systemd ---------------------------------------------------------------------
+
+def system_scheduler_text(kind: str, plan: Plan, settings: Settings, refresh: list[str],
+                          on_failure: str | None = None) -> str:
+    """The crontab entry (kind 'cron') or systemd units (kind 'systemd') running `refresh`
+    (through `schedule --once` when there is a failure hook) with the installed command."""
+    run = installed_command() + (once_args(refresh, on_failure) if on_failure else refresh)
+    db = _absolute_db(settings.db)
+    if kind == "cron":
+        log_file = f"{db}.refresh.log" if settings.is_local_file else "bubblemeter-refresh.log"
+        return crontab_text(plan, run, log_file)
+    return systemd_units(plan, run, db)
+
 
 def crontab_text(plan: Plan, argv: list[str], log_file: str, env: dict | None = None,
                  local_zone: str | None = None) -> str:
@@ -363,11 +383,11 @@ def summarise_output(lines: list[str], exit_code: int) -> str:
     for line in lines:
         if line.startswith("run "):
             return line.strip()
+    if exit_code < 0:
+        return f"killed by signal {-exit_code}"
     for line in reversed(lines):
         if line.strip():
             return line.strip()
-    if exit_code < 0:
-        return f"killed by signal {-exit_code}"
     return f"exit status {exit_code}, no output"
 
 
@@ -412,9 +432,20 @@ class RefreshScheduler:
         if not self.once:
             write_state(self.settings, self.state)
 
-    def run_once(self) -> RunOutcome:
-        """Run one refresh now in a child process; never raises (a failure is an outcome)."""
+    def run_once(self) -> RunOutcome | None:
+        """Run one refresh now in a child process; a failure is logged, never raised, so the
+        schedule goes on."""
         self._idle.clear()
+        try:
+            return self._run()
+        except Exception as exc:   # e.g. the state file's disk is full: log it, keep going
+            log.error("scheduled refresh could not be run or recorded: %s: %s",
+                      type(exc).__name__, exc)
+            return None
+        finally:
+            self._idle.set()
+
+    def _run(self) -> RunOutcome:
         started = _now()
         self.state["running_since"] = _iso(started)
         self._save()
@@ -462,7 +493,6 @@ class RefreshScheduler:
             self.notify(outcome)
         if nxt is not None:
             log.info("next run: %s", when(nxt))
-        self._idle.set()
         return outcome
 
     def failure_text(self, outcome: RunOutcome) -> str:

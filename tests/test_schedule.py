@@ -268,3 +268,35 @@ def test_schedule_command_status_and_stop(tmp_path, snapshot_dir):
     state = json.loads(state_path(settings).read_text())
     assert state["stopped_at"]
     assert "scheduler: not running" in run_cli("status", "--db", db).stdout
+
+
+def test_stopping_the_scheduler_mid_refresh_leaves_the_warehouse(tmp_path, snapshot_dir):
+    from tests.consistency import fingerprint, working_copies
+
+    db = str(tmp_path / "w.duckdb")
+    assert run_cli("refresh", "--from", str(snapshot_dir), "--db", db).returncode == 0
+    before = fingerprint(db)
+    settings = Settings(db=db)
+    hook_log = tmp_path / "failures.txt"
+    scheduler = RefreshScheduler(
+        settings, refresh_args(db, from_dir=str(snapshot_dir)),
+        trigger=IntervalTrigger(seconds=1, timezone=UTC), describe="every second (test)",
+        on_failure=f"cat >> {hook_log}")
+    loop = threading.Thread(target=scheduler.run_forever, daemon=True)
+    loop.start()
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not working_copies(db):
+            time.sleep(0.01)
+        assert working_copies(db), "the scheduled refresh never started writing"
+        assert (read_state(settings) or {}).get("running_since")
+    finally:
+        scheduler.stop()
+        loop.join(timeout=30)
+    assert not loop.is_alive()
+    state = read_state(settings)
+    assert state["run_count"] == 1 and state["last_status"] == "failed"
+    assert state["last_summary"].startswith("stopped with the scheduler")
+    assert state["stopped_at"] and state["running_since"] is None
+    assert not hook_log.exists()
+    assert fingerprint(db) == before
