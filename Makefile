@@ -24,8 +24,9 @@ install-test: $(VENV)/.installed-test
 
 # Refresh from the live sources; if none answers, import the snapshot in $(SNAPSHOT).
 # Exit status 1 means some items failed (each is listed): the rest loaded, so serve anyway.
+# --wait: a scheduled refresh already writing the warehouse is waited for, not an error.
 refresh: install
-	$(BIN)/bubblemeter refresh --fallback $(SNAPSHOT) --trigger make-run || [ $$? -eq 1 ]
+	$(BIN)/bubblemeter refresh --fallback $(SNAPSHOT) --wait --trigger make-run || [ $$? -eq 1 ]
 
 serve: install
 	$(BIN)/bubblemeter serve --host $(HOST) --port $(PORT)

@@ -75,6 +75,21 @@ def cmd_refresh(args) -> int:
     return summary.exit_code
 
 
+def cmd_refresh_locked(args) -> int:
+    """Refresh while holding the single-writer lock: refused when another writer has it,
+    or waited for with --wait."""
+    from warehouse.lock import describe_holder, writer_lock
+
+    def waiting(holder):
+        print(f"waiting for the warehouse: held by {describe_holder(holder)}", file=sys.stderr)
+
+    if args.wait_timeout is not None and args.wait_timeout < 0:
+        raise UsageError("--wait-timeout must be 0 or more seconds")
+    wait = args.wait or args.wait_timeout is not None
+    with writer_lock(_settings(args), wait=wait, timeout_s=args.wait_timeout, on_wait=waiting):
+        return cmd_refresh(args)
+
+
 def cmd_sql(args) -> int:
     from warehouse.query import QueryError, format_frame, run_query
 
@@ -98,8 +113,57 @@ def cmd_status(args) -> int:
     frame = query_df(settings, "select * from data_freshness")
     if frame.empty:
         print("the warehouse is empty: run `bubblemeter refresh`")
+    else:
+        print(frame.to_string(index=False))
+    _print_scheduler_status(settings)
+    return EXIT_OK
+
+
+def _print_scheduler_status(settings) -> None:
+    from warehouse.lock import current_writer, describe_holder
+    from warehouse.scheduler_state import describe_state, read_state
+
+    print()
+    print("\n".join(describe_state(read_state(settings))))
+    writer = current_writer(settings)
+    if writer:
+        print(f"refresh running now: {describe_holder(writer)}")
+
+
+def cmd_schedule(args) -> int:
+    from ingest import schedule
+
+    settings = _settings(args)
+    plan = schedule.parse_plan(args.at, args.tz, args.days)
+    if args.next is not None:
+        if args.next < 1:
+            raise UsageError("--next must be 1 or more")
+        sys.stdout.write(schedule.upcoming_text(plan, args.next))
         return EXIT_OK
-    print(frame.to_string(index=False))
+    for flag, path in (("--from", args.from_dir), ("--fallback", args.fallback)):
+        if path and not Path(path).is_dir():
+            raise UsageError(f"{flag}: snapshot directory {path} does not exist")
+    if args.wait_timeout is not None and args.wait_timeout < 0:
+        raise UsageError("--wait-timeout must be 0 or more seconds")
+    settings.universe()  # a broken universe file is a config error now, not at 18:30
+    kind = "cron" if args.print_cron else "systemd" if args.print_systemd else args.trigger
+    refresh = schedule.refresh_args(
+        settings.db, from_dir=args.from_dir, fallback=args.fallback, source=args.source,
+        tickers=args.tickers, full=args.full, wait_timeout_s=args.wait_timeout, trigger=kind)
+    if args.print_cron or args.print_systemd:
+        sys.stdout.write(schedule.system_scheduler_text(kind, plan, settings, refresh,
+                                                        args.on_failure))
+        return EXIT_OK
+    schedule.setup_logging()
+    scheduler = schedule.RefreshScheduler(settings, refresh, plan=plan,
+                                          on_failure=args.on_failure,
+                                          once=args.once)
+    if args.once:
+        outcome = scheduler.run_once()
+        if outcome is None or outcome.exit_code < 0:   # not run, or killed by a signal
+            return EXIT_FAILED
+        return outcome.exit_code
+    scheduler.run_forever()
     return EXIT_OK
 
 
@@ -138,8 +202,13 @@ def build_parser() -> argparse.ArgumentParser:
                         "adoption_indicators,earnings_events,sec)")
     p.add_argument("--tickers", metavar="T,...", help="only these tickers")
     p.add_argument("--full", action="store_true", help="re-fetch full history (live only)")
+    p.add_argument("--wait", action="store_true",
+                   help="if another refresh is writing the warehouse, wait for it to finish "
+                        "(default: exit 2 naming it)")
+    p.add_argument("--wait-timeout", type=float, metavar="SECONDS",
+                   help="with --wait, give up (exit 2) after this many seconds")
     p.add_argument("--trigger", default="manual", help=argparse.SUPPRESS)
-    p.set_defaults(func=cmd_refresh)
+    p.set_defaults(func=cmd_refresh_locked)
 
     p = sub.add_parser("sql", parents=[common], help="run a read-only SQL query",
                        description="Run one read-only SQL statement against the warehouse.")
@@ -153,6 +222,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8050)
     p.set_defaults(func=cmd_serve)
 
+    p = sub.add_parser(
+        "schedule", parents=[common], help="refresh every weekday after the US close",
+        description="Run `bubblemeter refresh` on a schedule in a time zone (right across "
+                    "daylight-saving changes), keep running after a failed refresh, log each "
+                    "run and say when the next is. Or print the same schedule for cron or "
+                    "systemd.")
+    p.add_argument("--at", default="18:30", metavar="HH:MM",
+                   help="local time of day in --tz (default 18:30, after the US close)")
+    p.add_argument("--tz", default="America/New_York", metavar="ZONE",
+                   help="IANA time zone of --at (default America/New_York)")
+    p.add_argument("--days", default="mon-fri", metavar="DAYS",
+                   help="weekdays: mon-fri (default), mon,wed,fri, sat-sun or daily")
+    p.add_argument("--from", dest="from_dir", metavar="DIR",
+                   help="each run imports this snapshot directory instead of the live sources")
+    p.add_argument("--fallback", metavar="DIR",
+                   help="each run imports this snapshot if no live source answers")
+    p.add_argument("--source", metavar="NAME,...", help="passed to refresh: only these sources")
+    p.add_argument("--tickers", metavar="T,...", help="passed to refresh: only these tickers")
+    p.add_argument("--full", action="store_true", help="passed to refresh: full history")
+    p.add_argument("--on-failure", metavar="CMD",
+                   help="shell command run with a short summary on stdin when a refresh fails")
+    p.add_argument("--wait-timeout", type=float, default=3600, metavar="SECONDS",
+                   help="a run waits this long for a refresh already writing (default 3600)")
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--print-cron", action="store_true",
+                      help="print a crontab line for this schedule and exit")
+    what.add_argument("--print-systemd", action="store_true",
+                      help="print a systemd service + timer pair for this schedule and exit")
+    what.add_argument("--once", action="store_true",
+                      help="run one refresh now as a scheduled run would (log, --on-failure) "
+                           "and exit with its status")
+    what.add_argument("--next", type=int, metavar="N",
+                      help="print the next N run times and exit")
+    p.add_argument("--trigger", default="schedule", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_schedule)
+
     p = sub.add_parser("status", parents=[common], help="per-source freshness",
                        description="Show per-source freshness: rows, newest data, last load.")
     p.set_defaults(func=cmd_status)
@@ -162,6 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run a subcommand; one clear line on stderr for any error."""
     from warehouse.db import WarehouseMissing
+    from warehouse.lock import LockBusy
     from warehouse.settings import ConfigError
 
     parser = build_parser()
@@ -169,6 +275,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (UsageError, ConfigError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except LockBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except WarehouseMissing as exc:

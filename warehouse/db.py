@@ -12,6 +12,7 @@ from typing import Iterator
 import duckdb
 import pandas as pd
 
+from warehouse.lock import writer_lock
 from warehouse.settings import PACKAGE_DIR, Settings
 
 SCHEMA_FILE = PACKAGE_DIR / "schema.sql"
@@ -76,7 +77,16 @@ def write_session(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a writable connection to a copy of the warehouse; swap it in only on success.
 
     Readers keep reading the old file until os.replace(); a crash leaves the old file intact.
+    Holds the single-writer lock throughout (WarehouseBusy if another writer has it).
     """
+    with writer_lock(settings):
+        with _write_session_locked(settings) as con:
+            yield con
+
+
+@contextlib.contextmanager
+def _write_session_locked(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """write_session's work, once the lock is held."""
     if not settings.is_local_file:
         con = duckdb.connect(settings.db, config=_motherduck_config(settings))
         try:

@@ -51,3 +51,26 @@ def read_state(settings: Settings) -> dict | None:
             alive = True
     state["alive"] = alive
     return state
+
+
+def describe_state(state: dict | None) -> list[str]:
+    """A few lines for `bubblemeter status`: is a scheduler running, its last and next run."""
+    if not state:
+        return ["scheduler: none has run for this warehouse (start one: `bubblemeter schedule`)"]
+    if state.get("alive") and not state.get("stopped_at"):
+        head = (f"scheduler: running (pid {state.get('pid')} since {state.get('started_at')}), "
+                f"refresh at {state.get('trigger')}")
+    else:
+        head = (f"scheduler: not running (pid {state.get('pid')} stopped"
+                + (f" at {state['stopped_at']})" if state.get("stopped_at") else ")"))
+    lines = [head]
+    if state.get("last_run_at"):
+        lines.append(f"  last run: {state['last_run_at']} {state.get('last_status')}: "
+                     f"{state.get('last_summary')}")
+    else:
+        lines.append("  last run: none yet")
+    if state.get("alive") and state.get("running_since"):
+        lines.append(f"  running now since {state['running_since']}")
+    if state.get("alive") and state.get("next_run_at") and not state.get("stopped_at"):
+        lines.append(f"  next run: {state['next_run_at']}")
+    return lines
