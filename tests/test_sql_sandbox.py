@@ -254,3 +254,24 @@ def test_schema_comments_are_idempotent(fresh_settings):
     frame = schema_frame(fresh_settings)
     assert not frame.empty
 
+
+
+def test_queries_see_a_refresh_that_swapped_in_while_they_ran(fresh_settings, snapshot_dir):
+    """A refresh is never blocked by a running query; the next query reads the new file."""
+    from ingest.refresh import import_snapshot
+
+    assert import_snapshot(fresh_settings, snapshot_dir, datasets=["corporate_actions"]
+                           ).exit_code == 0
+    count = "select count(*) as n from earnings_events"
+    assert run_sandboxed(fresh_settings, count).frame["n"][0] == 0
+    thread = threading.Thread(target=lambda: pytest.raises(
+        QueryTimeout, run_sandboxed, fresh_settings, RUNAWAY, timeout_s=4.0))
+    thread.start()
+    try:
+        time.sleep(0.3)
+        summary = import_snapshot(fresh_settings, snapshot_dir, datasets=["earnings_events"])
+        assert summary.exit_code == 0
+        assert thread.is_alive(), "the refresh finished while the query was still running"
+    finally:
+        thread.join(10)
+    assert run_sandboxed(fresh_settings, count).frame["n"][0] > 0

@@ -1,4 +1,4 @@
-"""SQL console: one read-only query in the sandbox, results in a grid; the query lives in the URL."""
+"""SQL console: one sandboxed read-only query, results in a grid; the query lives in the URL."""
 
 import dash
 import dash_ag_grid as dag
@@ -10,22 +10,17 @@ from dashboard import context, data, ids
 dash.register_page(__name__, path="/sql", name="SQL", order=90, title="SQL · bubblemeter")
 
 PLACEHOLDER = "select * from nvda_dc_vs_capex order by calendar_quarter_start"
-LINK = {"border": "none", "background": "none", "padding": 0, "color": "#1d4ed8",
-        "textAlign": "left", "cursor": "pointer", "font": "inherit"}
-MONO = {"fontFamily": "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace"}
 
 
 def _examples():
     items = [html.Li(html.Button(example.title, id={"type": ids.SQL_EXAMPLE,
                                                     "name": example.name},
                                  title=f"warehouse/examples/{example.name}.sql",
-                                 n_clicks=0, style=LINK),
-                     className="mb-2")
+                                 n_clicks=0, className="sql-example"))
              for example in data.sql_examples()]
     return dbc.Card([
         dbc.CardHeader("Example queries"),
-        dbc.CardBody(html.Ul(items, id=ids.SQL_EXAMPLES, className="mb-0",
-                             style={"paddingLeft": "1.1rem"})),
+        dbc.CardBody(html.Ul(items, id=ids.SQL_EXAMPLES, className="sql-examples")),
     ], className="mb-3")
 
 
@@ -47,7 +42,8 @@ def _schema(settings):
             ], className="mb-2"))
     return dbc.Card([
         dbc.CardHeader("Tables and views"),
-        dbc.CardBody(body, id=ids.SQL_SCHEMA, style={"maxHeight": "32rem", "overflowY": "auto"}),
+        dbc.CardBody(body, id=ids.SQL_SCHEMA, className="sql-schema",
+                     style={"maxHeight": "32rem", "overflowY": "auto"}),
     ], className="mb-3")
 
 
@@ -57,8 +53,7 @@ def layout(q=None, **_query):
     query = q[0] if isinstance(q, list) else q
     editor = dbc.Card(dbc.CardBody([
         dcc.Textarea(id=ids.SQL_EDITOR, value=query or "", placeholder=PLACEHOLDER,
-                     spellCheck=False, className="form-control mb-2",
-                     style={**MONO, "height": "12rem", "fontSize": ".85rem"}),
+                     spellCheck=False, className="form-control sql-editor mb-2"),
         html.Div([
             dbc.Button("Run", id=ids.SQL_RUN, color="primary", className="me-2"),
             dbc.Button("Download CSV", id=ids.SQL_DOWNLOAD, className="me-2", disabled=True),
