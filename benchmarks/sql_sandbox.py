@@ -50,16 +50,18 @@ def main() -> None:
           f"median {_ms(statistics.median(boxed))}, max {_ms(max(boxed))}")
 
     for limit in (0.5, 1.0, 2.0):
-        overshoot = []
+        total, landing = [], []
         for _ in range(3):
             started = time.perf_counter()
             try:
                 run_sandboxed(settings, RUNAWAY, timeout_s=limit)
-            except QueryTimeout:
-                pass
-            overshoot.append(time.perf_counter() - started - limit)
-        print(f"runaway query, limit {limit:g} s: stopped {_ms(statistics.median(overshoot))} "
-              f"after the limit (median of 3, max {_ms(max(overshoot))})")
+            except QueryTimeout as exc:
+                landing.append(exc.elapsed_s - limit)
+            total.append(time.perf_counter() - started - limit)
+        print(f"runaway query, limit {limit:g} s: interrupt landed "
+              f"{_ms(statistics.median(landing))} after the limit (max {_ms(max(landing))}); "
+              f"the call returned {_ms(statistics.median(total))} after it, set-up included "
+              f"(median of 3)")
 
 
 if __name__ == "__main__":

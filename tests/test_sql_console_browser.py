@@ -122,10 +122,14 @@ def test_schema_browser_lists_tables_views_and_descriptions(dash_duo, imported):
 
 @pytest.fixture
 def served(imported):
-    """`bubblemeter serve` as users run it (its own process), with an 8 s query time limit."""
+    """`bubblemeter serve` as users run it (its own process), with a 15 s query time limit.
+
+    The limit leaves room for the other page to render on a busy machine while the runaway
+    query keeps both cores of its sandbox busy.
+    """
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
-    env.update({"BUBBLEMETER_DB": imported.db, "BUBBLEMETER_SQL_TIMEOUT": "8"})
+    env.update({"BUBBLEMETER_DB": imported.db, "BUBBLEMETER_SQL_TIMEOUT": "15"})
     proc = subprocess.Popen([sys.executable, "-m", "bubblemeter", "serve", "--port", str(port)],
                             cwd=REPO, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
@@ -151,6 +155,7 @@ def test_runaway_query_does_not_stop_other_pages(dash_duo, served):
     driver = dash_duo.driver
     driver.get(f"{served}/sql?q={quote(RUNAWAY)}")     # the link runs the query on load
     WebDriverWait(driver, 20).until(lambda d: d.title == "Updating...")
+    started = time.monotonic()
     console_tab = driver.current_window_handle
 
     # Meanwhile another page, which reads the warehouse, renders in a second tab.
@@ -158,9 +163,11 @@ def test_runaway_query_does_not_stop_other_pages(dash_duo, served):
     driver.switch_to.new_window("tab")
     driver.get(served)
     dash_duo.wait_for_element(f"#{ids.HOME_CAPEX_GRAPH} .main-svg", timeout=20)
+    rendered_after = time.monotonic() - started
     driver.close()
     driver.switch_to.window(console_tab)
-    assert driver.title == "Updating...", "the runaway query was still running meanwhile"
+    assert driver.title == "Updating...", \
+        f"the query still ran meanwhile (home rendered after {rendered_after:.1f} s)"
 
-    dash_duo.wait_for_contains_text(f"#{ids.SQL_ERROR}", "query stopped after 8 s", timeout=20)
+    dash_duo.wait_for_contains_text(f"#{ids.SQL_ERROR}", "query stopped after 15 s", timeout=30)
     assert dash_duo.get_logs() == []

@@ -202,7 +202,7 @@ def test_settings_are_locked_inside_the_sandbox(imported):
         "current_setting('threads') as threads")).frame
     row = frame.iloc[0]
     assert not row["external"] and row["locked"] and row["temp"] == "0 bytes"
-    assert int(row["threads"]) == 2
+    assert int(row["threads"]) == 1
 
 
 def test_every_example_runs_and_has_a_title(imported):

@@ -24,7 +24,9 @@ from warehouse.db import attached_reader, read_connection
 from warehouse.settings import PACKAGE_DIR, Settings
 
 EXAMPLES_DIR = PACKAGE_DIR / "examples"
-SANDBOX_THREADS = 2
+# One core per user query: the warehouse is small (queries take milliseconds), and a runaway
+# query in the dashboard then leaves the other cores to the pages everyone else is loading.
+SANDBOX_THREADS = 1
 READ_STATEMENTS = ("SELECT, WITH, FROM, VALUES, TABLE, DESCRIBE, SHOW, SUMMARIZE, PIVOT, "
                    "UNPIVOT and EXPLAIN")
 FORMATS = ("table", "csv", "json", "parquet")
@@ -55,6 +57,8 @@ class QueryRefused(QueryError):
 
 class QueryTimeout(QueryError):
     """The query ran past its time limit and was interrupted."""
+
+    elapsed_s: float | None = None    # from the start of execution to the interrupt landing
 
 
 @dataclass(frozen=True)
@@ -293,7 +297,10 @@ def run_sandboxed(settings: Settings, sql: str, *, timeout_s: float | None = Non
             con.execute(sql)
             frame, truncated = _fetch(con, row_cap)
         except duckdb.Error as exc:
-            raise _translate(exc, settings, timeout) from None
+            error = _translate(exc, settings, timeout)
+            if isinstance(error, QueryTimeout):
+                error.elapsed_s = time.perf_counter() - started
+            raise error from None
         finally:
             timer.cancel()
         return QueryResult(frame, time.perf_counter() - started, truncated, row_cap)
