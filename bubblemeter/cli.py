@@ -91,18 +91,43 @@ def cmd_refresh_locked(args) -> int:
 
 
 def cmd_sql(args) -> int:
-    from warehouse.query import QueryError, format_frame, run_query
+    from warehouse.query import (QueryError, format_frame, format_schema, run_query,
+                                 schema_frame, write_frame)
 
     settings = _settings(args)
-    query = sys.stdin.read() if args.query == "-" else args.query
-    if not query or not query.strip():
-        raise UsageError("no query given")
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    if args.format == "parquet" and not args.output:
+        raise UsageError("--format parquet writes a file: give --output FILE")
+    if args.schema:
+        if args.query:
+            raise UsageError("give a query or --schema, not both")
+        frame = schema_frame(settings)
+        text = format_schema(frame) if args.format == "table" else None
+    else:
+        if args.query is None:
+            raise UsageError('no query given: bubblemeter sql "select ..." (or - for stdin)')
+        query = sys.stdin.read() if args.query == "-" else args.query
+        if not query.strip():
+            raise UsageError("no query given")
+        try:
+            frame = run_query(settings, query, timeout_s=args.timeout)
+        except QueryError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        text = None
     try:
-        frame = run_query(settings, query)
-    except QueryError as exc:
+        if args.output:
+            if text is not None:
+                Path(args.output).write_text(text)
+            else:
+                write_frame(frame, args.format, args.output)
+            print(f"wrote {len(frame)} rows to {args.output}", file=sys.stderr)
+        else:
+            sys.stdout.write(text if text is not None else format_frame(frame, args.format))
+    except (QueryError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    sys.stdout.write(format_frame(frame, args.format))
     return EXIT_OK
 
 
@@ -211,9 +236,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_refresh_locked)
 
     p = sub.add_parser("sql", parents=[common], help="run a read-only SQL query",
-                       description="Run one read-only SQL statement against the warehouse.")
-    p.add_argument("query", help="the SQL query, or - to read it from stdin")
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+                       description="Run one read-only SQL statement against the warehouse, in "
+                                   "a sandbox: no files, no network, no settings changes, a "
+                                   "time and a memory limit.")
+    p.add_argument("query", nargs="?", help="the SQL query, or - to read it from stdin")
+    p.add_argument("--format", choices=("table", "csv", "json", "parquet"), default="table",
+                   help="output format (parquet needs --output)")
+    p.add_argument("--output", metavar="FILE", help="write the result to FILE, not stdout")
+    p.add_argument("--timeout", type=float, metavar="SECONDS",
+                   help="stop the query after this long (default $BUBBLEMETER_SQL_TIMEOUT or 5)")
+    p.add_argument("--schema", action="store_true",
+                   help="list tables and views with their columns, types and descriptions")
     p.set_defaults(func=cmd_sql)
 
     p = sub.add_parser("serve", parents=[common], help="serve the dashboard",

@@ -41,6 +41,37 @@ def read_connection(settings: Settings, config: dict | None = None) -> duckdb.Du
     return duckdb.connect(settings.db, read_only=True, config=config or {})
 
 
+def attached_reader(settings: Settings, config: dict) -> duckdb.DuckDBPyConnection:
+    """Open an in-memory instance with its own config and attach the warehouse read-only.
+
+    DuckDB shares one instance per file path and refuses a second connection with a different
+    config ("Can't open a connection to same database file with a different configuration"),
+    so a limited reader opened on the path itself would break every other reader in the
+    process while it runs. Attaching gives the limited reader an instance of its own. The
+    catalog is named after the file, as the DuckDB CLI names it.
+    """
+    if not settings.is_local_file:
+        return read_connection(settings, config=config)
+    path = Path(settings.db)
+    if not path.exists():
+        raise WarehouseMissing(
+            f"no warehouse at {path}: run `bubblemeter refresh` "
+            f"(or `bubblemeter refresh --from DIR` offline) first"
+        )
+    alias = path.stem.replace('"', '""')
+    if alias.lower() in ("", "memory", "system", "temp", "main"):
+        alias = "warehouse"   # names DuckDB keeps for itself
+    con = duckdb.connect(":memory:", config=config)
+    try:
+        con.execute(f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as \"{alias}\" "
+                    f"(read_only)")
+        con.execute(f'use "{alias}"')
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
 def query_df(settings: Settings, sql: str, params: list | dict | None = None) -> pd.DataFrame:
     """Run one read-only query on a fresh connection and return a DataFrame."""
     with read_connection(settings) as con:

@@ -1,29 +1,316 @@
-"""Read-only user queries on a fresh connection per query."""
+"""The SQL sandbox shared by `bubblemeter sql` and the browser console.
+
+Each query gets a fresh in-memory DuckDB instance that attaches the warehouse read-only, with
+threads, memory and temp spill limited at connect, file and network access switched off and
+the configuration then locked. One read statement is accepted; anything else is refused before
+it runs, with one sentence saying what was refused and why. A timer interrupts a query that
+runs past the time limit (DuckDB has no statement timeout of its own).
+"""
 
 from __future__ import annotations
 
 import io
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from warehouse.db import read_connection
-from warehouse.settings import Settings
+from warehouse.db import attached_reader, read_connection
+from warehouse.settings import PACKAGE_DIR, Settings
+
+EXAMPLES_DIR = PACKAGE_DIR / "examples"
+# One core per user query: the warehouse is small (queries take milliseconds), and a runaway
+# query in the dashboard then leaves the other cores to the pages everyone else is loading.
+SANDBOX_THREADS = 1
+READ_STATEMENTS = ("SELECT, WITH, FROM, VALUES, TABLE, DESCRIBE, SHOW, SUMMARIZE, PIVOT, "
+                   "UNPIVOT and EXPLAIN")
+FORMATS = ("table", "csv", "json", "parquet")
+
+# Table functions that read files (or, given a URL, the network). Names starting with read_
+# or ending in _scan are caught by pattern as well, so new readers are refused by default.
+FILE_FUNCTIONS = frozenset({
+    "glob", "sniff_csv", "parquet_metadata", "parquet_schema", "parquet_file_metadata",
+    "parquet_kv_metadata", "parquet_bloom_probe", "iceberg_metadata", "iceberg_snapshots",
+    "sqlite_attach", "st_read", "st_read_meta", "delta_scan", "load_aws_credentials",
+})
+# Functions that run SQL given as a string: the sandbox cannot see inside the string.
+STRING_SQL_FUNCTIONS = frozenset({"query", "query_table"})
+WRITE_TYPES = frozenset({"CREATE", "INSERT", "UPDATE", "DELETE", "DROP", "ALTER", "MERGE_INTO",
+                         "COPY_DATABASE", "VACUUM", "ANALYZE"})
+URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+LEADING_NOISE = re.compile(r"^(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.S)
+EXPLAIN_PREFIX = re.compile(r"^explain\s+(?:analy[sz]e\s+)?(?:\(\s*format\b[^)]*\)\s*)?", re.I)
 
 
 class QueryError(Exception):
     """A query that failed or was refused; the message is one line for a person."""
 
 
-def run_query(settings: Settings, sql: str) -> pd.DataFrame:
-    """Run one read-only statement with file and network access switched off."""
-    config = {"enable_external_access": False, "memory_limit": settings.sql_memory_limit}
+class QueryRefused(QueryError):
+    """The sandbox refused the query before (or while) running it."""
+
+
+class QueryTimeout(QueryError):
+    """The query ran past its time limit and was interrupted."""
+
+    elapsed_s: float | None = None    # from the start of execution to the interrupt landing
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    frame: pd.DataFrame
+    elapsed_s: float
+    truncated: bool = False           # more rows existed than row_cap
+    row_cap: int | None = None
+
+
+@dataclass(frozen=True)
+class ExampleQuery:
+    name: str                         # file stem, stable id
+    title: str                        # first comment line
+    sql: str
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _leading_keyword(text: str) -> str:
+    match = re.match(r"[A-Za-z_]+", LEADING_NOISE.sub("", text))
+    return match.group(0).upper() if match else ""
+
+
+def _config(settings: Settings) -> dict:
+    return {
+        "threads": SANDBOX_THREADS,
+        "memory_limit": settings.sql_memory_limit,
+        "max_temp_directory_size": "0KB",     # no spill to disk: memory_limit is the ceiling
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+    }
+
+
+def _lock_down(con: duckdb.DuckDBPyConnection) -> None:
+    # Python replacement scans would let `from some_name` read a DataFrame of this process.
+    con.execute("set python_enable_replacements = false")
+    con.execute("set enable_external_access = false")
+    con.execute("set lock_configuration = true")
+
+
+def _refusal(keyword: str, type_name: str) -> QueryRefused:
+    """One sentence for a statement type the sandbox does not run."""
+    kw = keyword or type_name
+    if type_name == "SET":
+        if kw == "USE":
+            return QueryRefused("USE refused: queries run against this warehouse only.")
+        return QueryRefused(f"{kw} refused: settings are fixed for queries (time, memory and "
+                            f"file-access limits) and cannot be changed.")
+    if type_name == "PRAGMA":
+        return QueryRefused("PRAGMA refused: pragmas can change settings; use DESCRIBE "
+                            "table_name or select * from pragma_table_info('table_name').")
+    if type_name == "COPY":
+        return QueryRefused("COPY refused: it reads or writes files, and queries may only read "
+                            "the warehouse (save a result with --format/--output or the "
+                            "console's CSV download).")
+    if type_name == "EXPORT":
+        return QueryRefused("EXPORT DATABASE refused: it writes files, and queries may only "
+                            "read the warehouse.")
+    if type_name in ("ATTACH", "DETACH"):
+        return QueryRefused(f"{kw} refused: queries may only read this warehouse, not open or "
+                            f"close other databases.")
+    if type_name in ("LOAD", "EXTENSION", "UPDATE_EXTENSIONS") or (kw == "UPDATE"
+                                                                  and not type_name):
+        return QueryRefused(f"{kw} refused: extensions cannot be installed, loaded or updated "
+                            f"from a query (they come from files or the network).")
+    if type_name == "CALL":
+        return QueryRefused("CALL refused: only read statements run here; call a table "
+                            "function as select * from function_name(...).")
+    if type_name in WRITE_TYPES or kw in WRITE_TYPES:
+        return QueryRefused(f"{kw} refused: it would change the warehouse, which is read-only "
+                            f"here (only `bubblemeter refresh` writes it).")
+    return QueryRefused(f"{kw} refused: only read statements run here ({READ_STATEMENTS}).")
+
+
+def _walk(node):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+def _strings(node) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for v in node.values() for s in _strings(v)]
+    if isinstance(node, list):
+        return [s for v in node for s in _strings(v)]
+    return []
+
+
+def _check_function(node: dict) -> None:
+    name = str(node.get("function_name", "")).lower()
+    if name in STRING_SQL_FUNCTIONS:
+        raise QueryRefused(f"{name}() refused: it runs SQL given as a string, which the "
+                           f"sandbox cannot check; write the query out directly.")
+    if name in FILE_FUNCTIONS or name.startswith("read_") or name.endswith("_scan"):
+        args = [s for s in _strings(node.get("arguments", node.get("children", [])))
+                if "/" in s or "." in s or URL.match(s)]
+        url = next((s for s in args if URL.match(s)), None)
+        if url:
+            raise QueryRefused(f"{name}() refused: it reads {url} over the network, and "
+                               f"queries have no network access.")
+        where = f" ({args[0]})" if args else ""
+        raise QueryRefused(f"{name}() refused: it reads files{where}, and queries may only "
+                           f"read the warehouse's tables and views.")
+
+
+def _check_table(node: dict) -> None:
+    name = str(node.get("table_name", ""))
+    if URL.match(name):
+        raise QueryRefused(f"'{name}' refused: it is a network address, and queries have no "
+                           f"network access.")
+    if any(ch in name for ch in "/\\.*?:~"):
+        raise QueryRefused(f"'{name}' in FROM refused: it is a file path, and queries may only "
+                           f"read the warehouse's tables and views.")
+
+
+def _check_tree(con: duckdb.DuckDBPyConnection, text: str) -> None:
+    """Refuse file readers, SQL-in-a-string and paths or URLs in FROM, anywhere in the query."""
     try:
-        with read_connection(settings, config=config) as con:
-            con.execute("set lock_configuration = true")
-            return con.execute(sql).df()
+        raw = con.execute("select json_serialize_sql(?::varchar)", [text]).fetchall()[0][0]
+        tree = json.loads(raw)
+    except (duckdb.Error, ValueError, TypeError, IndexError):
+        return  # not serialisable (e.g. PIVOT): the locked engine still has no file access
+    if tree.get("error"):
+        return
+    for node in _walk(tree.get("statements", [])):
+        if node.get("type") == "BASE_TABLE":
+            _check_table(node)
+        elif node.get("class") == "FUNCTION" and "function_name" in node:
+            _check_function(node)
+
+
+def _check_statement(con: duckdb.DuckDBPyConnection, type_name: str, text: str) -> None:
+    keyword = _leading_keyword(text)
+    if type_name == "SELECT":
+        _check_tree(con, text)
+        return
+    if type_name == "MULTI" and keyword in ("PIVOT", "UNPIVOT"):
+        return  # a top-level PIVOT expands into several read statements
+    if type_name == "EXPLAIN":
+        inner = EXPLAIN_PREFIX.sub("", LEADING_NOISE.sub("", text), count=1)
+        statements = _parse(con, inner)
+        if len(statements) == 1:
+            _check_statement(con, _type_name(statements[0]), statements[0].query)
+            return
+    raise _refusal(keyword, type_name)
+
+
+def _type_name(statement) -> str:
+    try:
+        return statement.type.name
+    except ValueError:  # a statement type this duckdb client cannot name (UPDATE EXTENSIONS)
+        return ""
+
+
+def _parse(con: duckdb.DuckDBPyConnection, sql: str) -> list:
+    try:
+        return list(con.extract_statements(sql))
     except duckdb.Error as exc:
-        raise QueryError(str(exc).strip().splitlines()[0]) from None
+        raise QueryError(_first_line(exc)) from None
+
+
+def check_query(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Raise QueryRefused unless sql is exactly one read statement that stays in the warehouse."""
+    statements = _parse(con, sql)
+    if not statements:
+        raise QueryError("no SQL statement given (the text is empty or only comments)")
+    if len(statements) > 1:
+        raise QueryRefused(f"{len(statements)} statements refused: send one statement at a "
+                           f"time (DuckDB would run them all and show only the last result).")
+    _check_statement(con, _type_name(statements[0]), statements[0].query)
+
+
+def _translate(exc: duckdb.Error, settings: Settings, timeout_s: float) -> QueryError:
+    """DuckDB's own error, as one line; sandbox limits named as such."""
+    line = _first_line(exc)
+    if isinstance(exc, duckdb.InterruptException):
+        return QueryTimeout(f"query stopped after {timeout_s:g} s, the time limit for one "
+                            f"query; narrow it, or raise the limit (--timeout, "
+                            f"BUBBLEMETER_SQL_TIMEOUT).")
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return QueryError(f"query stopped: it needed more than the {settings.sql_memory_limit} "
+                          f"memory limit for one query, and nothing may spill to disk; filter "
+                          f"or aggregate more ({line.rstrip('.')}).")
+    if isinstance(exc, duckdb.PermissionException):
+        return QueryRefused(f"refused: {line.rstrip('.')}; queries may only read the "
+                            f"warehouse's tables and views.")
+    if "read-only mode" in line or "configuration has been locked" in line:
+        return QueryRefused(f"refused: {line}")
+    return QueryError(line)
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, row_cap: int | None) -> tuple[pd.DataFrame, bool]:
+    """All rows, or the first row_cap (fetching one more to know whether there were more)."""
+    if row_cap is None:
+        return con.df(), False
+    chunks, rows = [], 0
+    while rows <= row_cap:
+        chunk = con.fetch_df_chunk(1)   # one vector (2048 rows) at a time: the result streams
+        if chunk.empty:
+            if not chunks:
+                chunks.append(chunk)
+            break
+        chunks.append(chunk)
+        rows += len(chunk)
+    frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+    truncated = len(frame) > row_cap
+    return (frame.iloc[:row_cap].reset_index(drop=True) if truncated else frame), truncated
+
+
+def run_sandboxed(settings: Settings, sql: str, *, timeout_s: float | None = None,
+                  row_cap: int | None = None) -> QueryResult:
+    """Run one read statement in the sandbox; raise QueryError (or a subclass) on any failure."""
+    timeout = settings.sql_timeout_s if timeout_s is None else timeout_s
+    try:
+        con = attached_reader(settings, _config(settings))
+    except duckdb.Error as exc:
+        raise QueryError(f"cannot open the warehouse: {_first_line(exc)}") from None
+    try:
+        _lock_down(con)
+        check_query(con, sql)
+        timer = threading.Timer(timeout, con.interrupt)
+        timer.daemon = True
+        started = time.perf_counter()
+        timer.start()
+        try:
+            con.execute(sql)
+            frame, truncated = _fetch(con, row_cap)
+        except duckdb.Error as exc:
+            error = _translate(exc, settings, timeout)
+            if isinstance(error, QueryTimeout):
+                error.elapsed_s = time.perf_counter() - started
+            raise error from None
+        finally:
+            timer.cancel()
+        return QueryResult(frame, time.perf_counter() - started, truncated, row_cap)
+    finally:
+        con.close()
+
+
+def run_query(settings: Settings, sql: str, timeout_s: float | None = None) -> pd.DataFrame:
+    """Run one read statement in the sandbox and return every row."""
+    return run_sandboxed(settings, sql, timeout_s=timeout_s).frame
 
 
 def format_frame(frame: pd.DataFrame, fmt: str) -> str:
@@ -36,3 +323,84 @@ def format_frame(frame: pd.DataFrame, fmt: str) -> str:
     buf.write(frame.to_string(index=False) if not frame.empty else "(no rows)")
     buf.write(f"\n({len(frame)} row{'s' if len(frame) != 1 else ''})\n")
     return buf.getvalue()
+
+
+def write_frame(frame: pd.DataFrame, fmt: str, path: str | Path) -> None:
+    """Write a result to a file: parquet from the frame itself, the text formats as text."""
+    path = Path(path)
+    try:
+        if fmt == "parquet":
+            frame.to_parquet(path, index=False)
+        else:
+            path.write_text(format_frame(frame, fmt))
+    except OSError as exc:
+        raise QueryError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except (ImportError, ValueError, TypeError) as exc:
+        raise QueryError(f"cannot write {path} as {fmt}: {_first_line(exc)}") from None
+
+
+SCHEMA_SQL = """
+with objects as (
+    select table_name as object_name, 'table' as object_type, comment as object_description
+    from duckdb_tables()
+    where database_name = current_database() and schema_name = 'main' and not internal
+    union all
+    select view_name, 'view', comment
+    from duckdb_views()
+    where database_name = current_database() and schema_name = 'main' and not internal
+),
+
+columns as (
+    select table_name as object_name, column_index, column_name, data_type,
+           comment as column_description
+    from duckdb_columns()
+    where database_name = current_database() and schema_name = 'main'
+),
+
+final as (
+    select o.object_type, o.object_name, o.object_description,
+           c.column_index, c.column_name, c.data_type, c.column_description
+    from objects o
+    join columns c using (object_name)
+)
+
+select * from final
+order by object_type, object_name, column_index
+"""
+
+
+def schema_frame(settings: Settings) -> pd.DataFrame:
+    """One row per column of every table and view, with types and descriptions."""
+    with read_connection(settings) as con:
+        frame = con.execute(SCHEMA_SQL).df()
+    for column in ("object_description", "column_description"):
+        frame[column] = frame[column].where(frame[column].notna(), "").astype(str)
+    return frame
+
+
+def format_schema(frame: pd.DataFrame) -> str:
+    """Tables and views, each with its description, then one line per column."""
+    lines = []
+    for (kind, name), group in frame.groupby(["object_type", "object_name"], sort=False):
+        description = group["object_description"].iloc[0]
+        lines.append(f"{name} ({kind})" + (f": {description}" if description else ""))
+        width = max(len(c) for c in group["column_name"])
+        type_width = max(len(t) for t in group["data_type"])
+        for row in group.itertuples():
+            text = f"    {row.column_name:<{width}}  {row.data_type:<{type_width}}"
+            if row.column_description:
+                text += f"  {row.column_description}"
+            lines.append(text.rstrip())
+        lines.append("")
+    return "\n".join(lines)
+
+
+def example_queries(directory: Path = EXAMPLES_DIR) -> list[ExampleQuery]:
+    """The example queries kept as .sql files; the first comment line is the title."""
+    examples = []
+    for path in sorted(directory.glob("*.sql")):
+        sql = path.read_text()
+        title = next((line.lstrip("-").strip() for line in sql.splitlines()
+                      if line.startswith("--")), path.stem)
+        examples.append(ExampleQuery(path.stem, title, sql.strip() + "\n"))
+    return examples

@@ -120,3 +120,109 @@ create table if not exists ingest_run_items (
     error varchar,
     primary key (run_id, source, item)
 );
+
+-- Descriptions live in the database, so `bubblemeter sql --schema`, the console's schema browser
+-- and any DuckDB client (duckdb_tables(), duckdb_columns()) show them. COMMENT ON replaces the
+-- previous text, so re-running is harmless. Views get theirs from their file's first line.
+
+comment on table companies is 'One row per tracked company (from warehouse/universe.toml)';
+comment on column companies.ticker is 'Ticker symbol as Yahoo Finance lists it';
+comment on column companies.name is 'Company or fund name';
+comment on column companies.role is 'gpu_vendor, hyperscaler, enterprise_adopter, supply_chain or benchmark';
+comment on column companies.cik is 'SEC Central Index Key (null for funds)';
+comment on column companies.fiscal_year_end_month is 'Month (1-12) in which the fiscal year ends';
+
+comment on table prices_daily is 'One row per ticker and trading day: daily prices and volume';
+comment on column prices_daily.ticker is 'Ticker symbol';
+comment on column prices_daily.date is 'Trading day';
+comment on column prices_daily.open is 'Opening price, USD';
+comment on column prices_daily.high is 'Highest price of the day, USD';
+comment on column prices_daily.low is 'Lowest price of the day, USD';
+comment on column prices_daily.close is 'Closing price, USD, split-adjusted';
+comment on column prices_daily.adj_close is 'Closing price, USD, split- and dividend-adjusted';
+comment on column prices_daily.volume is 'Shares traded';
+comment on column prices_daily.source is 'yahoo (live) or snapshot (imported file)';
+
+comment on table corporate_actions is 'One row per ticker, date and action: stock splits and dividends';
+comment on column corporate_actions.ticker is 'Ticker symbol';
+comment on column corporate_actions.date is 'Ex-date of the action';
+comment on column corporate_actions.action is 'split or dividend';
+comment on column corporate_actions.value is 'Split ratio (10 = 10-for-1) or dividend in USD per share';
+comment on column corporate_actions.source is 'Where the action came from';
+
+comment on table financial_facts is 'One row per company, metric, fiscal quarter and source: quarterly figures in USD';
+comment on column financial_facts.ticker is 'Ticker symbol';
+comment on column financial_facts.metric is 'revenue, gross_profit, operating_income, net_income, net_income_incl_nci, cost_of_revenue, capex or finance_lease_principal_payments';
+comment on column financial_facts.fiscal_year is 'The company''s own fiscal year of the period';
+comment on column financial_facts.fiscal_quarter is 'The company''s own fiscal quarter (1-4), not the SEC filing''s fy/fp';
+comment on column financial_facts.period_start is 'First day of the quarter';
+comment on column financial_facts.period_end is 'Last day of the quarter';
+comment on column financial_facts.calendar_year is 'Year of the calendar quarter holding most of the period''s days';
+comment on column financial_facts.calendar_quarter is 'Calendar quarter (1-4) holding most of the period''s days';
+comment on column financial_facts.value_usd is 'Value for one quarter, USD (year-to-date flows de-cumulated)';
+comment on column financial_facts.form is 'SEC form the value was reported in (10-Q, 10-K, ...)';
+comment on column financial_facts.filed_at is 'Date of the filing';
+comment on column financial_facts.source is 'sec, yahoo, or the citation of a transcribed filing';
+comment on column financial_facts.source_detail is 'More on the source: XBRL concept, document or derivation';
+
+comment on table segment_revenue is 'One row per company, fiscal quarter, segment and presentation: revenue by segment in USD';
+comment on column segment_revenue.ticker is 'Ticker symbol';
+comment on column segment_revenue.fiscal_year is 'The company''s own fiscal year of the period';
+comment on column segment_revenue.fiscal_quarter is 'The company''s own fiscal quarter (1-4)';
+comment on column segment_revenue.period_start is 'First day of the quarter';
+comment on column segment_revenue.period_end is 'Last day of the quarter';
+comment on column segment_revenue.calendar_year is 'Year of the calendar quarter holding most of the period''s days';
+comment on column segment_revenue.calendar_quarter is 'Calendar quarter (1-4) holding most of the period''s days';
+comment on column segment_revenue.segment is 'Segment name, e.g. data_center, gaming, hyperscale';
+comment on column segment_revenue.revenue_usd is 'Segment revenue for the quarter, USD';
+comment on column segment_revenue.presentation is 'market_platform, fy27_original or fy27_recast (vintages of NVIDIA''s segment split)';
+comment on column segment_revenue.source is 'Document the figure was taken from';
+
+comment on table customer_concentration is 'One row per company, period, customer and basis: disclosed customer shares';
+comment on column customer_concentration.ticker is 'Ticker symbol';
+comment on column customer_concentration.period_end is 'Last day of the period the disclosure covers';
+comment on column customer_concentration.customer_label is 'Customer as disclosed, e.g. Direct Customer A';
+comment on column customer_concentration.share_pct is 'Share in percent (0-100); null where the disclosure is a count';
+comment on column customer_concentration.basis is 'What the share is of, and over which period';
+comment on column customer_concentration.source is 'Page quoting the disclosure';
+comment on column customer_concentration.quote is 'The disclosure as quoted';
+
+comment on table adoption_indicators is 'One row per indicator, geography, date and series version: business AI adoption';
+comment on column adoption_indicators.indicator is 'e.g. btos_ai_use_rate (US Census Business Trends and Outlook Survey)';
+comment on column adoption_indicators.geography is 'Geography code as the source labels it (US states by postal code)';
+comment on column adoption_indicators.period_date is 'Date of the survey period';
+comment on column adoption_indicators.value is 'Indicator value, in unit';
+comment on column adoption_indicators.unit is 'Unit of value, e.g. percent_of_firms';
+comment on column adoption_indicators.series_version is 'Version of the survey question; values across versions do not compare';
+comment on column adoption_indicators.source is 'Publisher and file the values came from';
+
+comment on table earnings_events is 'One row per company, fiscal period and source: EPS and revenue, estimate vs actual';
+comment on column earnings_events.ticker is 'Ticker symbol';
+comment on column earnings_events.fiscal_period_label is 'Fiscal period as the source labels it';
+comment on column earnings_events.report_date is 'Date the results were reported';
+comment on column earnings_events.eps_estimate is 'Consensus EPS estimate, USD';
+comment on column earnings_events.eps_actual is 'Reported EPS, USD';
+comment on column earnings_events.surprise_pct is 'EPS surprise, percent of the estimate';
+comment on column earnings_events.revenue_estimate_usd is 'Consensus revenue estimate, USD';
+comment on column earnings_events.revenue_actual_usd is 'Reported revenue, USD';
+comment on column earnings_events.eps_basis is 'GAAP or adjusted EPS, as the source states';
+comment on column earnings_events.estimate_provider is 'Who provided the estimate';
+comment on column earnings_events.is_confirmed is 'True when the results have been reported';
+comment on column earnings_events.source is 'Page the figures were taken from';
+
+comment on table ingest_runs is 'One row per refresh run';
+comment on column ingest_runs.run_id is 'Run identifier (start time and a random suffix)';
+comment on column ingest_runs.started_at is 'When the run started';
+comment on column ingest_runs.finished_at is 'When the run finished (null while running)';
+comment on column ingest_runs.trigger is 'What started the run: manual, schedule, make-run, ...';
+comment on column ingest_runs.mode is 'live or snapshot';
+comment on column ingest_runs.snapshot_dir is 'Directory imported, for snapshot runs';
+comment on column ingest_runs.status is 'running, ok, partial or failed';
+
+comment on table ingest_run_items is 'One row per run, source and item: what each refresh loaded, or why not';
+comment on column ingest_run_items.run_id is 'The run (ingest_runs.run_id)';
+comment on column ingest_run_items.source is 'yahoo, sec or snapshot';
+comment on column ingest_run_items.item is 'The file, ticker or dataset loaded';
+comment on column ingest_run_items.status is 'ok, failed or skipped';
+comment on column ingest_run_items.rows_written is 'Rows inserted or replaced';
+comment on column ingest_run_items.error is 'Why the item failed or was skipped';

@@ -1,0 +1,23 @@
+-- Business AI use: median across states per survey period (Census BTOS)
+-- Are firms outside big tech putting AI to work? Share of firms that used AI to produce goods
+-- or services in the last two weeks. Few states report every period: states_reporting says
+-- how many. The code XX is left out: the source does not say what it covers.
+with use_rate as (
+    select period_date, geography, value
+    from adoption_indicators
+    where indicator = 'btos_ai_use_rate'
+      and series_version = '2023_goods_or_services'
+      and geography <> 'XX'
+),
+
+final as (
+    select
+        period_date,
+        round(median(value), 1) as median_state_pct_of_firms,
+        count(*) as states_reporting
+    from use_rate
+    group by period_date
+)
+
+select * from final
+order by period_date
