@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -19,9 +21,11 @@ LAYOUT = dict(template="plotly_white", margin=dict(l=60, r=20, t=30, b=40), heig
 def empty_figure(message: str) -> go.Figure:
     """A blank figure that says what is missing instead of an empty axis."""
     fig = go.Figure()
-    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    wrapped = "<br>".join(textwrap.wrap(message, 64))
+    fig.add_annotation(text=wrapped, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                       font=dict(color="#7c5a10", size=13))
     fig.update_layout(template="plotly_white", height=200, xaxis_visible=False,
-                      yaxis_visible=False)
+                      yaxis_visible=False, margin=dict(l=10, r=10, t=10, b=10))
     return fig
 
 

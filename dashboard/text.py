@@ -60,7 +60,7 @@ def moment(value) -> str:
 
 
 def _number_word(n: int) -> str:
-    words = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    words = ["none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
     return words[n] if 0 <= n < len(words) else str(n)
 
 
@@ -72,10 +72,12 @@ def thesis_sentences(scorecard: pd.DataFrame) -> list[str]:
     enterprise = int((points == "enterprise-led").sum())
     capex = int((points == "capex-led").sum())
     other = len(points) - enterprise - capex
-    first = (f"Of {_number_word(len(points))} indicators, {_number_word(enterprise)} "
-             f"{'points' if enterprise == 1 else 'point'} toward enterprise-led growth and "
-             f"{_number_word(capex)} toward capex-led growth on a year earlier")
-    first += f" ({_number_word(other)} without a comparable year-ago reading)." if other else "."
+    first = (f"Judged by the change on a year earlier, {_number_word(enterprise)} of the "
+             f"{_number_word(len(points))} indicators point toward enterprise-led growth and "
+             f"{_number_word(capex)} toward capex-led growth")
+    if other:
+        first += f"; {_number_word(other)} {'has' if other == 1 else 'have'} no comparable reading"
+    first += "."
     sentences = [first]
 
     rows = scorecard.set_index("indicator")
@@ -118,7 +120,8 @@ def banner_messages(status: pd.DataFrame, now: dt.datetime) -> list[tuple[str, s
         return []
     row = status.iloc[0]
     messages = []
-    if bool(row.get("snapshot_only")) is True:
+    snapshot_only = row.get("snapshot_only")
+    if not missing(snapshot_only) and bool(snapshot_only):
         messages.append(("info", "Offline snapshot: these figures were imported from files "
                                  f"(last import {moment(row.last_success_at)}), not refreshed "
                                  "from the live sources."))

@@ -23,6 +23,14 @@ def _change(value, label):
                                                             className="text-muted")])
 
 
+def source_cell(source: str):
+    """A source as text, or as a short link when it is a URL."""
+    if isinstance(source, str) and source.startswith("http"):
+        host = source.split("//", 1)[-1].split("/", 1)[0].removeprefix("www.")
+        return html.A(host, href=source, target="_blank", rel="noopener noreferrer")
+    return source
+
+
 def scorecard_table(frame):
     """The scorecard as an HTML table: one row per indicator."""
     head = html.Thead(html.Tr([html.Th(h) for h in SCORECARD_COLUMNS.values()]))
@@ -33,15 +41,16 @@ def scorecard_table(frame):
             html.Td([r.indicator_label, html.Br(), html.Small(rule, className="text-muted")],
                     title=f"{r.detail}" if isinstance(r.detail, str) else None),
             html.Td(html.Strong(text.pct(r.value_pct)), className="num"),
-            html.Td([r.period_label, html.Br(),
-                     html.Small(f"as of {text.day(r.period_end)}", className="text-muted")]),
+            html.Td([r.period_label] + ([] if text.day(r.period_end) in r.period_label else [
+                html.Br(), html.Small(f"as of {text.day(r.period_end)}",
+                                      className="text-muted")])),
             html.Td(_change(r.change_on_quarter_pp, r.prior_quarter_label), className="num",
                     title=r.prior_quarter_detail if isinstance(r.prior_quarter_detail, str)
                     else None),
             html.Td(_change(r.change_on_year_pp, r.year_ago_label), className="num",
                     title=r.year_ago_detail if isinstance(r.year_ago_detail, str) else None),
             html.Td(html.Span(r.points_to, className=f"badge {BADGES.get(r.points_to, '')}")),
-            html.Td(html.Small(r.source), className="source"),
+            html.Td(html.Small(source_cell(r.source)), className="source"),
         ], id=f"scorecard-{r.indicator}"))
     return html.Table([head, html.Tbody(rows)], className="table table-sm scorecard")
 

@@ -29,7 +29,9 @@ panel_quarters as (
         sum(capex_usd) as capex_usd,
         count(*) as companies,
         string_agg(ticker, ',' order by ticker) as tickers,
-        string_agg(distinct source_kind, ', ' order by source_kind) as source_kinds
+        string_agg(distinct case source_kind when 'sec' then 'SEC EDGAR'
+                                             when 'transcribed' then 'filings as transcribed'
+                                             else source_kind end, ', ') as source_kinds
     from capex
     where ticker in (select ticker from panel)
     group by calendar_year, calendar_quarter

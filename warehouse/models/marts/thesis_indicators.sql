@@ -21,6 +21,10 @@ btos as (
     select * from btos_ai_use_by_period where indicator = 'btos_ai_use_rate'
 ),
 
+nvda_quarters as (
+    select fiscal_year, fiscal_quarter, period_end from stg_nvda_data_center
+),
+
 concentration as (
     select * from customer_concentration
     where share_pct is not null
@@ -47,7 +51,7 @@ capex_yoy as (
         capex_yoy_pct as value_pct,
         tickers as basis, true as is_current_basis,
         'capex-led' as higher_reads_as,
-        'capex of ' || tickers || ' (' || source_kinds || ')' as source,
+        'capex of ' || replace(tickers, ',', ', ') || ' (' || source_kinds || ')' as source,
         'calendar quarters; the same hyperscalers every quarter' as detail
     from panel
     where capex_yoy_pct is not null
@@ -61,8 +65,8 @@ dc_share_of_capex as (
         dc_share_of_capex_pct as value_pct,
         tickers as basis, true as is_current_basis,
         'enterprise-led' as higher_reads_as,
-        'NVIDIA revenue by market; capex of ' || tickers || ' (' || source_kinds || ')'
-            as source,
+        'NVIDIA revenue by market; capex of ' || replace(tickers, ',', ', ')
+            || ' (' || source_kinds || ')' as source,
         'NVIDIA FY' || nvda_fiscal_year || ' Q' || nvda_fiscal_quarter
             || ' placed in its calendar quarter' as detail
     from panel
@@ -78,7 +82,8 @@ adopters_growth as (
         revenue_yoy_pct as value_pct,
         'like for like' as basis, true as is_current_basis,
         'enterprise-led' as higher_reads_as,
-        'company filings as transcribed (' || tickers_reported || ')' as source,
+        'company filings as transcribed (' || replace(tickers_reported, ',', ', ') || ')'
+            as source,
         'sum of ' || tickers_reported || ' against the same quarters a year earlier' as detail
     from adopters
 ),
@@ -87,7 +92,8 @@ btos_use as (
     select
         'btos_ai_use_rate' as indicator,
         'Census BTOS: firms using AI, median across states' as indicator_label,
-        strftime(period_date, '%Y-%m-%d') as period_label, period_date as period_end,
+        'survey of ' || strftime(period_date, '%Y-%m-%d') as period_label,
+        period_date as period_end,
         median_pct as value_pct,
         series_version as basis,
         series_version = (select arg_max(series_version, period_date) from btos)
@@ -102,14 +108,17 @@ top_customer as (
     select
         'nvda_top_customer_share' as indicator,
         'NVIDIA top direct customer, share of revenue' as indicator_label,
-        'quarter ended ' || strftime(period_end, '%Y-%m-%d') as period_label, period_end,
-        max(share_pct) as value_pct,
+        coalesce(min('FY' || dc.fiscal_year || ' Q' || dc.fiscal_quarter),
+                 'quarter ended ' || strftime(c.period_end, '%Y-%m-%d')) as period_label,
+        c.period_end,
+        max(c.share_pct) as value_pct,
         'top direct customer, one quarter' as basis, true as is_current_basis,
         'capex-led' as higher_reads_as,
-        min(source) as source,
-        arg_max(customer_label, share_pct) as detail
-    from concentration
-    group by period_end
+        min(c.source) as source,
+        arg_max(c.customer_label, c.share_pct) as detail
+    from concentration c
+    left join nvda_quarters dc on dc.period_end = c.period_end
+    group by c.period_end
 ),
 
 final as (

@@ -16,10 +16,13 @@ last_run as (
 ),
 
 last_success as (
+    -- a run counts once it loaded at least one item
     select max(finished_at) as last_success_at,
            arg_max(mode, finished_at) as last_success_mode
     from runs
-    where status in ('ok', 'partial') and finished_at is not null
+    where finished_at is not null
+      and exists (select 1 from ingest_run_items i
+                  where i.run_id = runs.run_id and i.status = 'ok')
 ),
 
 freshness as (
