@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 COLORS = {
     "hyperscale": "#1f77b4",
     "enterprise": "#2ca02c",
-    "AMZN": "#ff9900", "GOOGL": "#4285f4", "META": "#0866ff", "MSFT": "#737373",
+    "AMZN": "#ff9900", "GOOGL": "#4285f4", "META": "#a855f7", "MSFT": "#737373",
     "ORCL": "#c74634",
 }
 LAYOUT = dict(template="plotly_white", margin=dict(l=60, r=20, t=30, b=40), height=360,
@@ -112,11 +112,11 @@ def capex_caption(frame: pd.DataFrame) -> str:
 
 COLORS.update({
     "NVDA": "#76b900", "AMD": "#ed1c24", "INTC": "#0071c5", "AVGO": "#7c3aed",
-    "NOW": "#62d84e", "CRM": "#00a1e0", "SNOW": "#29b5e8", "PLTR": "#101113", "ADBE": "#fa0f00",
+    "NOW": "#62d84e", "CRM": "#1f77b4", "SNOW": "#17becf", "PLTR": "#8c564b", "ADBE": "#d62728",
     "SPY": "#6b7280", "QQQ": "#9ca3af", "SMH": "#4b5563", "TSM": "#e60012",
     "BASKET": "#111827", "capex": "#94a3b8", "share": "#b45309",
-    "gpu_vendor": "#76b900", "hyperscaler": "#1f77b4", "enterprise_adopter": "#2ca02c",
-    "supply_chain": "#9467bd", "benchmark": "#6b7280",
+    "gpu_vendor": "#166534", "hyperscaler": "#1d4ed8", "enterprise_adopter": "#c2410c",
+    "supply_chain": "#7c3aed", "benchmark": "#6b7280",
 })
 SEGMENT_COLORS = {
     "data_center": "#76b900", "gaming": "#1f77b4", "professional_visualization": "#9467bd",
@@ -127,9 +127,23 @@ SOURCE_KIND_NAMES = {"sec": "SEC EDGAR companyfacts", "transcribed": "company fi
                      "transcribed (citation per row)", "yahoo": "Yahoo Finance",
                      "segment_sum": "sum of NVIDIA's market-platform segments"}
 BTOS_QUESTION_CHANGE = "2025-11-01"
+QUARTER_GAP_DAYS = 100   # quarterly series: a longer step means a quarter is missing
+BTOS_GAP_DAYS = 20       # the survey is biweekly
 ROLE_NAMES = {"gpu_vendor": "GPU vendors", "hyperscaler": "Hyperscalers",
               "enterprise_adopter": "Enterprise adopters", "supply_chain": "Supply chain",
               "benchmark": "Benchmarks"}
+
+
+def _break_gaps(rows: pd.DataFrame, date_col: str, max_days: int) -> pd.DataFrame:
+    """Rows sorted by date with an empty row wherever consecutive dates are more than max_days
+    apart, so a line stops at a missing period instead of bridging it."""
+    rows = rows.sort_values(date_col)
+    dates = pd.to_datetime(rows[date_col])
+    gaps = dates.diff() > pd.Timedelta(days=max_days)
+    if not gaps.any():
+        return rows
+    fillers = pd.DataFrame({date_col: (dates.shift()[gaps] + pd.Timedelta(days=1)).values})
+    return pd.concat([rows, fillers], ignore_index=True).sort_values(date_col, kind="stable")
 
 
 def _layout(fig: go.Figure, **overrides) -> go.Figure:
@@ -138,7 +152,8 @@ def _layout(fig: go.Figure, **overrides) -> go.Figure:
 
 
 def _kinds(values) -> str:
-    kinds = sorted({k for v in values if isinstance(v, str) for k in v.split(",") if k})
+    kinds = sorted({k.strip() for v in values if isinstance(v, str) for k in v.split(",")
+                    if k.strip()})
     return "; ".join(SOURCE_KIND_NAMES.get(k.strip(), k.strip()) for k in kinds)
 
 
@@ -178,7 +193,7 @@ def dc_vs_capex_figure(drawn: pd.DataFrame) -> go.Figure:
                     hovertemplate="%{y:.1f}% of capex<extra>Share</extra>")
     _layout(fig, barmode="group", yaxis_title="USD billions",
             yaxis2=dict(title="% of capex", overlaying="y", side="right", rangemode="tozero",
-                        showgrid=False, ticksuffix="%"))
+                        showgrid=False, ticksuffix="%", dtick=10))
     fig.update_xaxes(type="date", dtick="M12", tickformat="%Y")
     return fig
 
@@ -209,6 +224,7 @@ def gpu_revenue_figure(drawn: pd.DataFrame) -> go.Figure:
     """Lines of quarterly revenue per vendor on a calendar axis; NVIDIA's segment sums hollow."""
     fig = go.Figure()
     for ticker, rows in drawn.groupby("ticker", sort=True):
+        rows = _break_gaps(rows, "calendar_quarter_start", QUARTER_GAP_DAYS)
         summed = rows["revenue_source_kind"] == "segment_sum"
         fig.add_scatter(
             x=rows["calendar_quarter_start"], y=rows["revenue_usd"] / 1e9, name=ticker,
@@ -247,6 +263,7 @@ def gpu_margin_figure(drawn: pd.DataFrame) -> go.Figure:
     """Lines of gross margin (% of revenue) per vendor."""
     fig = go.Figure()
     for ticker, rows in drawn.groupby("ticker", sort=True):
+        rows = _break_gaps(rows, "calendar_quarter_start", QUARTER_GAP_DAYS)
         fig.add_scatter(
             x=rows["calendar_quarter_start"], y=rows["gross_margin_pct"], name=ticker,
             mode="lines+markers", line=dict(color=COLORS.get(ticker)),
@@ -288,7 +305,10 @@ def platform_figure(drawn: pd.DataFrame) -> go.Figure:
     """Stacked bars of NVIDIA revenue by segment per fiscal quarter."""
     order = list(dict.fromkeys(drawn.sort_values("period_end")["fiscal_label"]))
     fig = go.Figure()
-    for segment, rows in drawn.groupby("segment", sort=False):
+    # largest segment at the bottom of the stack
+    by_size = drawn.groupby("segment")["revenue_usd"].sum().sort_values(ascending=False).index
+    for segment in by_size:
+        rows = drawn[drawn["segment"] == segment]
         rows = rows.set_index("fiscal_label").reindex(order).reset_index()
         label = rows["segment_label"].dropna().iloc[0]
         fig.add_bar(x=rows["fiscal_label"], y=rows["revenue_usd"] / 1e9, name=label,
@@ -388,6 +408,7 @@ def intensity_figure(drawn: pd.DataFrame) -> go.Figure:
     """Lines of capex as % of revenue per hyperscaler."""
     fig = go.Figure()
     for ticker, rows in drawn.groupby("ticker", sort=True):
+        rows = _break_gaps(rows, "calendar_quarter_start", QUARTER_GAP_DAYS)
         fig.add_scatter(
             x=rows["calendar_quarter_start"], y=rows["capex_intensity_pct"], name=ticker,
             mode="lines+markers", line=dict(color=COLORS.get(ticker)),
@@ -459,6 +480,7 @@ def growth_figure(drawn: pd.DataFrame) -> go.Figure:
     """Lines of revenue growth on a year earlier: each adopter thin, the basket thick."""
     fig = go.Figure()
     for ticker, rows in drawn.groupby("ticker", sort=True):
+        rows = _break_gaps(rows, "calendar_quarter_start", QUARTER_GAP_DAYS)
         basket = ticker == "BASKET"
         name = "Basket (like for like)" if basket else ticker
         fig.add_scatter(
@@ -499,6 +521,7 @@ def btos_figure(drawn: pd.DataFrame, today=None) -> go.Figure:
     question marked, and never bridged."""
     fig = go.Figure()
     for version, rows in drawn.groupby("series_version", sort=True):
+        rows = _break_gaps(rows, "period_date", BTOS_GAP_DAYS)
         x = rows["period_date"]
         fig.add_scatter(x=x, y=rows["max_pct"], mode="lines", line=dict(width=0),
                         showlegend=False, hoverinfo="skip")

@@ -122,21 +122,22 @@ def banner_messages(status: pd.DataFrame, now: dt.datetime) -> list[tuple[str, s
     messages = []
     snapshot_only = row.get("snapshot_only")
     if not missing(snapshot_only) and bool(snapshot_only):
-        messages.append(("info", "Offline snapshot: these figures were imported from files "
-                                 f"(last import {moment(row.last_success_at)}), not refreshed "
-                                 "from the live sources."))
+        messages.append(("info", ("Offline snapshot: these figures were imported from files "
+                                  f"(last import {moment(row.last_success_at)}), not refreshed "
+                                  "from the live sources.")))
     newest = row.get("newest_price_date")
     if not missing(newest):
         lag = trading_days_between(newest, now)
         if lag > STALE_PRICE_TRADING_DAYS:
-            messages.append(("warning", f"Stale prices: the newest price is from {day(newest)}, "
-                                        f"{lag} trading days before today ({day(now)})."))
+            messages.append(("warning", (f"Stale prices: the newest price is from "
+                                         f"{day(newest)}, {lag} trading days before today "
+                                         f"({day(now)}).")))
     last = row.get("last_success_at")
     if missing(last):
         messages.append(("warning", "No successful load recorded: run `bubblemeter refresh`."))
     else:
         age_days = (pd.Timestamp(now) - pd.Timestamp(last)).total_seconds() / 86400
         if age_days > STALE_LOAD_DAYS:
-            messages.append(("warning", f"Stale data: the last successful load was "
-                                        f"{moment(last)}, {math.floor(age_days)} days ago."))
+            messages.append(("warning", (f"Stale data: the last successful load was "
+                                         f"{moment(last)}, {math.floor(age_days)} days ago.")))
     return messages

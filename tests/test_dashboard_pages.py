@@ -7,12 +7,14 @@ import base64
 import csv
 import io
 import json
+import math
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import numpy as np
 import pytest
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.keys import Keys
 
 from dashboard import ids
@@ -81,9 +83,14 @@ def search_params(duo) -> dict:
 
 
 def wait_until(predicate, timeout=10, message="condition not met"):
+    """Poll until predicate() is truthy; an element missing or replaced meanwhile (a callback
+    redrawing it) counts as 'not yet'."""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        value = predicate()
+        try:
+            value = predicate()
+        except (NoSuchElementException, StaleElementReferenceException):
+            value = None
         if value:
             return value
         time.sleep(0.1)
@@ -128,13 +135,13 @@ def test_gpu_vendors_draws_nvidia_data_center_fy2024_q4(duo):
     value = data_center["y"][data_center["x"].index("FY2024 Q4")]
     assert value * 1e9 == pytest.approx(18_404_000_000)
 
-    duo.find_element(f"button[id*='gpu-platform'][id*='csv-button']").click()
+    duo.find_element("button[id*='gpu-platform'][id*='csv-button']").click()
     path = Path(duo.download_path) / "bubblemeter-gpu-platform.csv"
     wait_until(lambda: path.exists() and path.stat().st_size > 0, 15, "CSV not downloaded")
     rows = list(csv.DictReader(io.StringIO(path.read_text())))
     row = next(r for r in rows if r["fiscal_label"] == "FY2024 Q4" and r["segment"] == "data_center")
     assert float(row["revenue_usd"]) == 18_404_000_000
-    drawn_points = sum(len([y for y in t["y"] if y is not None and y == y])  # not NaN
+    drawn_points = sum(len([y for y in t["y"] if y is not None and not math.isnan(y)])
                        for t in traces(duo, ids.GPU_PLATFORM_GRAPH))
     assert len(rows) == drawn_points  # exactly the data drawn
     assert duo.get_logs() == []
@@ -173,8 +180,7 @@ def test_revenue_gap_recomputes_when_an_assumption_changes(duo, imported):
                                 "order by fiscal_year desc, fiscal_quarter desc limit 1")
     dc = float(latest.iloc[0, 0])
     visit(duo, "/revenue-gap")
-    required = duo.find_element(f"#{ids.GAP_REQUIRED}")
-    assert required.text == f"${dc * 4 * 2 * 2 / 1e9:,.1f}B"
+    assert duo.find_element(f"#{ids.GAP_REQUIRED}").text == f"${dc * 4 * 2 * 2 / 1e9:,.1f}B"
     assert "enter your own estimate" in duo.find_element(f"#{ids.GAP_RESULT}").text
 
     _set_number(duo, ids.GAP_COST_MULTIPLIER, "3")
@@ -222,4 +228,16 @@ def test_status_page_shows_runs_and_freshness(duo, imported):
     wait_until(lambda: search_params(duo).get("failed") == ["1"], 10, "filter not in URL")
     wait_until(lambda: "no failed runs" in duo.find_element(f"#{ids.STATUS_RUNS_TABLE}").text,
                10, "failed-only filter not applied")
+    assert duo.get_logs() == []
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("/revenue-gap?cost=abc&margin=0.5", "cost multiplier 'abc' is not a number"),
+    ("/markets?range=zzz&series=NOPE", "no series chosen"),
+    ("/gpu-vendors?tickers=&presentation=nope", "no vendor chosen"),
+])
+def test_bad_query_strings_explain_themselves(duo, path, expected):
+    duo.wait_for_page(url=duo.server_url + path, timeout=20)
+    wait_until(lambda: expected in duo.find_element("#_pages_content").text, 15,
+               f"{expected!r} not shown on {path}")
     assert duo.get_logs() == []

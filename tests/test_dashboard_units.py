@@ -197,7 +197,7 @@ def test_gpu_vendors_callback(pages):
     assert {t.name for t in platform_fig.data} == {"Hyperscale", "Edge computing",
                                                    "AI clouds, industrial & enterprise"}
     assert "fy27_recast" in platform_csv["csv"]
-    assert out[-1].startswith("Next report date: none loaded")
+    assert "Next report date: none loaded" in out[-1] and "Latest reported: NVDA" in out[-1]
     empty = pages["gpu_vendors"].update([], "market_platform")
     assert "no vendor chosen" in empty[2] and empty[4] is True  # CSV button disabled
 
@@ -266,3 +266,31 @@ def test_pages_keep_reading_while_a_refresh_swaps_the_warehouse(fresh_settings, 
         done.set()
         thread.join()
     assert errors == [] and len(reads) > 0 and set(reads) == {6}
+
+
+def test_lines_stop_at_a_missing_period():
+    rows = pd.DataFrame({"d": pd.to_datetime(["2024-01-01", "2024-04-01", "2024-10-01"]),
+                         "v": [1.0, 2.0, 3.0]})  # synthetic: 2024Q3 missing
+    broken = figures._break_gaps(rows, "d", figures.QUARTER_GAP_DAYS)
+    assert len(broken) == 4 and broken["v"].isna().sum() == 1
+    assert list(broken["v"].iloc[[0, 1, 3]]) == [1.0, 2.0, 3.0]
+    assert len(figures._break_gaps(rows.iloc[:2], "d", figures.QUARTER_GAP_DAYS)) == 2
+
+
+def test_scheduler_block(pages):
+    status = pages["data_status"]
+    assert "No scheduler running" in str(status.scheduler_block(None).to_plotly_json())
+    alive = {"pid": 123, "alive": True, "last_run_at": "2026-11-28T06:00:00",  # synthetic
+             "last_status": "ok", "last_summary": "28 loaded", "next_run_at": "2026-11-29T06:00:00"}
+    shown = str(status.scheduler_block(alive).to_plotly_json())
+    assert "Scheduler running" in shown and "2026-11-29 06:00 UTC" in shown
+    stopped = str(status.scheduler_block({**alive, "alive": False}).to_plotly_json())
+    assert "No scheduler running" in stopped and "none scheduled" in stopped
+
+
+def test_gpu_page_names_latest_surprise_per_vendor(pages, imported):
+    chart = data.earnings_surprises(imported, ["NVDA"])
+    line = pages["gpu_vendors"].latest_surprises(figures.earnings_drawn(chart.frame))
+    latest = chart.frame.dropna(subset=["report_date"]).sort_values("report_date").iloc[-1]
+    assert f"NVDA {latest.fiscal_period_label}" in line
+    assert f"{latest.surprise_pct:+.1f}%" in line

@@ -27,6 +27,17 @@ def next_earnings(frame, tickers: list[str]) -> str:
     return "Next report date: " + ", ".join(parts) + "."
 
 
+def latest_surprises(drawn) -> str:
+    """'Latest reported: NVDA FQ3 FY2026 (2025-11-19) $1.31 vs $1.26 estimate, +3.97%; ...'."""
+    if drawn is None or drawn.empty:
+        return ""
+    latest = drawn.sort_values("report_date").groupby("ticker").tail(1)
+    parts = [f"{r.ticker} {r.fiscal_period_label} ({text.day(r.report_date)}): "
+             f"${r.eps_actual:.2f} vs ${r.eps_estimate:.2f} estimate, surprise "
+             f"{r.surprise_pct:+.1f}%" for r in latest.itertuples()]
+    return "Latest reported: " + "; ".join(parts) + ". "
+
+
 def render(tickers: list[str], presentation: str):
     """Every chart's (figure, caption, csv payload) for one choice of filters."""
     settings = context.settings()
@@ -56,7 +67,8 @@ def render(tickers: list[str], presentation: str):
                 fig, cap, drawn = out["earnings"]
                 out["earnings"] = (fig, cap + f" No earnings events loaded for "
                                              f"{', '.join(absent)}.", drawn)
-        out["next"] = next_earnings(events.frame, tickers)
+        out["next"] = (latest_surprises(out["earnings"][2])
+                       + next_earnings(events.frame, tickers))
     platform = data.nvda_revenue_by_platform(settings, presentation)
     out["platform"] = components.chart_body(platform, figures.platform_drawn,
                                             figures.platform_figure, figures.platform_caption)

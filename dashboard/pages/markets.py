@@ -94,7 +94,7 @@ def update(range_key, series, vs, log_value):
     return tuple(values)
 
 
-def layout(range=None, series=None, vs=None, log=None, **_query):  # noqa: A002 (URL names)
+def layout(range=None, series=None, vs=None, log=None, **_query):  # names from the URL
     """The page, with filters read from the URL query string."""
     settings = context.settings()
     options = series_options(settings)

@@ -34,20 +34,24 @@ def result_block(gap: revenue_gap.Gap, label: str):
                  " a year"]),
         html.Li([f"× cost multiplier {gap.cost_multiplier:g} = data-center spend ",
                  html.Strong(text.usd_billions(gap.data_center_cost_usd)), " a year"]),
-        html.Li([f"× margin multiplier {gap.margin_multiplier:g} = revenue end users must "
-                 "earn from AI ", html.Strong(text.usd_billions(gap.required_revenue_usd),
+        html.Li([(f"× margin multiplier {gap.margin_multiplier:g} = revenue end users must "
+                  "earn from AI "), html.Strong(text.usd_billions(gap.required_revenue_usd),
                                               id=ids.GAP_REQUIRED), " a year"]),
     ]
     if gap.earned_usd is None:
-        outcome = html.P(["No gap shown: enter your own estimate of the AI revenue actually "
-                          "earned per year. The warehouse holds no data on it, so the page will "
-                          "not guess."], className="text-muted mb-0")
+        outcome = html.P("No gap shown: enter your own estimate of the AI revenue actually "
+                         "earned per year. The warehouse holds no data on it, so the page will "
+                         "not guess.", className="text-muted mb-0")
     else:
-        word = "short of" if gap.gap_usd > 0 else "beyond"
-        outcome = html.P([
-            f"Against your estimate of {text.usd_billions(gap.earned_usd)} earned a year, the "
-            "gap is ", html.Strong(text.usd_billions(abs(gap.gap_usd))),
-            f" a year ({word} what the spend requires)."], className="mb-0")
+        if gap.gap_usd > 0:
+            tail = [" a year short of what the spend requires: the gap."]
+            lead = "falls "
+        else:
+            tail = [" a year: no gap at these assumptions."]
+            lead = "exceeds what the spend requires by "
+        outcome = html.P([f"Your estimate of {text.usd_billions(gap.earned_usd)} earned a year "
+                          + lead, html.Strong(text.usd_billions(abs(gap.gap_usd))), *tail],
+                         className="mb-0")
     return html.Div([html.Ol(steps, className="steps"), outcome])
 
 
@@ -122,15 +126,15 @@ def layout(quarter=None, cost=None, margin=None, earned=None, **_query):
         html.Label("Cost multiplier: the method's assumption (GPUs about half of a data "
                    "center's total cost → 2)", className="form-label",
                    htmlFor=ids.GAP_COST_MULTIPLIER),
-        number_input(ids.GAP_COST_MULTIPLIER, _float_or_text(cost), 0.1),
+        number_input(ids.GAP_COST_MULTIPLIER, _float_or_none(cost), 0.1),
         html.Label("Margin multiplier: the method's assumption (a 50% gross margin for whoever "
                    "sells AI services → 2)", className="form-label mt-2",
                    htmlFor=ids.GAP_MARGIN_MULTIPLIER),
-        number_input(ids.GAP_MARGIN_MULTIPLIER, _float_or_text(margin), 0.1),
+        number_input(ids.GAP_MARGIN_MULTIPLIER, _float_or_none(margin), 0.1),
         html.Label("AI revenue actually earned, USD billions a year: your estimate (no data "
                    "on it in the warehouse)", className="form-label mt-2",
                    htmlFor=ids.GAP_EARNED),
-        number_input(ids.GAP_EARNED, _float_or_text(earned), 1, placeholder="your estimate"),
+        number_input(ids.GAP_EARNED, _float_or_none(earned), 1, placeholder="your estimate"),
     ]), className="mb-3")
     return html.Div([
         dcc.Location(id=ids.GAP_URL, refresh=False),
@@ -153,8 +157,10 @@ def layout(quarter=None, cost=None, margin=None, earned=None, **_query):
     ])
 
 
-def _float_or_text(value):
+def _float_or_none(value):
+    """What a number box can show: the number, or empty for anything else (the result block
+    then names the bad input)."""
     try:
         return float(value)
     except (TypeError, ValueError):
-        return value
+        return None

@@ -31,7 +31,10 @@ panel_quarters as (
         string_agg(ticker, ',' order by ticker) as tickers,
         string_agg(distinct case source_kind when 'sec' then 'SEC EDGAR'
                                              when 'transcribed' then 'filings as transcribed'
-                                             else source_kind end, ', ') as source_kinds
+                                             else source_kind end, ', '
+                   order by case source_kind when 'sec' then 'SEC EDGAR'
+                                             when 'transcribed' then 'filings as transcribed'
+                                             else source_kind end) as source_kinds
     from capex
     where ticker in (select ticker from panel)
     group by calendar_year, calendar_quarter
