@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-import numpy as np
 import pandas as pd
 
 # Prices older than this many trading days (weekdays) before today count as stale.
@@ -108,7 +107,7 @@ def trading_days_between(start, end) -> int:
     start_d, end_d = pd.Timestamp(start).date(), pd.Timestamp(end).date()
     if end_d <= start_d:
         return 0
-    return int(np.busday_count(start_d + dt.timedelta(days=1), end_d + dt.timedelta(days=1)))
+    return len(pd.bdate_range(start_d + dt.timedelta(days=1), end_d))
 
 
 def banner_messages(status: pd.DataFrame, now: dt.datetime) -> list[tuple[str, str]]:
