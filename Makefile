@@ -7,7 +7,7 @@ SNAPSHOT ?= ../shared/data
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: run test install install-test refresh serve clean
+.PHONY: run test install install-test refresh serve screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ run: refresh serve
 
 test: install-test
 	$(BIN)/python -m pytest -q --headless
+
+# Screenshots of every dashboard page at 1280x800 into docs/screenshots (needs Debian chromium).
+screenshots: install
+	$(BIN)/python scripts/screenshots.py --snapshot $(SNAPSHOT) --out docs/screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -11,23 +11,27 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import context, ids
-from dashboard.data import data_freshness
+from dashboard import components, context, ids, text
+from dashboard.data import data_freshness, warehouse_status
+from warehouse.runlog import utcnow
 from warehouse.settings import Settings
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
 
 def status_banner(settings: Settings):
-    """A banner when the data came from an offline snapshot or is missing."""
+    """A banner when the data is missing, stale, or came from an offline snapshot."""
     fresh = data_freshness(settings)
     if fresh.empty_reason:
         return dbc.Alert(fresh.empty_reason, color="warning", id=ids.STALE_BANNER)
-    modes = set(fresh.frame["last_success_mode"].dropna())
-    if modes == {"snapshot"}:
-        return dbc.Alert("Offline snapshot: these figures were imported from files, not "
-                         "refreshed from the live sources.", color="info", id=ids.STALE_BANNER)
-    return html.Div(id=ids.STALE_BANNER)
+    status = warehouse_status(settings)
+    messages = [] if status.empty_reason else text.banner_messages(status.frame, utcnow())
+    if not messages:
+        return html.Div(id=ids.STALE_BANNER)
+    color = "warning" if any(level == "warning" for level, _ in messages) else "info"
+    return dbc.Alert([html.Div(message) for _, message in messages] +
+                     [html.A("Data status", href="/status", className="alert-link")],
+                     color=color, id=ids.STALE_BANNER)
 
 
 def serve_layout():
@@ -35,8 +39,11 @@ def serve_layout():
     settings = context.settings()
     nav = dbc.NavbarSimple(
         brand="bubblemeter", brand_href="/", color="dark", dark=True, fluid=True,
-        children=[dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"]))
-                  for page in dash.page_registry.values()],
+        children=[dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"],
+                                          active="exact"))
+                  for page in sorted(dash.page_registry.values(),
+                                     key=lambda p: (p.get("order") is None, p.get("order") or 0,
+                                                    p["name"]))],
     )
     return html.Div([
         nav,
@@ -53,4 +60,5 @@ def create_app(settings: Settings) -> dash.Dash:
                     title="bubblemeter",
                     suppress_callback_exceptions=True)
     app.layout = serve_layout
+    components.register_callbacks(app)
     return app

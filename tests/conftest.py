@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -38,7 +39,7 @@ def pytest_collection_modifyitems(config, items):
         return
     skip = pytest.mark.skip(reason="Debian chromium + chromium-driver not installed")
     for item in items:
-        if "dash_duo" in getattr(item, "fixturenames", ()):
+        if "dash_duo" in getattr(item, "fixturenames", ()) or item.get_closest_marker("browser"):
             item.add_marker(skip)
 
 
@@ -47,6 +48,29 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def module_dash_duo(request, tmp_path_factory):
+    """A dash_duo (one server thread, one browser) to share across a test module: start the
+    app once with duo.start_server(app, port=free_port()). Mark such tests `browser`."""
+    from dash.testing.application_runners import ThreadedRunner
+    from dash.testing.composite import DashComposite
+
+    config = request.config
+    with ThreadedRunner() as runner, DashComposite(
+        server=runner,
+        browser=config.getoption("webdriver"),
+        remote=config.getoption("remote"),
+        remote_url=config.getoption("remote_url"),
+        headless=config.getoption("headless"),
+        options=config.hook.pytest_setup_options(),
+        download_path=str(tmp_path_factory.mktemp("download")),
+        percy_assets_root=config.getoption("percy_assets"),
+        percy_finalize=config.getoption("nopercyfinalize"),
+        pause=config.getoption("pause"),
+    ) as duo:
+        yield duo
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,142 @@
+"""Pure text: number formats, the Thesis page's sentences, the staleness banner. No I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+
+# Prices older than this many trading days (weekdays) before today count as stale.
+STALE_PRICE_TRADING_DAYS = 3
+# A last successful load older than this many days counts as stale.
+STALE_LOAD_DAYS = 3
+
+OPPOSITE = {"enterprise-led": "capex-led", "capex-led": "enterprise-led"}
+
+
+def missing(value) -> bool:
+    """True for None, NaN and NaT."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def usd_billions(value, digits: int = 1) -> str:
+    """'$89.0B' for 89,023,000,000; an en dash for a missing value."""
+    if missing(value):
+        return "–"
+    return f"${value / 1e9:,.{digits}f}B"
+
+
+def pct(value, digits: int = 1) -> str:
+    """'45.3%'."""
+    return "–" if missing(value) else f"{value:,.{digits}f}%"
+
+
+def pp(value, digits: int = 1) -> str:
+    """A change in percentage points with its sign: '+4.1 pp'."""
+    if missing(value):
+        return "–"
+    return f"{value:+.{digits}f} pp"
+
+
+def day(value) -> str:
+    """'2026-07-26' for a date or timestamp; an en dash when missing."""
+    if missing(value):
+        return "–"
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def moment(value) -> str:
+    """'2026-11-28 13:29 UTC' for a stored (naive UTC) timestamp."""
+    if missing(value):
+        return "–"
+    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _number_word(n: int) -> str:
+    words = ["none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    return words[n] if 0 <= n < len(words) else str(n)
+
+
+def thesis_sentences(scorecard: pd.DataFrame) -> list[str]:
+    """One or two sentences composed from the scorecard's numbers (never a fixed verdict)."""
+    if scorecard.empty:
+        return []
+    points = scorecard["points_to"].fillna("no year-ago reading")
+    enterprise = int((points == "enterprise-led").sum())
+    capex = int((points == "capex-led").sum())
+    other = len(points) - enterprise - capex
+    first = (f"Judged by the change on a year earlier, {_number_word(enterprise)} of the "
+             f"{_number_word(len(points))} indicators point toward enterprise-led growth and "
+             f"{_number_word(capex)} toward capex-led growth")
+    if other:
+        first += f"; {_number_word(other)} {'has' if other == 1 else 'have'} no comparable reading"
+    first += "."
+    sentences = [first]
+
+    rows = scorecard.set_index("indicator")
+    parts = []
+    if "nvda_enterprise_share" in rows.index:
+        r = rows.loc["nvda_enterprise_share"]
+        part = (f"NVIDIA's AI clouds, industrial & enterprise customers took "
+                f"{pct(r.value_pct)} of its data-center revenue in {r.period_label}")
+        if not missing(r.year_ago_value_pct):
+            part += f" ({pct(r.year_ago_value_pct)} a year earlier)"
+        parts.append(part)
+    if "hyperscaler_capex_yoy" in rows.index:
+        r = rows.loc["hyperscaler_capex_yoy"]
+        verb = "grew" if r.value_pct >= 0 else "shrank"
+        part = (f"hyperscaler capex {verb} {pct(abs(r.value_pct))} on a year earlier in "
+                f"{r.period_label}")
+        if not missing(r.year_ago_value_pct):
+            part += f", against {pct(r.year_ago_value_pct)} growth a year before"
+        parts.append(part)
+    if parts:
+        sentence = parts[0] if len(parts) == 1 else f"{parts[0]}, while {parts[1]}"
+        sentences.append(sentence[0].upper() + sentence[1:] + ".")
+    return sentences
+
+
+def trading_days_between(start, end) -> int:
+    """Weekdays after start up to and including end (0 when end <= start)."""
+    start_d, end_d = pd.Timestamp(start).date(), pd.Timestamp(end).date()
+    if end_d <= start_d:
+        return 0
+    return len(pd.bdate_range(start_d + dt.timedelta(days=1), end_d))
+
+
+def banner_messages(status: pd.DataFrame, now: dt.datetime) -> list[tuple[str, str]]:
+    """(level, text) pairs for the banner: offline snapshot, stale prices, stale load.
+
+    `status` is the one-row warehouse_status view; `now` is naive UTC.
+    """
+    if status.empty:
+        return []
+    row = status.iloc[0]
+    messages = []
+    snapshot_only = row.get("snapshot_only")
+    if not missing(snapshot_only) and bool(snapshot_only):
+        messages.append(("info", ("Offline snapshot: these figures were imported from files "
+                                  f"(last import {moment(row.last_success_at)}), not refreshed "
+                                  "from the live sources.")))
+    newest = row.get("newest_price_date")
+    if not missing(newest):
+        lag = trading_days_between(newest, now)
+        if lag > STALE_PRICE_TRADING_DAYS:
+            messages.append(("warning", (f"Stale prices: the newest price is from "
+                                         f"{day(newest)}, {lag} trading days before today "
+                                         f"({day(now)}).")))
+    last = row.get("last_success_at")
+    if missing(last):
+        messages.append(("warning", "No successful load recorded: run `bubblemeter refresh`."))
+    else:
+        age_days = (pd.Timestamp(now) - pd.Timestamp(last)).total_seconds() / 86400
+        if age_days > STALE_LOAD_DAYS:
+            messages.append(("warning", (f"Stale data: the last successful load was "
+                                         f"{moment(last)}, {math.floor(age_days)} days ago.")))
+    return messages

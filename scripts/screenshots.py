@@ -1,0 +1,104 @@
+"""Screenshots of every dashboard page, as a person sees them at 1280x800 (`make screenshots`).
+
+Imports the snapshot into a temporary warehouse (or uses --db), serves the dashboard on a free
+loopback port, photographs each page with headless Debian chromium, and stops the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+PAGES = {  # file name -> path (with a query string where the default view says less)
+    "thesis": "/",
+    "gpu-vendors": "/gpu-vendors",
+    "big-tech-capex": "/capex",
+    "enterprise-adoption": "/enterprise",
+    "ai-revenue-gap": "/revenue-gap",
+    "markets": "/markets",
+    "data-status": "/status",
+}
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_serving(url: str, timeout: float = 30) -> None:
+    """Poll the server until it answers (or fail after `timeout` seconds)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the dashboard did not answer at {url} within {timeout:.0f} s")
+
+
+def shoot(chromium: str, url: str, out: Path, width: int, height: int) -> None:
+    """One headless chromium screenshot, with no background traffic."""
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run([
+            chromium, "--headless=new", "--no-sandbox", "--disable-gpu",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--hide-scrollbars", f"--user-data-dir={profile}",
+            f"--window-size={width},{height}", "--virtual-time-budget=10000",
+            f"--screenshot={out}", url,
+        ], check=True, capture_output=True, timeout=120)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", help="warehouse to show (default: import --snapshot into a "
+                                     "temporary one)")
+    parser.add_argument("--snapshot", default=str(REPO.parent / "shared" / "data"),
+                        help="snapshot directory to import when --db is not given")
+    parser.add_argument("--out", default=str(REPO / "docs" / "screenshots"))
+    parser.add_argument("--width", type=int, default=1280)
+    parser.add_argument("--height", type=int, default=800)
+    args = parser.parse_args(argv)
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        print("error: Debian chromium is needed (apt-get install chromium)", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db
+        if not db:
+            db = str(Path(tmp) / "warehouse.duckdb")
+            subprocess.run([str(BIN / "bubblemeter"), "refresh", "--from", args.snapshot,
+                            "--db", db], check=True, stdout=subprocess.DEVNULL)
+        port = free_port()
+        server = subprocess.Popen([str(BIN / "bubblemeter"), "serve", "--db", db, "--host",
+                                   "127.0.0.1", "--port", str(port)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_until_serving(base + "/")
+            for name, path in PAGES.items():
+                target = out / f"{name}.png"
+                shoot(chromium, base + path, target, args.width, args.height)
+                print(target.relative_to(REPO) if target.is_relative_to(REPO) else target)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
