@@ -162,7 +162,7 @@ def test_runaway_query_does_not_stop_other_pages(dash_duo, served):
     assert requests.get(served, timeout=5).status_code == 200
     driver.switch_to.new_window("tab")
     driver.get(served)
-    dash_duo.wait_for_element(f"#{ids.HOME_CAPEX_GRAPH} .main-svg", timeout=20)
+    dash_duo.wait_for_element(f"#{ids.HOME_DC_VS_CAPEX_GRAPH} .main-svg", timeout=20)
     rendered_after = time.monotonic() - started
     driver.close()
     driver.switch_to.window(console_tab)
