@@ -3,7 +3,8 @@
 Each (source, dataset, ticker) item is fetched, normalised and loaded in its own transaction;
 a failure is recorded with its reason and the other items go on. Prices are incremental: Yahoo is
 asked only for the days after the newest stored Yahoo row (with a few days of overlap), and the
-whole history is fetched again when a split or dividend appears in that window.
+whole history is fetched again when a split appears in that window or a stored close moved. A new
+dividend only rescales the stored adj_close before it, once the overlap days confirm the factor.
 """
 
 from __future__ import annotations
@@ -29,8 +30,12 @@ from warehouse.settings import Company, ConfigError, Settings
 LIVE_SOURCES = ("yahoo", "sec")
 YAHOO_HOST = "https://query1.finance.yahoo.com"
 YAHOO_DATASETS = ("prices", "financials", "earnings")
+# every live dataset and its source: one item per company of each (see plan())
+LIVE_DATASETS = {"prices": "yahoo", "financials": "yahoo", "earnings": "yahoo",
+                 "companyfacts": "sec"}
 PRICE_OVERLAP_DAYS = 5          # re-read a few stored days: a moved close means history changed
 CLOSE_TOLERANCE = 0.01          # relative change of a stored close that forces a full re-fetch
+ADJ_TOLERANCE = 0.001           # how far Yahoo's dividend factor may stray from 1 - D/prev close
 GIVE_UP_AFTER = 3               # items in a row a source did not answer before it is given up
 SEC_UA_MISSING = ("BUBBLEMETER_SEC_USER_AGENT is not set: SEC asks every client for a name and "
                   "an email (e.g. 'Jane Doe jane@example.com'); SEC source skipped")
@@ -81,15 +86,22 @@ class Item:
         return f"{self.dataset}/{self.company.ticker}"
 
 
-def plan(companies: list[Company], sources: list[str]) -> list[Item]:
-    """Every item of a refresh, dataset by dataset (so one bad ticker never runs twice in a row)."""
+def plan(companies: list[Company], sources: list[str],
+         datasets: Iterable[str] | None = None) -> list[Item]:
+    """Every item of a refresh, dataset by dataset (so one bad ticker never runs twice in a row).
+
+    `datasets` (names in LIVE_DATASETS) keeps only those datasets of the given sources.
+    """
+    wanted = set(datasets) if datasets else set(LIVE_DATASETS)
     items = []
     if "yahoo" in sources:
         for dataset in YAHOO_DATASETS:
+            if dataset not in wanted:
+                continue
             for c in companies:
                 if dataset == "prices" or c.fiscal_year_end_month is not None:
                     items.append(Item("yahoo", dataset, c))
-    if "sec" in sources:
+    if "sec" in sources and "companyfacts" in wanted:
         items += [Item("sec", "companyfacts", c) for c in companies if c.cik]
     return items
 
@@ -113,16 +125,26 @@ def _newest_yahoo_date(con: duckdb.DuckDBPyConnection, ticker: str) -> date | No
     return rows[0][0]
 
 
+def _new_actions(con: duckdb.DuckDBPyConnection, ticker: str,
+                 actions: pd.DataFrame) -> pd.DataFrame:
+    """The fetched splits and dividends the warehouse has not seen, oldest first."""
+    if actions.empty:
+        return actions
+    known = set(con.execute("select date, action from corporate_actions where ticker = ?",
+                            [ticker]).fetchall())
+    new = [(a.date, a.action) not in known for a in actions.itertuples()]
+    return actions[new].sort_values("date")
+
+
 def _why_full(con: duckdb.DuckDBPyConnection, ticker: str, prices: pd.DataFrame,
-              actions: pd.DataFrame, newest: date) -> str | None:
-    """Why the incremental window cannot simply be appended (None when it can)."""
-    if not actions.empty:
-        known = set(con.execute("select date, action from corporate_actions where ticker = ?",
-                                [ticker]).fetchall())
-        new = [a for a in actions.itertuples() if (a.date, a.action) not in known]
-        if new:
-            first = min(new, key=lambda a: a.date)
-            return f"{first.action} on {first.date} inside the new window"
+              new_actions: pd.DataFrame, newest: date) -> str | None:
+    """Why the incremental window cannot be loaded without the whole history (None when it can).
+
+    New dividends are not a reason here: _dividend_rescale handles them.
+    """
+    splits = new_actions[new_actions["action"] == "split"]
+    if not splits.empty:
+        return f"split on {splits['date'].iloc[0]} inside the new window"
     stored = con.execute(
         "select date, close from prices_daily where ticker = ? and date >= ? and date < ?",
         [ticker, min(prices["date"]), newest]).fetchall()
@@ -132,6 +154,41 @@ def _why_full(con: duckdb.DuckDBPyConnection, ticker: str, prices: pd.DataFrame,
         if close and now is not None and abs(now / close - 1) > CLOSE_TOLERANCE:
             return f"stored close on {day} no longer matches Yahoo ({close:g} vs {now:g})"
     return None
+
+
+def _dividend_rescale(con: duckdb.DuckDBPyConnection, ticker: str, prices: pd.DataFrame,
+                      dividends: pd.DataFrame) -> tuple[pd.DataFrame | None, str]:
+    """Stored rows before the window with adj_close rescaled for new dividends, or why not.
+
+    A dividend multiplies Yahoo's adj_close of every earlier day by 1 - dividend / previous
+    close. The factor applied is the one Yahoo shows on the overlap days before the first new
+    dividend, and only when it agrees with that formula on every one of them.
+    """
+    first = dividends["date"].iloc[0]
+    window_start = min(prices["date"])
+    closes = dict(zip(prices["date"], prices["close"]))
+    expected = 1.0
+    for dividend in dividends.itertuples():
+        before = [d for d in closes if d < dividend.date]
+        if not before:
+            return None, f"dividend on {dividend.date} with no earlier close in the window"
+        expected *= 1 - dividend.value / closes[max(before)]
+    stored = con.execute(
+        "select date, adj_close from prices_daily where ticker = ? and date >= ? and date < ?",
+        [ticker, window_start, first]).fetchall()
+    fetched = dict(zip(prices["date"], prices["adj_close"]))
+    factors = [fetched[day] / adj for day, adj in stored if adj and day in fetched]
+    if not factors:
+        return None, f"dividend on {first} with no stored day before it to check the adjustment"
+    if any(abs(f / expected - 1) > ADJ_TOLERANCE for f in factors):
+        return None, (f"dividend on {first}: Yahoo's adjustment of earlier days "
+                      f"({min(factors):.6f}..{max(factors):.6f}) is not the expected "
+                      f"{expected:.6f}")
+    factor = sorted(factors)[len(factors) // 2]
+    earlier = con.execute("select * from prices_daily where ticker = ? and date < ?",
+                          [ticker, window_start]).df()
+    earlier["adj_close"] = earlier["adj_close"] * factor
+    return earlier, f"dividend on {first}: adj_close before it rescaled by {factor:.6f}"
 
 
 class LiveRefresh:
@@ -172,14 +229,26 @@ class LiveRefresh:
             start = newest - timedelta(days=PRICE_OVERLAP_DAYS) if newest else None
             prices, actions = yahoo_normalise.prices_frames(self.yahoo.history(ticker, start),
                                                            ticker)
-            if newest is not None:
-                why = _why_full(self.con, ticker, prices, actions, newest)
-                if why:
-                    prices, actions = yahoo_normalise.prices_frames(
-                        self.yahoo.history(ticker, None), ticker)
-                    self.notes.append(f"  note    yahoo:prices/{ticker}: {why}; "
-                                      f"full history re-fetched")
-            return [("prices_daily", prices), ("corporate_actions", actions)]
+            frames = [("prices_daily", prices), ("corporate_actions", actions)]
+            if newest is None:
+                return frames
+            new = _new_actions(self.con, ticker, actions)
+            why = _why_full(self.con, ticker, prices, new, newest)
+            if why is None and not new.empty:
+                earlier, what = _dividend_rescale(self.con, ticker, prices, new)
+                if earlier is None:
+                    why = what
+                else:
+                    self.notes.append(f"  note    yahoo:prices/{ticker}: {what} "
+                                      f"(checked on the overlap days); history not re-fetched")
+                    return [("prices_daily", earlier), *frames]
+            if why:
+                prices, actions = yahoo_normalise.prices_frames(
+                    self.yahoo.history(ticker, None), ticker)
+                self.notes.append(f"  note    yahoo:prices/{ticker}: {why}; "
+                                  f"full history re-fetched")
+                return [("prices_daily", prices), ("corporate_actions", actions)]
+            return frames
         return work
 
     def _financials(self, company: Company) -> Callable[[], Frames]:
@@ -242,15 +311,27 @@ class LiveRefresh:
 
 def refresh_live(settings: Settings, sources: Iterable[str] | None = None,
                  tickers: Iterable[str] | None = None, trigger: str = "manual",
-                 full: bool = False, progress: Progress = no_progress) -> RunSummary:
-    """Refresh from the live sources; SourcesUnreachable (run logged) when none answers."""
+                 full: bool = False, progress: Progress = no_progress,
+                 datasets: Iterable[str] | None = None) -> RunSummary:
+    """Refresh from the live sources; SourcesUnreachable (run logged) when none answers.
+
+    `datasets` (names in LIVE_DATASETS) limits the run to those datasets; their sources are
+    the ones asked, so refresh_live(settings, datasets=["prices"]) touches Yahoo prices only.
+    """
     sources = list(sources or LIVE_SOURCES)
+    if datasets:
+        datasets = list(datasets)
+        unknown = sorted(set(datasets) - set(LIVE_DATASETS))
+        if unknown:
+            raise ConfigError(f"unknown live dataset(s) {', '.join(unknown)}; "
+                              f"use {', '.join(LIVE_DATASETS)}")
+        sources = [s for s in sources if s in {LIVE_DATASETS[d] for d in datasets}]
     universe = settings.universe()
     companies = _select(universe, tickers)
     skipped = {"sec": SEC_UA_MISSING} if "sec" in sources and not settings.sec_user_agent else {}
     tried = [s for s in sources if s not in skipped]
     unreachable = {s: r for s, r in probe(settings, tried).items() if r}
-    items = plan(companies, tried)
+    items = plan(companies, tried, datasets)
 
     with write_session(settings) as con:
         sync_companies(con, universe)

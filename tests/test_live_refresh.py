@@ -22,7 +22,7 @@ from tests.fakes.fixtures import (CLEAN_TICKERS, SEC_USER_AGENT, fake_sec, fake_
 from tests.live_helpers import (FIRST_AS_OF, SECOND_AS_OF, build_baseline, copy_warehouse,
                                 midnight_new_york, run_items, settings_for, window_requests)
 from warehouse.db import query_df, write_session
-from warehouse.settings import Settings
+from warehouse.settings import ConfigError, Settings
 
 WHOLE_HISTORY_BEFORE = midnight_new_york(date(1980, 1, 1))
 
@@ -74,6 +74,10 @@ def test_daily_refresh_asks_only_for_the_new_window(baseline, tmp_path, fake_yah
         assert len(asked) == 1, [r.query for r in asked]
         start = before[ticker] - timedelta(days=PRICE_OVERLAP_DAYS)
         assert int(asked[0].query["period1"]) == midnight_new_york(start)
+        # what the fake sent is what the benchmark counts: the CSV's bars in the window
+        csv = _csv_prices(ticker)
+        in_window = len(csv[(csv.index >= start) & (csv.index <= SECOND_AS_OF)])
+        assert fake_yahoo.rows_served("chart", ticker) == in_window
     after = _newest(settings)
     csv = _csv_prices("MSFT")
     assert after["MSFT"] == max(d for d in csv.index if d <= SECOND_AS_OF)
@@ -156,10 +160,50 @@ def test_a_moved_close_in_the_overlap_refetches_history(baseline, tmp_path, fake
     assert stored == pytest.approx(csv.loc[day, "Close"])
 
 
-def test_dividend_inside_the_window_refetches_history(tmp_path, fake_yahoo, fake_sec):  # noqa: F811
+def _adj_closes(settings: Settings, ticker: str) -> pd.Series:
+    frame = query_df(settings, "select date, adj_close from prices_daily where ticker = ? "
+                               "order by date", [ticker])
+    return frame.set_index(frame["date"].map(lambda d: pd.Timestamp(d).date()))["adj_close"]
+
+
+def test_dividend_inside_the_window_rescales_history_without_refetching(
+        tmp_path, fake_yahoo, fake_sec):  # noqa: F811
     settings = settings_for(tmp_path / "w.duckdb", fake_yahoo, fake_sec)
     fake_yahoo.as_of = date(2025, 8, 15)
     refresh_live(settings, sources=["yahoo"], tickers=["MSFT"])
+    before = _adj_closes(settings, "MSFT")
+    fake_yahoo.as_of = date(2025, 8, 29)
+    fake_yahoo.clear_requests()
+
+    summary = refresh_live(settings, sources=["yahoo"], tickers=["MSFT"])
+
+    assert summary.exit_code == 0, summary.lines()
+    asked = window_requests(fake_yahoo, "MSFT")
+    assert [int(r.query["period1"]) < WHOLE_HISTORY_BEFORE for r in asked] == [False]
+    assert any("dividend on 2025-08-21: adj_close before it rescaled by 0.998" in n and
+               n.endswith("history not re-fetched") for n in summary.notes), summary.notes
+    actions = pd.read_csv(SNAPSHOT / "corporate_actions.csv")
+    expected = actions[(actions.ticker == "MSFT") & (actions.date == "2025-08-21")]["value"].item()
+    stored = query_df(settings, "select value from corporate_actions where ticker = 'MSFT' "
+                                "and date = '2025-08-21' and action = 'dividend'")["value"].item()
+    assert stored == pytest.approx(expected)
+    # The rescaled history is what a full fetch on the new day gives, day by day.
+    full = settings_for(tmp_path / "full.duckdb", fake_yahoo, fake_sec)
+    refresh_live(full, sources=["yahoo"], tickers=["MSFT"])
+    after, reference = _adj_closes(settings, "MSFT"), _adj_closes(full, "MSFT")
+    pd.testing.assert_series_equal(after, reference, rtol=1e-6, check_index_type=False)
+    old_day = date(2020, 1, 2)
+    assert after[old_day] != pytest.approx(before[old_day], rel=1e-4)  # it did move
+
+
+def test_dividend_with_an_unexpected_adjustment_refetches_history(tmp_path, fake_yahoo,  # noqa: F811
+                                                                  fake_sec):
+    settings = settings_for(tmp_path / "w.duckdb", fake_yahoo, fake_sec)
+    fake_yahoo.as_of = date(2025, 8, 15)
+    refresh_live(settings, sources=["yahoo"], tickers=["MSFT"])
+    with write_session(settings) as con:  # one overlap day no longer fits Yahoo's factor
+        con.execute("update prices_daily set adj_close = adj_close * 1.01 where ticker = 'MSFT' "
+                    "and date = '2025-08-14'")
     fake_yahoo.as_of = date(2025, 8, 29)
     fake_yahoo.clear_requests()
 
@@ -167,12 +211,8 @@ def test_dividend_inside_the_window_refetches_history(tmp_path, fake_yahoo, fake
 
     asked = window_requests(fake_yahoo, "MSFT")
     assert [int(r.query["period1"]) < WHOLE_HISTORY_BEFORE for r in asked] == [False, True]
-    assert any("dividend on 2025-08-21" in n for n in summary.notes), summary.notes
-    actions = pd.read_csv(SNAPSHOT / "corporate_actions.csv")
-    expected = actions[(actions.ticker == "MSFT") & (actions.date == "2025-08-21")]["value"].item()
-    stored = query_df(settings, "select value from corporate_actions where ticker = 'MSFT' "
-                                "and date = '2025-08-21' and action = 'dividend'")["value"].item()
-    assert stored == pytest.approx(expected)
+    assert any("dividend on 2025-08-21: Yahoo's adjustment of earlier days" in n and
+               n.endswith("full history re-fetched") for n in summary.notes), summary.notes
 
 
 @pytest.mark.parametrize("ticker, metric, fy, fq, expected_usd", [
@@ -301,3 +341,13 @@ def test_cli_refresh_against_the_fakes(tmp_path, fake_yahoo, fake_sec):  # noqa:
     status = subprocess.run([sys.executable, "-m", "bubblemeter", "status", "--db", db],
                             capture_output=True, text=True, cwd=REPO, env=env, timeout=60)
     assert "yahoo" in status.stdout and "sec" in status.stdout
+
+
+def test_datasets_limit_a_refresh_to_those_items(tmp_path):
+    universe = Settings.from_env(env={}).universe()
+    items = plan(universe, list(LIVE_SOURCES), ["prices", "companyfacts"])
+    assert {(i.source, i.dataset) for i in items} == {("yahoo", "prices"), ("sec", "companyfacts")}
+    assert len([i for i in items if i.dataset == "prices"]) == len(universe)
+    settings = Settings.from_env(env={}, db=str(tmp_path / "w.duckdb"))
+    with pytest.raises(ConfigError, match="unknown live dataset"):
+        refresh_live(settings, datasets=["prices", "dividends"])

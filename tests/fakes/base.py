@@ -58,6 +58,7 @@ class FakeServer:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.requests: list[Request] = []
+        self._rows_served: list[tuple[str, str | None, int]] = []
 
     # -- life cycle ---------------------------------------------------------------------------
     def start(self) -> "FakeServer":
@@ -108,6 +109,18 @@ class FakeServer:
         """Forget the logged requests (e.g. between a first load and the refresh under test)."""
         with self._lock:
             self.requests.clear()
+            self._rows_served.clear()
+
+    def note_rows(self, kind: str, key: str | None, rows: int) -> None:
+        """Record that an answer about `key` carried `rows` data rows (subclasses call this)."""
+        with self._lock:
+            self._rows_served.append((kind, key and key.upper(), rows))
+
+    def rows_served(self, kind: str | None = None, key: str | None = None) -> int:
+        """Data rows sent in answers since the last clear_requests(), optionally one kind/key."""
+        with self._lock:
+            return sum(n for k, t, n in self._rows_served
+                       if (kind is None or k == kind) and (key is None or t == key.upper()))
 
     def requests_for(self, kind: str | None = None, key: str | None = None) -> list[Request]:
         """Logged requests, optionally only one kind and/or one key."""

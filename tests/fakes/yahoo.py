@@ -14,13 +14,18 @@ only paths and queries matter):
 Data, all read by path from the shared snapshot directory (never copied):
 - chart: built from prices/{SYM}.csv and corporate_actions.csv. `as_of` plays the clock: only
   rows and events up to that date are served, and splits after it are undone (prices times the
-  ratio, volume divided), as Yahoo served them on that day. Dividend adjustment of Adj Close is
-  left as in the file. Without a CSV the recorded yahoo/history_chart_{SYM}.json is served as is.
+  ratio, volume divided), as Yahoo served them on that day. Likewise Adj Close is not yet
+  adjusted for the dividends in corporate_actions.csv after it: each one's factor is the step
+  of Adj Close / Close in the file across its ex-date (Yahoo's 1 - dividend / previous close).
+  Without a CSV the recorded yahoo/history_chart_{SYM}.json is served as is.
 - timeseries: financial_facts.csv plus the SEC companyfacts files (de-cumulated by
   ingest.normalise.sec), the last five quarters up to `as_of`, capex negative as Yahoo has it;
   without those, the recorded yahoo/timeseries_income_statement_quarterly_{SYM}.json.
 - earnings: earnings_events.csv rows with a report date; rows after `as_of` are served as
   upcoming (no reported EPS). The table's hour ("4 PM") is a placeholder: the data has dates only.
+
+`rows_served(kind, key)` counts the data rows the answers carried (chart: daily bars,
+timeseries: quarterly values, earnings: table rows), for benchmarks and tests of what was asked.
 
 Faults (see FakeServer.fail): "empty" serves Yahoo's empty shapes (chart without rows, an empty
 timeseries result, a page without a table); "missing_field" drops `timestamp` from the chart,
@@ -122,6 +127,17 @@ class FakeYahoo(FakeServer):
         return frame
 
     @functools.cache
+    def _dividend_factor(self, symbol: str, ex_date: date) -> float:
+        """Yahoo's adjustment for one dividend, read off the file: the step of Adj Close / Close."""
+        prices = self._prices(symbol)
+        ratio = prices["Adj Close"] / prices["Close"]
+        before = ratio[prices["date"] < ex_date]
+        after = ratio[prices["date"] >= ex_date]
+        if before.empty or after.empty:
+            return 1.0
+        return float(before.iloc[-1] / after.iloc[0])
+
+    @functools.cache
     def _actions(self) -> pd.DataFrame:
         frame = pd.read_csv(self.data_dir / "corporate_actions.csv")
         frame["date"] = pd.to_datetime(frame["date"]).dt.date
@@ -168,6 +184,9 @@ class FakeYahoo(FakeServer):
             if fault:
                 result = recorded["chart"]["result"][0]
                 recorded = {"chart": {"result": [_faulted_chart(result, fault)], "error": None}}
+            self.note_rows("chart", symbol,
+                           len(recorded["chart"]["result"][0]["indicators"]["quote"][0]
+                               .get("close", [])))
             return _json(recorded)
         as_of = self.as_of or prices["date"].max()
         frame = prices[prices["date"] <= as_of].copy()
@@ -184,6 +203,11 @@ class FakeYahoo(FakeServer):
                 div_factor[d] = div_factor.get(d, 1.0) * split.value
         for col in ("Open", "High", "Low", "Close", "Adj Close"):
             frame[col] = frame[col] * factor
+        # Dividends after as_of had not happened yet either: undo their adjustment of Adj Close.
+        later_dividends = actions[(actions["action"] == "dividend") & (actions["date"] > as_of)]
+        for dividend in later_dividends.itertuples():
+            earlier = frame["date"] < dividend.date
+            frame.loc[earlier, "Adj Close"] /= self._dividend_factor(symbol, dividend.date)
         frame["Volume"] = (frame["Volume"] / factor).round().astype("int64")
 
         if "period1" in query:
@@ -220,6 +244,7 @@ class FakeYahoo(FakeServer):
                            "low": frame["Low"].tolist(), "close": frame["Close"].tolist(),
                            "volume": frame["Volume"].tolist()}],
                 "adjclose": [{"adjclose": frame["Adj Close"].tolist()}]}
+            self.note_rows("chart", symbol, len(frame))
         else:
             result["indicators"] = {"quote": [{}], "adjclose": [{}]}
         if fault == "missing_field":
@@ -280,6 +305,7 @@ class FakeYahoo(FakeServer):
             if fault == "missing_field":
                 for item in entry.get(name, []):
                     item.pop("reportedValue", None)
+            self.note_rows("timeseries", symbol, len(entry.get(name) or []))
             result.append(entry)
         return _json({"timeseries": {"result": result, "error": None}})
 
@@ -305,6 +331,7 @@ class FakeYahoo(FakeServer):
                      "Surprise (%)": "-" if upcoming else _cell(row.surprise_pct)}
             body.append("<tr>" + "".join(f"<td>{html.escape(cells[c])}</td>" for c in columns)
                         + "</tr>")
+        self.note_rows("earnings", symbol, len(body))
         head = "".join(f"<th>{c}</th>" for c in columns)
         page = (f"<html><body><table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}"
                 f"</tbody></table></body></html>")

@@ -1,6 +1,6 @@
 """Time a live refresh of the whole universe: offline, then against the loopback fakes.
 
-    .venv/bin/python benchmarks/live_refresh.py
+    .venv/bin/python bench/live_refresh.py
 
 Prints figures; asserts nothing. Offline = every live URL points at a closed loopback port.
 The fakes serve the snapshot in ../shared/data (see tests/fakes); the snapshot's gaps (earnings

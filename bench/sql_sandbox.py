@@ -1,6 +1,6 @@
 """Print what the SQL sandbox costs per query and how closely it keeps its time limit.
 
-    .venv/bin/python benchmarks/sql_sandbox.py --db data/warehouse.duckdb
+    .venv/bin/python bench/sql_sandbox.py --db data/warehouse.duckdb
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Dagster definitions for the bubblemeter pipeline (optional: `pip install -e '.[dagster]'`)."""
