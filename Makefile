@@ -7,7 +7,7 @@ SNAPSHOT ?= ../shared/data
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: run test install install-test refresh serve clean
+.PHONY: run test install install-test refresh serve clean bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ run: refresh serve
 
 test: install-test
 	$(BIN)/python -m pytest -q --headless
+
+# Benchmarks on a SYNTHETIC universe (figures in README, "Benchmarks"); BENCH_ARGS passes options.
+bench: install
+	$(BIN)/python bench/bulk_load.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

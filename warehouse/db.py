@@ -169,3 +169,13 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
         "select column_name, data_type from information_schema.columns "
         "where table_name = ? order by ordinal_position", [table]).fetchall()
     return dict(rows)
+
+
+def table_info(con: duckdb.DuckDBPyConnection, table: str) -> tuple[dict[str, str], list[str]]:
+    """Column name -> DuckDB type, and the primary-key columns, of a table (one cheap pragma)."""
+    if not _IDENT.match(table):
+        raise ValueError(f"bad table name {table!r}")
+    rows = con.execute(f"pragma table_info('{table}')").fetchall()
+    if not rows:
+        raise duckdb.CatalogException(f"Table with name {table} does not exist!")
+    return {r[1]: r[2] for r in rows}, [r[1] for r in rows if r[5]]
