@@ -6,8 +6,9 @@ BIN := $(VENV)/bin
 SNAPSHOT ?= ../shared/data
 HOST ?= 127.0.0.1
 PORT ?= 8050
+WORKERS ?= 4
 
-.PHONY: run test install install-test refresh serve clean bench
+.PHONY: run test install install-test install-prod refresh serve serve-prod clean bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,8 +20,13 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
+$(VENV)/.installed-prod: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[prod]'
+	touch $@
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
+install-prod: $(VENV)/.installed-prod
 
 # Refresh from the live sources; if none answers, import the snapshot in $(SNAPSHOT).
 # Exit status 1 means some items failed (each is listed): the rest loaded, so serve anyway.
@@ -29,6 +35,11 @@ refresh: install
 
 serve: install
 	$(BIN)/bubblemeter serve --host $(HOST) --port $(PORT)
+
+# The dashboard under gunicorn: WORKERS processes, each reading the warehouse read-only.
+# More gunicorn options: GUNICORN_CMD_ARGS="--timeout 60 --access-logfile -" make serve-prod
+serve-prod: install-prod
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) dashboard.wsgi:server
 
 run: refresh serve
 
