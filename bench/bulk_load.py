@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import resource
 import sys
 import tempfile
@@ -121,10 +122,12 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_mode(mode: str, workdir: Path, frame: pd.DataFrame, attempt: int) -> tuple[float, int]:
-    """Load the frame one way into a fresh file; return (seconds, rows in or written)."""
+def run_mode(mode: str, workdir: Path, frame: pd.DataFrame,
+             attempt: int) -> tuple[float, float, int]:
+    """Load the frame one way into a fresh file; return (wall s, CPU s, rows in or written)."""
     path = workdir / f"{mode}-{attempt}.duckdb"
     gc.collect()
+    cpu_started = time.process_time()
     started = time.perf_counter()
     if mode == "raw":
         rows = load_raw(path, frame, per_ticker=False)
@@ -135,9 +138,10 @@ def run_mode(mode: str, workdir: Path, frame: pd.DataFrame, attempt: int) -> tup
     else:
         rows = load_items(path, frame)
     seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
     for leftover in workdir.glob(f"{path.name}*"):
         leftover.unlink()
-    return seconds, rows
+    return seconds, cpu_seconds, rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,21 +170,24 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(frame):,} rows, generated in {time.perf_counter() - started:.1f} s "
           f"(seed {args.seed}); peak RSS so far {peak_rss_mb():,.0f} MB")
     print(f"duckdb {duckdb.__version__}, pandas {pd.__version__}, python "
-          f"{sys.version.split()[0]}, repeat {args.repeat} (fastest kept)")
+          f"{sys.version.split()[0]}, {os.cpu_count()} CPUs, repeat {args.repeat} "
+          f"(fastest kept); load average {os.getloadavg()[0]:.1f}")
 
     best: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="bubblemeter-bench-", dir=args.dir) as tmp:
         for attempt in range(args.repeat):
             for mode in modes:
-                seconds, rows = run_mode(mode, Path(tmp), frame, attempt)
+                seconds, cpu_seconds, rows = run_mode(mode, Path(tmp), frame, attempt)
                 if rows != len(frame):
                     raise SystemExit(f"{mode}: {rows:,} rows instead of {len(frame):,}")
-                best[mode] = min(best.get(mode, seconds), seconds)
-                print(f"  {mode:<9} run {attempt + 1}: {seconds:6.2f} s  "
-                      f"{len(frame) / seconds:>12,.0f} rows/s")
+                if seconds < best.get(mode, float("inf")):
+                    best[mode], cpu[mode] = seconds, cpu_seconds
+                print(f"  {mode:<9} run {attempt + 1}: {seconds:6.2f} s "
+                      f"({cpu_seconds:6.2f} s CPU) {len(frame) / seconds:>12,.0f} rows/s")
 
     print("-" * 78)
-    print(f"{'way':<10} {'seconds':>8} {'rows/s':>12} {'vs raw':>7}  target")
+    print(f"{'way':<10} {'seconds':>8} {'CPU s':>7} {'rows/s':>12} {'vs raw':>7}  target")
     raw = best.get("raw")
     for mode in modes:
         rate = len(frame) / best[mode]
@@ -190,11 +197,13 @@ def main(argv: list[str] | None = None) -> int:
             ok = rate >= TARGET_ROWS_PER_S and ratio >= TARGET_RATIO
             target = (f"{'met' if ok else 'MISSED'} (>= {TARGET_ROWS_PER_S:,} rows/s "
                       f"and >= {TARGET_RATIO}x raw)")
-        print(f"{mode:<10} {best[mode]:8.2f} {rate:12,.0f} {ratio:6.2f}x  {target}")
+        print(f"{mode:<10} {best[mode]:8.2f} {cpu[mode]:7.2f} {rate:12,.0f} {ratio:6.2f}x  "
+              f"{target}")
     if "items" in best and "raw-items" in best:
         print(f"items vs raw-items (same per-ticker transactions): "
               f"{best['raw-items'] / best['items']:.2f}x")
-    print(f"peak RSS of this process: {peak_rss_mb():,.0f} MB")
+    print(f"peak RSS of this process: {peak_rss_mb():,.0f} MB; "
+          f"load average at the end {os.getloadavg()[0]:.1f}")
     return 0
 
 
