@@ -49,19 +49,22 @@ def synthetic_prices(n_tickers: int = 1000, years: int = 20, seed: int = 2024060
     log_returns = rng.normal(0.0003, 0.02, size=(n_tickers, n_days))
     close = (start * np.exp(np.cumsum(log_returns, axis=1))).ravel()
     del log_returns
-    spread = np.abs(rng.normal(0, 0.01, size=close.size))
     open_ = close * (1 + rng.normal(0, 0.005, size=close.size))
-    return pd.DataFrame({
+    spread = np.abs(rng.normal(0, 0.01, size=close.size))
+    high = np.maximum(open_, close)
+    high *= 1 + spread
+    low = np.minimum(open_, close)
+    low *= 1 - spread
+    del spread
+    columns = {
         "ticker": np.repeat(tickers, n_days),
         "date": np.tile(dates, n_tickers),
-        "open": open_,
-        "high": np.maximum(open_, close) * (1 + spread),
-        "low": np.minimum(open_, close) * (1 - spread),
-        "close": close,
-        "adj_close": close * 0.97,
+        "open": open_, "high": high, "low": low, "close": close, "adj_close": close * 0.97,
         "volume": rng.integers(100_000, 50_000_000, size=close.size),
-        "source": "synthetic",
-    })
+    }
+    frame = pd.DataFrame(columns, copy=False)
+    frame["source"] = "synthetic"
+    return frame
 
 
 def ticker_slices(frame: pd.DataFrame) -> list[tuple[str, slice]]:

@@ -85,3 +85,23 @@ def test_md_settings_hold_the_token_without_showing_it():
                                       "motherduck_token": TOKEN})
     assert settings.is_motherduck and not settings.is_local_file
     assert settings.motherduck_token == TOKEN and TOKEN not in repr(settings)
+
+
+def test_md_scheduler_state_is_named_after_the_database():
+    from warehouse.scheduler_state import state_path
+
+    one = state_path(Settings(db="md:bubblemeter"))
+    other = state_path(Settings(db="md:other?attach_mode=single"))
+    assert one.name == "md_bubblemeter.scheduler.json"
+    assert other.name == "md_other.scheduler.json"
+
+
+def test_dashboard_data_names_an_unreachable_motherduck(tmp_path, monkeypatch):
+    from dashboard import data
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    settings = Settings(db="md:bubblemeter_test", motherduck_token=TOKEN,
+                        duckdb_extension_repository=f"http://127.0.0.1:{free_port()}")
+    chart = data.hyperscaler_capex_quarterly(settings)
+    assert chart.frame.empty
+    assert chart.empty_reason.startswith("MotherDuck unreachable: ")
