@@ -19,7 +19,7 @@ SCHEMA_FILE = PACKAGE_DIR / "schema.sql"
 MACROS_FILE = PACKAGE_DIR / "macros.sql"
 MODEL_LAYERS = ("staging", "marts")
 TMP_MARK = ".tmp-"
-WRITE_COPY_CONFIG = {"fsync_mode": "none", "checkpoint_threshold": "1GB"}
+WRITE_COPY_CONFIG = {"fsync_mode": "none"}
 
 
 class WarehouseMissing(Exception):
@@ -205,9 +205,8 @@ def write_session(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
         shutil.copyfile(live, tmp)
         if Path(f"{live}.wal").exists():
             shutil.copyfile(f"{live}.wal", f"{tmp}.wal")
-    # The copy only counts once it is swapped in, and a crash before that discards it: so
-    # no fsync per item commit and no checkpoint per 16 MB of WAL (each rewrote the growing
-    # file and index); one checkpoint and one fsync below make the copy durable.
+    # The copy only counts once it is swapped in, and a crash before that discards it: so no
+    # fsync per item commit; the checkpoint and the fsync below make the copy durable.
     con = duckdb.connect(str(tmp), config=WRITE_COPY_CONFIG)
     try:
         apply_schema(con)
