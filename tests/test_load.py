@@ -53,6 +53,27 @@ def test_rows_repeated_exactly_count_once(fresh_settings):
     assert load(fresh_settings, pd.concat([frame, frame.iloc[[1]]])) == 0
 
 
+def test_sorted_frame_with_a_repeated_row_counts_it_once(fresh_settings):
+    frame = synthetic_prices("SYN1", 4)
+    sorted_with_repeat = frame.iloc[[0, 1, 1, 2, 3]].reset_index(drop=True)
+    assert load(fresh_settings, sorted_with_repeat) == 4
+
+
+def test_keys_of_every_kind_load(fresh_settings):
+    """Sorted and unsorted frames, str and object tickers, dates as objects or datetime64."""
+    frame = synthetic_prices("SYN1", 6)
+    as_datetime = frame.assign(date=pd.to_datetime(frame["date"]), ticker="SYN2")
+    as_object = frame.assign(ticker=pd.Series(["SYN3"] * 6, dtype=object))
+    shuffled = frame.assign(ticker="SYN4").iloc[[3, 0, 5, 1, 4, 2]]
+    for part in (frame, as_datetime, as_object, shuffled):
+        assert load(fresh_settings, part) == 6
+        assert load(fresh_settings, part) == 0
+    counts = query_df(fresh_settings, "select ticker, count(*) n, min(date) first "
+                                      "from prices_daily group by 1 order by 1")
+    assert counts.n.tolist() == [6, 6, 6, 6]
+    assert counts["first"].nunique() == 1
+
+
 def test_two_different_rows_for_one_key_are_refused(fresh_settings):
     frame = synthetic_prices("SYN1", 3)
     clash = frame.iloc[[0]].assign(close=123.0)
