@@ -27,8 +27,11 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> i
             changed = f"select {casted} from {view} except select {quoted} from {table}"
             return _count(con.execute(f"insert or replace into {table} ({quoted}) {changed}"))
         if _all_new(con, table, view, frame, keys, types):
-            return _count(con.execute(f"insert into {table} ({quoted}) select {casted} from {view}"))
-        # Some keys may exist already. Rows repeated exactly in the frame count once.
+            return _count(con.execute(
+                f"insert into {table} ({quoted}) select {casted} from {view}"))
+        # Some keys may exist already. Rows repeated exactly in the frame count once. Joins on
+        # the key (not an EXCEPT against the whole table) push the frame's key range down to
+        # the table scan, so a load reads only the row groups it touches.
         incoming = f"(select distinct {casted} from {view})"
         on = " and ".join(f'i."{k}" = t."{k}"' for k in keys)
         differs = " or ".join(f'i."{c}" is distinct from t."{c}"'
