@@ -66,7 +66,8 @@ def gunicorn(tmp_path, imported):
     log = open(tmp_path / "gunicorn.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--timeout", "60", "dashboard.wsgi:server"],
+         "--timeout", "60", "--control-socket", str(tmp_path / "gunicorn.ctl"),
+         "dashboard.wsgi:server"],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         yield proc, f"http://127.0.0.1:{port}", Settings.from_env(env={}, db=str(db))
