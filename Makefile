@@ -6,8 +6,9 @@ BIN := $(VENV)/bin
 SNAPSHOT ?= ../shared/data
 HOST ?= 127.0.0.1
 PORT ?= 8050
+WORKERS ?= 4
 
-.PHONY: run test install install-test refresh serve screenshots clean
+.PHONY: run test install install-test install-prod refresh serve serve-prod screenshots clean bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,8 +20,13 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
+$(VENV)/.installed-prod: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[prod]'
+	touch $@
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
+install-prod: $(VENV)/.installed-prod
 
 # Refresh from the live sources; if none answers, import the snapshot in $(SNAPSHOT).
 # Exit status 1 means some items failed (each is listed): the rest loaded, so serve anyway.
@@ -31,6 +37,11 @@ refresh: install
 serve: install
 	$(BIN)/bubblemeter serve --host $(HOST) --port $(PORT)
 
+# The dashboard under gunicorn: WORKERS processes, each reading the warehouse read-only.
+# More gunicorn options: GUNICORN_CMD_ARGS="--timeout 60 --access-logfile -" make serve-prod
+serve-prod: install-prod
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) dashboard.wsgi:server
+
 run: refresh serve
 
 test: install-test
@@ -39,6 +50,10 @@ test: install-test
 # Screenshots of every dashboard page at 1280x800 into docs/screenshots (needs Debian chromium).
 screenshots: install
 	$(BIN)/python scripts/screenshots.py --snapshot $(SNAPSHOT) --out docs/screenshots
+
+# Benchmarks on a SYNTHETIC universe (figures in README, "Benchmarks"); BENCH_ARGS passes options.
+bench: install
+	$(BIN)/python bench/bulk_load.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

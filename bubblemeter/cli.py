@@ -205,7 +205,8 @@ def cmd_serve(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
-    db_help = "warehouse file (default: $BUBBLEMETER_DB or data/warehouse.duckdb)"
+    db_help = ("warehouse file, or md:NAME for MotherDuck "
+               "(default: $BUBBLEMETER_DB or data/warehouse.duckdb)")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="PATH", help=db_help)
 
@@ -299,7 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run a subcommand; one clear line on stderr for any error."""
-    from warehouse.db import WarehouseMissing
+    from warehouse.db import WarehouseMissing, WarehouseUnreachable
     from warehouse.lock import LockBusy
     from warehouse.settings import ConfigError
 
@@ -313,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     except LockBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except WarehouseMissing as exc:
+    except (WarehouseMissing, WarehouseUnreachable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:

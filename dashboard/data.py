@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from warehouse.db import WarehouseMissing, query_df
+from warehouse.db import WarehouseMissing, WarehouseUnreachable, query_df
 from warehouse.query import (ExampleQuery, QueryError, QueryRefused, example_queries,
                              run_sandboxed, schema_frame)
 from warehouse.settings import Settings
@@ -23,7 +23,7 @@ class ChartData:
 def _read(settings: Settings, sql: str, missing: str, params=None) -> ChartData:
     try:
         frame = query_df(settings, sql, params)
-    except WarehouseMissing as exc:
+    except (WarehouseMissing, WarehouseUnreachable) as exc:
         return ChartData(pd.DataFrame(), str(exc))
     except duckdb.CatalogException as exc:
         return ChartData(pd.DataFrame(), f"the warehouse has no such view yet ({exc}); "

@@ -6,6 +6,7 @@ import contextlib
 import os
 import re
 import shutil
+import threading
 from pathlib import Path
 from typing import Iterator
 
@@ -13,24 +14,126 @@ import duckdb
 import pandas as pd
 
 from warehouse.lock import writer_lock
-from warehouse.settings import PACKAGE_DIR, Settings
+from warehouse.settings import PACKAGE_DIR, ConfigError, Settings
 
 SCHEMA_FILE = PACKAGE_DIR / "schema.sql"
 MACROS_FILE = PACKAGE_DIR / "macros.sql"
 MODEL_LAYERS = ("staging", "marts")
 TMP_MARK = ".tmp-"
+WRITE_COPY_CONFIG = {"fsync_mode": "none"}
 
 
 class WarehouseMissing(Exception):
     """The warehouse file does not exist yet."""
 
 
-def _motherduck_config(settings: Settings) -> dict:
-    return {}
+class WarehouseUnreachable(Exception):
+    """A MotherDuck warehouse that did not answer: offline, extension not installable, timeout."""
+
+
+def _motherduck_config(settings: Settings, config: dict | None = None) -> dict:
+    """Connect config for md:NAME; the token comes from settings, never the connection string."""
+    if not settings.motherduck_token:
+        raise ConfigError(f"{settings.db} is a MotherDuck database: set the motherduck_token "
+                          f"environment variable to a MotherDuck access token")
+    extra = {"motherduck_token": settings.motherduck_token}
+    if settings.duckdb_extension_repository:
+        # a mirror for the motherduck extension (proxies, air-gapped networks, tests)
+        extra["custom_extension_repository"] = settings.duckdb_extension_repository
+    return {**(config or {}), **extra}
+
+
+def _with_params(db: str, params: dict[str, str]) -> str:
+    """Append MotherDuck connection-string parameters that the string does not set already."""
+    missing = {k: v for k, v in params.items() if f"{k}=" not in db}
+    if not missing:
+        return db
+    joined = "&".join(f"{k}={v}" for k, v in missing.items())
+    return f"{db}{'&' if '?' in db else '?'}{joined}"
+
+
+def _unreachable_message(exc: BaseException) -> str:
+    """One line saying why MotherDuck could not be opened."""
+    text = " ".join(str(exc).split())
+    if "Failed to download extension" in text:
+        reason = re.search(r"\((?:ERROR )?([^()]*)\)\s*$", text)
+        return ("cannot install DuckDB's motherduck extension"
+                + (f" ({reason.group(1)})" if reason else ""))
+    return text.split(" For more info")[0]
+
+
+_remote_bases: dict[tuple, duckdb.DuckDBPyConnection] = {}
+_remote_lock = threading.Lock()
+
+
+def _connect_remote(settings: Settings, db: str, config: dict) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect to MotherDuck within settings.remote_connect_timeout_s.
+
+    Offline, DuckDB first tries to download the motherduck extension, and against a network
+    that drops packets that download (and the extension's own connect) can hang for minutes;
+    the connect runs in a daemon thread so the caller gets a clear error after the deadline.
+    """
+    box: dict = {}
+    abandoned = threading.Event()
+
+    def attempt():
+        try:
+            con = duckdb.connect(db, config=config)
+        except BaseException as exc:  # handed to the caller below
+            box["error"] = exc
+            return
+        if abandoned.is_set():
+            con.close()
+        else:
+            box["con"] = con
+
+    worker = threading.Thread(target=attempt, name="motherduck-connect", daemon=True)
+    worker.start()
+    worker.join(settings.remote_connect_timeout_s)
+    if worker.is_alive():
+        abandoned.set()
+        raise WarehouseUnreachable(
+            f"MotherDuck unreachable: {settings.db} did not answer within "
+            f"{settings.remote_connect_timeout_s:g} s (BUBBLEMETER_MD_CONNECT_TIMEOUT)")
+    if "error" in box:
+        exc = box["error"]
+        if isinstance(exc, (duckdb.IOException, duckdb.HTTPException,
+                            duckdb.ConnectionException)):
+            raise WarehouseUnreachable(
+                f"MotherDuck unreachable: {_unreachable_message(exc)}") from None
+        raise exc
+    return box["con"]
+
+
+def _remote_reader(settings: Settings, config: dict | None) -> duckdb.DuckDBPyConnection:
+    """A cursor on one cached MotherDuck connection per process and config.
+
+    Opening MotherDuck costs a network round trip or more, so readers share one connection
+    and each gets its own cursor; there is no file to swap, so no reason to reconnect.
+    User queries ask for enable_external_access=false, which would also stop the motherduck
+    extension: on MotherDuck the same intent is saas_mode=true (no local files).
+    """
+    config = dict(config or {})
+    db = settings.db
+    if config.pop("enable_external_access", True) is False:
+        db = _with_params(db, {"saas_mode": "true"})
+    config = _motherduck_config(settings, config)
+    key = (db, tuple(sorted((k, str(v)) for k, v in config.items())))
+    with _remote_lock:
+        base = _remote_bases.get(key)
+        if base is None:
+            base = _remote_bases[key] = _connect_remote(settings, db, config)
+    return base.cursor()
 
 
 def read_connection(settings: Settings, config: dict | None = None) -> duckdb.DuckDBPyConnection:
-    """Open a read-only connection; the caller closes it (use as a context manager)."""
+    """Open a read-only connection; the caller closes it (use as a context manager).
+
+    A local file opens read_only; a MotherDuck database has no such mode (give readers a
+    read-scaling token, which MotherDuck serves read-only).
+    """
+    if settings.is_motherduck:
+        return _remote_reader(settings, config)
     if settings.is_local_file:
         path = Path(settings.db)
         if not path.exists():
@@ -119,7 +222,12 @@ def write_session(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
 def _write_session_locked(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     """write_session's work, once the lock is held."""
     if not settings.is_local_file:
-        con = duckdb.connect(settings.db, config=_motherduck_config(settings))
+        # MotherDuck (or :memory:): no file to copy and swap; each item's transaction
+        # commits straight to the database, so readers see items as they land.
+        if settings.is_motherduck:
+            con = _connect_remote(settings, settings.db, _motherduck_config(settings))
+        else:
+            con = duckdb.connect(settings.db)
         try:
             apply_schema(con)
             yield con
@@ -138,7 +246,9 @@ def _write_session_locked(settings: Settings) -> Iterator[duckdb.DuckDBPyConnect
         shutil.copyfile(live, tmp)
         if Path(f"{live}.wal").exists():
             shutil.copyfile(f"{live}.wal", f"{tmp}.wal")
-    con = duckdb.connect(str(tmp))
+    # The copy only counts once it is swapped in, and a crash before that discards it: so no
+    # fsync per item commit; the checkpoint and the fsync below make the copy durable.
+    con = duckdb.connect(str(tmp), config=WRITE_COPY_CONFIG)
     try:
         apply_schema(con)
         yield con
@@ -149,12 +259,22 @@ def _write_session_locked(settings: Settings) -> Iterator[duckdb.DuckDBPyConnect
             os.fsync(fh.fileno())
         os.replace(tmp, live)
         Path(f"{live}.wal").unlink(missing_ok=True)
+        _fsync_dir(live.parent)
     except BaseException:
         with contextlib.suppress(Exception):
             con.close()
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)
         raise
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make a rename in this directory durable."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -210,3 +330,13 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
         "select column_name, data_type from information_schema.columns "
         "where table_name = ? order by ordinal_position", [table]).fetchall()
     return dict(rows)
+
+
+def table_info(con: duckdb.DuckDBPyConnection, table: str) -> tuple[dict[str, str], list[str]]:
+    """Column name -> DuckDB type, and the primary-key columns, of a table (one cheap pragma)."""
+    if not _IDENT.match(table):
+        raise ValueError(f"bad table name {table!r}")
+    rows = con.execute(f"pragma table_info('{table}')").fetchall()
+    if not rows:
+        raise duckdb.CatalogException(f"Table with name {table} does not exist!")
+    return {r[1]: r[2] for r in rows}, [r[1] for r in rows if r[5]]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -14,11 +15,16 @@ from warehouse.settings import Settings
 
 
 def state_path(settings: Settings) -> Path:
-    """Where the scheduler state lives: next to a local warehouse file, else in data/."""
+    """Where the scheduler state lives: next to a local warehouse file, else in data/.
+
+    A MotherDuck warehouse has no local file: its state file is named after the database
+    (md:NAME -> data/md_NAME.scheduler.json) so two warehouses never share one.
+    """
     if settings.is_local_file:
         db = Path(settings.db)
         return db.with_name(db.name + ".scheduler.json")
-    return Path("data") / "scheduler.json"
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", settings.db.split("?")[0]).strip("_.")
+    return Path("data") / f"{name or 'warehouse'}.scheduler.json"
 
 
 def write_state(settings: Settings, state: dict) -> None:

@@ -39,6 +39,9 @@ class Settings:
     sql_timeout_s: float = 5.0
     sql_row_cap: int = 10_000
     sql_memory_limit: str = "1GB"
+    motherduck_token: str | None = field(default=None, repr=False)
+    remote_connect_timeout_s: float = 15.0
+    duckdb_extension_repository: str | None = None
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -56,10 +59,17 @@ class Settings:
             values["yahoo_url"] = env["BUBBLEMETER_YAHOO_URL"].rstrip("/")
         if env.get("BUBBLEMETER_SEC_URL"):
             values["sec_url"] = env["BUBBLEMETER_SEC_URL"].rstrip("/")
+        if env.get("BUBBLEMETER_DUCKDB_EXTENSION_REPOSITORY"):
+            values["duckdb_extension_repository"] = env["BUBBLEMETER_DUCKDB_EXTENSION_REPOSITORY"]
+        # MotherDuck's own variable name; its extension reads the same one.
+        token = env.get("motherduck_token") or env.get("MOTHERDUCK_TOKEN")
+        if token:
+            values["motherduck_token"] = token
         for key, name, kind in (
             ("http_timeout_s", "BUBBLEMETER_HTTP_TIMEOUT", float),
             ("http_tries", "BUBBLEMETER_HTTP_TRIES", int),
             ("http_backoff_s", "BUBBLEMETER_HTTP_BACKOFF", float),
+            ("remote_connect_timeout_s", "BUBBLEMETER_MD_CONNECT_TIMEOUT", float),
             ("sql_timeout_s", "BUBBLEMETER_SQL_TIMEOUT", float),
             ("sql_row_cap", "BUBBLEMETER_SQL_ROW_CAP", int),
         ):
@@ -82,6 +92,11 @@ class Settings:
         """True when the warehouse is a file on this machine (not md: or :memory:)."""
         return not (self.db.startswith("md:") or self.db.startswith("motherduck:")
                     or self.db == ":memory:")
+
+    @property
+    def is_motherduck(self) -> bool:
+        """True when the warehouse is a MotherDuck database (md:NAME)."""
+        return self.db.startswith("md:") or self.db.startswith("motherduck:")
 
     def universe(self) -> list[Company]:
         """Read the tracked universe from its TOML file."""

@@ -1,0 +1,111 @@
+"""The dashboard under gunicorn: 2 read-only workers on loopback serve pages and callbacks."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from dashboard import ids
+from tests.conftest import REPO, free_port
+from warehouse.db import write_session
+from warehouse.settings import Settings
+
+
+def children(pid: int) -> list[int]:
+    """Direct child processes of pid (Linux /proc)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def wait_until_serving(url: str, proc: subprocess.Popen, timeout_s: float = 90) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"gunicorn exited with {proc.returncode}")
+        try:
+            if requests.get(url, timeout=5).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"gunicorn did not serve {url} within {timeout_s} s")
+
+
+def pages_callback_payload(dependencies: list[dict], pathname: str) -> dict:
+    """The request the browser sends when it opens `pathname` (Dash pages' routing callback)."""
+    dep = next(d for d in dependencies
+               if {"id": "_pages_location", "property": "pathname"} in d["inputs"])
+    outputs = [dict(zip(("id", "property"), part.rsplit(".", 1)))
+               for part in dep["output"].strip(".").split("...")]
+    values = {"pathname": pathname, "search": ""}
+    return {
+        "output": dep["output"],
+        "outputs": outputs,
+        "inputs": [{**i, "value": values.get(i["property"])} for i in dep["inputs"]],
+        "changedPropIds": ["_pages_location.pathname"],
+        "state": [{**s, "value": None} for s in dep["state"]],
+    }
+
+
+@pytest.fixture
+def gunicorn(tmp_path, imported):
+    """gunicorn with 2 workers on a free loopback port, reading a copy of the warehouse."""
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(imported.db, db)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
+    env["BUBBLEMETER_DB"] = str(db)
+    log = open(tmp_path / "gunicorn.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "--timeout", "60", "--control-socket", str(tmp_path / "gunicorn.ctl"),
+         "dashboard.wsgi:server"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        yield proc, f"http://127.0.0.1:{port}", Settings.from_env(env={}, db=str(db))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+def test_two_workers_serve_pages_and_callbacks(gunicorn):
+    proc, url, settings = gunicorn
+    wait_until_serving(url + "/", proc)
+    assert len(children(proc.pid)) == 2
+
+    page = requests.get(url + "/", timeout=10)
+    assert page.status_code == 200 and "<title>bubblemeter</title>" in page.text
+    layout = requests.get(url + "/_dash-layout", timeout=10)
+    assert layout.status_code == 200 and ids.STALE_BANNER in layout.text
+    dependencies = requests.get(url + "/_dash-dependencies", timeout=10).json()
+    payload = pages_callback_payload(dependencies, "/")
+
+    def thesis_page() -> dict:
+        reply = requests.post(url + "/_dash-update-component", json=payload, timeout=30)
+        assert reply.status_code == 200, reply.text[:500]
+        return reply.json()["response"]["_pages_content"]["children"]
+
+    # enough requests that both workers answer some
+    for _ in range(6):
+        content = str(thesis_page())
+        assert ids.HOME_CAPEX_GRAPH in content and ids.HOME_DC_MIX_GRAPH in content
+        assert "SEC EDGAR companyfacts" in content    # capex caption names its source
+
+    # readers hold no lock: a refresh swaps a new file in while the workers serve
+    with write_session(settings) as con:
+        con.execute("select 1").fetchall()
+    assert "SEC EDGAR companyfacts" in str(thesis_page())
+    assert proc.poll() is None and len(children(proc.pid)) == 2
