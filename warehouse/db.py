@@ -13,7 +13,7 @@ from typing import Iterator
 import duckdb
 import pandas as pd
 
-from warehouse.lock import writer_lock
+from warehouse.lock import pid_alive, writer_lock
 from warehouse.settings import PACKAGE_DIR, ConfigError, Settings
 
 SCHEMA_FILE = PACKAGE_DIR / "schema.sql"
@@ -190,20 +190,10 @@ def remove_stale_copies(live: Path) -> list[Path]:
     removed = []
     for tmp in live.parent.glob(f"{live.name}{TMP_MARK}*"):
         pid = tmp.name.rsplit(TMP_MARK, 1)[-1].split(".")[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not pid_alive(int(pid)):
             tmp.unlink(missing_ok=True)
             removed.append(tmp)
     return removed
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 @contextlib.contextmanager

@@ -87,11 +87,12 @@ def read_holder(path: Path) -> dict | None:
         return None
     pid = record.get("pid")
     same_host = record.get("host") == socket.gethostname()
-    record["alive"] = (not same_host) or (isinstance(pid, int) and _pid_alive(pid))
+    record["alive"] = (not same_host) or (isinstance(pid, int) and pid_alive(pid))
     return record
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """True while a process with this pid exists on this machine."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -11,6 +11,7 @@ import re
 import tempfile
 from pathlib import Path
 
+from warehouse.lock import pid_alive
 from warehouse.settings import Settings
 
 
@@ -46,16 +47,7 @@ def read_state(settings: Settings) -> dict | None:
     except (FileNotFoundError, json.JSONDecodeError):
         return None
     pid = state.get("pid")
-    alive = False
-    if isinstance(pid, int):
-        try:
-            os.kill(pid, 0)
-            alive = True
-        except ProcessLookupError:
-            alive = False
-        except PermissionError:
-            alive = True
-    state["alive"] = alive
+    state["alive"] = isinstance(pid, int) and pid_alive(pid)
     return state
 
 
