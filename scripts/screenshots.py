@@ -15,6 +15,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -26,6 +27,9 @@ PAGES = {  # file name -> path (with a query string where the default view says 
     "ai-revenue-gap": "/revenue-gap",
     "markets": "/markets",
     "data-status": "/status",
+    "sql-console": "/sql?q=" + quote("select calendar_label, nvda_data_center_revenue_usd, "
+                                     "hyperscaler_capex_usd, dc_share_of_capex_pct\n"
+                                     "from nvda_dc_vs_capex order by calendar_label desc"),
 }
 
 
