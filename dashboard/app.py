@@ -13,6 +13,7 @@ from dash import dcc, html
 
 from dashboard import components, context, ids, text
 from dashboard.data import data_freshness, warehouse_status
+from warehouse.db import hold_reader, release_reader
 from warehouse.runlog import utcnow
 from warehouse.settings import Settings
 
@@ -61,4 +62,8 @@ def create_app(settings: Settings) -> dash.Dash:
                     suppress_callback_exceptions=True)
     app.layout = serve_layout
     components.register_callbacks(app)
+    # One answer, one warehouse: a request's queries share one read-only connection, so a
+    # refresh swapping a new file in mid-answer cannot mix two warehouses in one page.
+    app.server.before_request(lambda: hold_reader(context.settings()))
+    app.server.teardown_request(lambda exc: release_reader())
     return app

@@ -1,8 +1,12 @@
 """What a complete warehouse looks like, for tests that write and read it at the same time.
 
-A refresh opens a run ('running'), loads each item, then closes it. A reader that ever saw a
-half-written warehouse would see a run still 'running', a run with fewer items than the others,
-or fewer rows than the baseline. Only a warehouse swapped in whole passes `check_complete`.
+A refresh opens a run ('running'), loads each item, then closes it, all on a working copy that
+is swapped in whole. A reader that ever saw a half-written warehouse would see a run still
+'running', a run with fewer items than the complete runs of its mode (live, snapshot), rows of
+a half-loaded table, or data that no complete refresh left behind. `check_complete` checks the
+run log (and the row counts against a warehouse of the same data); when each refresh changes
+the data, `state_of` finds the complete warehouse a fingerprint is exactly (row counts and a
+hash of every row of every data table).
 """
 
 from __future__ import annotations
@@ -22,19 +26,27 @@ DATA_TABLES = ("companies", "prices_daily", "corporate_actions", "financial_fact
                "segment_revenue", "customer_concentration", "adoption_indicators",
                "earnings_events")
 
+# Per data table: its row count and an order-free hash of its rows. Each row is hashed as text:
+# DuckDB's hash of several values xors theirs, so the same change to an even number of rows
+# would cancel out. 63 bits keep the column a BIGINT (a pandas int64 through `bubblemeter sql`).
+# Per run mode: the fewest and most items a run of that mode logged (no items yet counts 0).
 FINGERPRINT_SQL = " union all ".join(
     [f"select '{t}' as name, count(*) as n from {t}" for t in DATA_TABLES]
+    + [f"select '{t}#hash', coalesce(bit_xor(hash(x::varchar) >> 1), 0)::bigint from {t} x"
+       for t in DATA_TABLES]
     + ["select 'runs', count(*) from ingest_runs",
        "select 'runs_unfinished', count(*) from ingest_runs "
        "where status = 'running' or finished_at is null",
-       "select 'items_per_run_min', coalesce(min(n), 0) from "
-       "(select count(*) as n from ingest_run_items group by run_id)",
-       "select 'items_per_run_max', coalesce(max(n), 0) from "
-       "(select count(*) as n from ingest_run_items group by run_id)"])
+       "select 'items_min:' || coalesce(mode, '?'), min(n) from "
+       "(select r.mode, count(i.item) as n from ingest_runs r "
+       "left join ingest_run_items i using (run_id) group by r.run_id, r.mode) group by mode",
+       "select 'items_max:' || coalesce(mode, '?'), max(n) from "
+       "(select r.mode, count(i.item) as n from ingest_runs r "
+       "left join ingest_run_items i using (run_id) group by r.run_id, r.mode) group by mode"])
 
 
 def fingerprint(db: str | Path) -> dict[str, int]:
-    """Row counts of every data table plus the run-log facts, on a short read-only connection."""
+    """Row counts and row hashes of the data tables plus the run-log facts, read-only."""
     with read_connection(Settings(db=str(db))) as con:
         return {name: int(n) for name, n in con.execute(FINGERPRINT_SQL).fetchall()}
 
@@ -44,20 +56,43 @@ def fingerprint_from_rows(rows) -> dict[str, int]:
     return {name: int(n) for name, n in rows}
 
 
+def data_of(fp: dict[str, int]) -> dict[str, int]:
+    """The data part of a fingerprint: row counts and row hashes of the data tables."""
+    return {k: v for k, v in fp.items() if k.split("#")[0] in DATA_TABLES}
+
+
+def run_problems(fp: dict[str, int], complete: dict[str, int]) -> list[str]:
+    """Why fp's run log is not that of a complete warehouse ([] when it is).
+
+    `complete` is the fingerprint of a complete warehouse written by the same kinds of run:
+    every run of a mode must have logged as many items as a complete run of that mode did.
+    """
+    problems = []
+    if fp.get("runs_unfinished"):
+        problems.append(f"{fp['runs_unfinished']} run(s) still 'running'")
+    modes = sorted({k.split(":", 1)[1] for k in (*fp, *complete) if k.startswith("items_")})
+    for mode in modes:
+        low, high = fp.get(f"items_min:{mode}"), fp.get(f"items_max:{mode}")
+        want = complete.get(f"items_max:{mode}")
+        if want is None:
+            problems.append(f"{mode} runs ({low}...{high} items): no complete run has that mode")
+        elif low is not None and (low != want or high != want):
+            problems.append(f"items per {mode} run {low}...{high}, complete runs have {want}")
+    if fp.get("runs", 0) < complete["runs"]:
+        problems.append(f"{fp.get('runs')} runs, fewer than the {complete['runs']} before")
+    return problems
+
+
 def check_complete(fp: dict[str, int], baseline: dict[str, int]) -> list[str]:
     """Why fp is not a complete warehouse of the same data as baseline ([] when it is)."""
     problems = [f"{t}: {fp.get(t)} rows, complete has {baseline[t]}"
                 for t in DATA_TABLES if fp.get(t) != baseline[t]]
-    if fp.get("runs_unfinished"):
-        problems.append(f"{fp['runs_unfinished']} run(s) still 'running'")
-    if fp.get("items_per_run_min") != baseline["items_per_run_max"] or \
-            fp.get("items_per_run_max") != baseline["items_per_run_max"]:
-        problems.append(f"items per run {fp.get('items_per_run_min')}..."
-                        f"{fp.get('items_per_run_max')}, complete runs have "
-                        f"{baseline['items_per_run_max']}")
-    if fp.get("runs", 0) < baseline["runs"]:
-        problems.append(f"{fp.get('runs')} runs, fewer than the {baseline['runs']} before")
-    return problems
+    return problems + run_problems(fp, baseline)
+
+
+def state_of(fp: dict[str, int], states: list[dict[str, int]]) -> int | None:
+    """Index of the complete warehouse in `states` that fp is exactly, or None."""
+    return next((i for i, state in enumerate(states) if state == fp), None)
 
 
 def cli_env() -> dict[str, str]:
@@ -65,11 +100,11 @@ def cli_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
 
 
-def start_cli(*args: str, stderr=subprocess.DEVNULL) -> subprocess.Popen:
-    """Start `bubblemeter ARGS` in a child process."""
+def start_cli(*args: str, stderr=subprocess.DEVNULL, env: dict | None = None) -> subprocess.Popen:
+    """Start `bubblemeter ARGS` in a child process (environment: `env`, else cli_env())."""
     return subprocess.Popen([sys.executable, "-m", "bubblemeter", *args], cwd=REPO,
-                            env=cli_env(), stdout=subprocess.DEVNULL, stderr=stderr,
-                            stdin=subprocess.DEVNULL)
+                            env=cli_env() if env is None else env, stdout=subprocess.DEVNULL,
+                            stderr=stderr, stdin=subprocess.DEVNULL)
 
 
 def lock_record(db: str | Path) -> str:

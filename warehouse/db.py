@@ -175,8 +175,36 @@ def attached_reader(settings: Settings, config: dict) -> duckdb.DuckDBPyConnecti
     return con
 
 
+_held = threading.local()
+
+
+def hold_reader(settings: Settings) -> None:
+    """Make this thread's query_df calls share one read-only connection until release_reader().
+
+    A dashboard answer reads several views. On a connection each, a refresh that swaps a new
+    warehouse in between two of them leaves the answer with parts of both; one connection
+    keeps the file it opened, so the whole answer comes from one complete warehouse. It opens
+    on the first query, on an instance of its own (attached_reader): an open connection on the
+    path itself would make every later connect in the process join the old file.
+    """
+    release_reader()
+    _held.settings, _held.con = settings, None
+
+
+def release_reader() -> None:
+    """Close this thread's connection from hold_reader(), if one was opened."""
+    con = getattr(_held, "con", None)
+    _held.settings = _held.con = None
+    if con is not None:
+        con.close()
+
+
 def query_df(settings: Settings, sql: str, params: list | dict | None = None) -> pd.DataFrame:
-    """Run one read-only query on a fresh connection and return a DataFrame."""
+    """Run one read-only query on a fresh connection (or the held one) and return a DataFrame."""
+    if getattr(_held, "settings", None) == settings:
+        if _held.con is None:
+            _held.con = attached_reader(settings, {})
+        return _held.con.execute(sql, params).df()
     with read_connection(settings) as con:
         return con.execute(sql, params).df()
 
