@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8050
 WORKERS ?= 4
 
-.PHONY: run test install install-test install-prod refresh serve serve-prod screenshots clean bench
+.PHONY: run test install install-test install-prod install-bench refresh serve serve-prod screenshots clean bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
+$(VENV)/.installed-bench: $(VENV)/.installed-test
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	touch $@
+
 $(VENV)/.installed-prod: $(VENV)/.installed
 	$(BIN)/python -m pip install -q -e '.[prod]'
 	touch $@
@@ -27,6 +31,7 @@ $(VENV)/.installed-prod: $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 install-prod: $(VENV)/.installed-prod
+install-bench: $(VENV)/.installed-bench
 
 # Refresh from the live sources; if none answers, import the snapshot in $(SNAPSHOT).
 # Exit status 1 means some items failed (each is listed): the rest loaded, so serve anyway.
@@ -51,9 +56,21 @@ test: install-test
 screenshots: install
 	$(BIN)/python scripts/screenshots.py --snapshot $(SNAPSHOT) --out docs/screenshots
 
-# Benchmarks on a SYNTHETIC universe (figures in README, "Benchmarks"); BENCH_ARGS passes options.
-bench: install
-	$(BIN)/python bench/bulk_load.py $(BENCH_ARGS)
+# Benchmarks (figures in README, "Benchmarks"), each printing its figures: bulk load of a
+# SYNTHETIC universe, the incremental refresh against the loopback fakes, the dashboard on the
+# real snapshot plus the synthetic universe. BENCHES picks some; *_ARGS pass options to one.
+BENCHES ?= bulk_load incremental_refresh dashboard
+bench: install-bench
+	@set -e; for b in $(BENCHES); do \
+	  case $$b in \
+	    bulk_load) args="$(BULK_ARGS)";; \
+	    incremental_refresh) args="$(INCREMENTAL_ARGS)";; \
+	    dashboard) args="$(DASHBOARD_ARGS)";; \
+	    *) echo "unknown benchmark $$b (bulk_load, incremental_refresh, dashboard)"; exit 2;; \
+	  esac; \
+	  echo "+ $(BIN)/python bench/$$b.py $$args"; \
+	  $(BIN)/python bench/$$b.py $$args; \
+	done
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -39,10 +39,19 @@ TARGET_RATIO = 0.7
 MODES = ("raw", "frame", "items", "raw-items")
 
 
-def synthetic_prices(n_tickers: int = 1000, years: int = 20, seed: int = 20240607) -> pd.DataFrame:
-    """A SYNTHETIC prices_daily frame: tickers SYN0001.., weekdays, seeded random-walk prices."""
+def synthetic_prices(n_tickers: int = 1000, years: int = 20, seed: int = 20240607,
+                     end=None) -> pd.DataFrame:
+    """A SYNTHETIC prices_daily frame: tickers SYN0001.., weekdays, seeded random-walk prices.
+
+    The weekdays are calendar years 2006..2025 for 20 years, or the `years` up to `end`.
+    """
     rng = np.random.default_rng(seed)
-    dates = pd.bdate_range(f"{2026 - years}-01-01", "2025-12-31").values.astype("datetime64[s]")
+    if end is None:
+        first, last = f"{2026 - years}-01-01", "2025-12-31"
+    else:
+        last = pd.Timestamp(end)
+        first = last - pd.DateOffset(years=years) + pd.Timedelta(days=1)
+    dates = pd.bdate_range(first, last).values.astype("datetime64[s]")
     n_days = len(dates)
     tickers = np.array([f"SYN{i:04d}" for i in range(1, n_tickers + 1)], dtype=object)
     start = rng.uniform(5, 500, size=(n_tickers, 1))

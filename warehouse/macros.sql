@@ -4,27 +4,31 @@
 -- on or after start_date, per ticker and per role group (equal-weighted mean of member indices),
 -- with the drawdown from the running peak of that index.
 create or replace macro relative_performance_since(start_date) as table
-with prices as (
-    select p.ticker, p.date, coalesce(p.adj_close, p.close) as adj_close, c.role
+with base as (
+    -- one row per ticker: its first trading day in the range and that day's price
+    select p.ticker, c.role, min(p.date) as base_date,
+           arg_min(coalesce(p.adj_close, p.close), p.date) as base_price
     from prices_daily p
     join companies c using (ticker)
     where p.date >= start_date
-),
-base as (
-    select ticker, min(date) as base_date, arg_min(adj_close, date) as base_price
-    from prices
-    group by ticker
-),
-per_ticker as (
-    select 'ticker' as series_kind, p.ticker as series, p.role, p.date, p.adj_close,
-           p.adj_close / b.base_price * 100 as index_value, b.base_date, 1 as members
-    from prices p
-    join base b using (ticker)
+    group by p.ticker, c.role
 ),
 group_size as (
-    select role, count(distinct ticker) as tickers from prices group by role
+    select role, count(*) as tickers from base group by role
 ),
-per_group as (
+-- "not materialized": each use reads prices_daily again, and the caller's filter on series
+-- reaches each read, so only the chosen tickers and the members of the chosen groups are
+-- indexed. Materialised, the whole range (every ticker, every day) was held in memory.
+per_ticker as not materialized (
+    select 'ticker' as series_kind, p.ticker as series, b.role, p.date,
+           coalesce(p.adj_close, p.close) as adj_close,
+           coalesce(p.adj_close, p.close) / b.base_price * 100 as index_value, b.base_date,
+           1 as members
+    from prices_daily p
+    join base b using (ticker)
+    where p.date >= start_date
+),
+per_group as not materialized (
     -- equal weight across members; only on days every member traded, so a member whose
     -- prices end early leaves a gap instead of a jump in the group's level
     select 'group' as series_kind, t.role as series, t.role, t.date, null::double as adj_close,
@@ -34,7 +38,7 @@ per_group as (
     group by t.role, t.date
     having count(*) = (select g.tickers from group_size g where g.role = t.role)
 ),
-unioned as (
+unioned as not materialized (
     select * from per_ticker
     union all
     select * from per_group
@@ -49,7 +53,8 @@ from unioned;
 -- relative_performance_vs(start_date, benchmark): each series' index divided by the benchmark
 -- ticker's index on the same day (100 = moved with the benchmark since start_date).
 create or replace macro relative_performance_vs(start_date, benchmark) as table
-with perf as (
+with perf as not materialized (
+    -- read twice rather than held: the caller's filter on series reaches the first read
     select * from relative_performance_since(start_date)
 ),
 bench as (

@@ -1,0 +1,556 @@
+"""Benchmark 3, the dashboard: callback server times, thesis page in chromium, peak RSS.
+
+The warehouse: the real sample snapshot (../shared/data) imported as `bubblemeter refresh
+--from` does, PLUS a SYNTHETIC universe from bench/bulk_load.py (tickers SYN0001.., a seeded
+random walk, source `synthetic`, never market data) of 1,000 tickers x 20 years of weekdays
+ending on the snapshot's newest price date: ~5.3M rows in prices_daily. The synthetic tickers
+join `companies` with the five real roles in turn (named "SYNTHETIC SYN0001", ...), so every
+role group of the markets page (relative_performance_since / _vs) averages ~200 synthetic
+members besides the real ones and the group computations run over all ~5.3M rows. They have
+no financial facts, so the pages built on filings show the real companies only.
+
+The app is served in a subprocess (`bubblemeter serve`, Flask's threaded server, one process)
+and measured over HTTP from this process:
+
+  (a) each callback's time as the client sees it: POST /_dash-update-component on loopback
+      (request parsing, the callback, JSON encoding of its figures included), sequentially,
+      after one warm-up request per case; p50/p95 per case and per page. Cases: the page
+      router (the layout of each page for its path, as the browser asks for it), each page's
+      own callback with realistic inputs, CSV downloads, the SQL console running an example
+      query, and GET /_dash-layout (the app shell with its banner). Target p95 < 150 ms.
+  (b) the thesis page in headless Debian chromium (selenium, as dash[testing] drives it):
+      from navigation start until both charts' .main-svg exist and no callback is pending,
+      per page load. Target < 2 s.
+  (c) the server's peak RSS (VmHWM of /proc/PID/status) after all of the above. Target
+      < 400 MB.
+
+Run: `make bench` or `.venv/bin/python bench/dashboard.py [--repeat 20] [--db FILE]`.
+Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import pandas as pd  # noqa: E402
+import requests  # noqa: E402
+
+from bench.bulk_load import synthetic_prices  # noqa: E402
+from ingest.refresh import import_snapshot, load_item  # noqa: E402
+from warehouse import runlog  # noqa: E402
+from warehouse.db import query_df, write_session  # noqa: E402
+from warehouse.settings import Settings  # noqa: E402
+
+SNAPSHOT = Path(os.environ.get("BUBBLEMETER_SNAPSHOT", REPO.parent / "shared" / "data"))
+ROLES = ("gpu_vendor", "hyperscaler", "enterprise_adopter", "supply_chain", "benchmark")
+TARGET_P95_MS = 150
+TARGET_INTERACTIVE_S = 2.0
+TARGET_RSS_MB = 400
+THESIS_GRAPHS = ("home-dc-mix-graph", "home-dc-vs-capex-graph")
+
+
+# --------------------------------------------------------------------------------------------
+# The 5M-row warehouse
+
+def build_warehouse(db: Path, tickers: int, years: int, seed: int) -> None:
+    """Import the real snapshot, then add the SYNTHETIC universe in one logged run."""
+    settings = Settings.from_env(env={}, db=str(db))
+    started = time.perf_counter()
+    summary = import_snapshot(settings, SNAPSHOT, trigger="bench")
+    real = query_df(settings, "select count(*) as n, max(date) as newest from prices_daily")
+    newest = pd.Timestamp(real["newest"][0])
+    print(f"real snapshot imported from {SNAPSHOT}: {int(real['n'][0]):,} price rows to "
+          f"{newest:%Y-%m-%d} ({summary.status}) in {time.perf_counter() - started:.1f} s")
+
+    started = time.perf_counter()
+    prices = synthetic_prices(tickers, years, seed, end=newest)
+    names = prices["ticker"].unique()
+    companies = pd.DataFrame({
+        "ticker": names,
+        "name": [f"SYNTHETIC {t}" for t in names],
+        "role": [ROLES[i % len(ROLES)] for i in range(len(names))],
+        "cik": pd.array([None] * len(names), dtype="Int32"),
+        "fiscal_year_end_month": pd.array([None] * len(names), dtype="Int32"),
+    })
+    with write_session(settings) as con:
+        con.execute("set enable_progress_bar = false")
+        run_id = runlog.start_run(con, "bench", "snapshot", "SYNTHETIC (bench/dashboard.py)")
+        result = load_item(con, run_id, "snapshot", "synthetic/prices_daily",
+                           lambda: [("companies", companies), ("prices_daily", prices)])
+        runlog.finish_run(con, run_id)
+    if result.status != "ok":
+        raise SystemExit(f"synthetic load failed: {result.error}")
+    total = query_df(settings, "select count(*) as n from prices_daily")["n"][0]
+    print(f"SYNTHETIC universe added: {len(names):,} tickers x {years} years of weekdays = "
+          f"{len(prices):,} rows (roles {', '.join(ROLES)} in turn) in "
+          f"{time.perf_counter() - started:.1f} s; prices_daily now {total:,} rows, file "
+          f"{db.stat().st_size / 1e6:,.0f} MB")
+
+
+# --------------------------------------------------------------------------------------------
+# The served app
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """`bubblemeter serve` in a subprocess on a free loopback port."""
+
+    def __init__(self, db: Path, log: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
+        self.log = open(log, "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bubblemeter", "serve", "--db", str(db), "--port",
+             str(self.port)], cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"the server exited with {self.proc.returncode}; see {log}")
+            try:
+                if requests.get(self.url + "/", timeout=5).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        self.stop()
+        raise SystemExit(f"the server did not answer within 60 s; see {log}")
+
+    def memory_mb(self) -> dict[str, float]:
+        """VmHWM (peak) and VmRSS (now) of the server process, in MB."""
+        out = {}
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmHWM", "VmRSS"):
+                out[key] = int(value.split()[0]) / 1024
+        return out
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+# --------------------------------------------------------------------------------------------
+# (a) callbacks over HTTP
+
+@dataclass
+class Case:
+    page: str
+    name: str
+    payload: dict | None          # None: GET /_dash-layout
+    samples_ms: list[float] = field(default_factory=list)     # warm: results cached
+    cold_ms: list[float] = field(default_factory=list)        # first request after a change
+    response_kb: float = 0.0
+
+
+def _key(dep_id) -> str:
+    return json.dumps(dep_id, sort_keys=True) if isinstance(dep_id, dict) else dep_id
+
+
+def _parse_id(text: str):
+    return json.loads(text) if text.startswith("{") else text
+
+
+def _outputs(dep: dict, concrete: dict | None = None) -> list[dict]:
+    """The outputs list of a request; `concrete` fills MATCH ids with the actual key."""
+    out = []
+    for part in dep["output"].strip(".").split("..."):
+        ident, prop = part.rsplit(".", 1)
+        ident = _parse_id(ident)
+        if isinstance(ident, dict) and concrete:
+            ident = {**ident, **concrete}
+        out.append({"id": ident, "property": prop})
+    return out
+
+
+def callback_request(dep: dict, values: dict, changed: list[str],
+                     concrete: dict | None = None) -> dict:
+    """The JSON body the browser POSTs for one callback; `values` maps 'id.prop' to a value."""
+    def filled(items):
+        result = []
+        for item in items:
+            ident = item["id"]
+            ident = _parse_id(ident) if isinstance(ident, str) else ident
+            if isinstance(ident, dict) and concrete:
+                ident = {**ident, **concrete}
+            result.append({"id": ident, "property": item["property"],
+                           "value": values.get(f"{_key(item['id'])}.{item['property']}")})
+        return result
+
+    outputs = _outputs(dep, concrete)
+    return {"output": dep["output"], "outputs": outputs if len(outputs) > 1 else outputs[0],
+            "inputs": filled(dep["inputs"]), "changedPropIds": changed,
+            "state": filled(dep.get("state", []))}
+
+
+def find_dep(deps: list[dict], output_contains: str) -> dict:
+    """The callback whose output string names this id."""
+    found = [d for d in deps if output_contains in d["output"]]
+    if len(found) != 1:
+        raise SystemExit(f"{len(found)} callbacks write {output_contains!r}")
+    return found[0]
+
+
+def find_store(tree, store_id: dict):
+    """The data of the dcc.Store with this pattern id in a layout tree."""
+    if isinstance(tree, dict):
+        props = tree.get("props", {})
+        if tree.get("type") == "Store" and props.get("id") == store_id:
+            return props.get("data")
+        children = list(tree.values())
+    elif isinstance(tree, list):
+        children = tree
+    else:
+        return None
+    for child in children:
+        found = find_store(child, store_id)
+        if found is not None:
+            return found
+    return None
+
+
+PAGES = {"/": "Thesis", "/gpu-vendors": "GPU vendors", "/capex": "Big-tech capex",
+         "/enterprise": "Enterprise adoption", "/revenue-gap": "AI revenue gap",
+         "/markets": "Markets", "/status": "Data status", "/sql": "SQL console"}
+
+
+def build_cases(url: str) -> list[Case]:
+    """Every page's callbacks with realistic inputs, as the browser would send them."""
+    deps = requests.get(url + "/_dash-dependencies", timeout=30).json()
+    router = next(d for d in deps
+                  if {"id": "_pages_location", "property": "pathname"} in d["inputs"])
+
+    def page(path: str, search: str = "") -> dict:
+        return callback_request(router, {"_pages_location.pathname": path,
+                                         "_pages_location.search": search},
+                                ["_pages_location.pathname"])
+
+    cases = [Case("(app shell)", "GET /_dash-layout (banner)", None)]
+    for path, name in PAGES.items():
+        cases.append(Case(name, f"layout {path}", page(path)))
+    cases.append(Case("Markets", "layout /markets?range=5y&log=1", page("/markets",
+                                                                        "?range=5y&log=1")))
+
+    markets = find_dep(deps, "mkt-perf-graph")
+    series = ["NVDA", "gpu_vendor", "hyperscaler", "enterprise_adopter", "SPY", "QQQ", "SMH"]
+    for label, rng, vs, log, chosen in (
+            ("range 1y, default series", "1y", "none", [], series),
+            ("range 5y, log", "5y", "none", ["log"], series),
+            ("range 3y vs SPY", "3y", "SPY", [], series),
+            ("range 3m, all five groups", "3m", "none", [], list(ROLES))):
+        cases.append(Case("Markets", f"update: {label}", callback_request(
+            markets, {"mkt-range.value": rng, "mkt-series.value": chosen, "mkt-vs.value": vs,
+                      "mkt-log.value": log}, ["mkt-range.value"])))
+
+    gpu = find_dep(deps, "gpu-revenue-graph")
+    for label, tickers, presentation in (("NVDA, AMD; fy27", ["NVDA", "AMD"], "fy27"),
+                                         ("all vendors", ["NVDA", "AMD", "INTC", "AVGO"],
+                                          "market_platform")):
+        cases.append(Case("GPU vendors", f"update: {label}", callback_request(
+            gpu, {"gpu-tickers.value": tickers, "gpu-presentation.value": presentation},
+            ["gpu-tickers.value"])))
+
+    capex = find_dep(deps, "capex-graph")
+    cases.append(Case("Big-tech capex", "update: MSFT, GOOGL, AMZN", callback_request(
+        capex, {"capex-tickers.value": ["MSFT", "GOOGL", "AMZN"]}, ["capex-tickers.value"])))
+
+    ent = find_dep(deps, "ent-mix-graph")
+    cases.append(Case("Enterprise adoption", "update: original vintage, expected use, XX",
+                      callback_request(ent, {"ent-vintage.value": "original",
+                                             "ent-tickers.value": ["NOW", "CRM", "SNOW"],
+                                             "ent-btos-indicator.value":
+                                                 "btos_ai_use_expected_rate",
+                                             "ent-xx.value": ["xx"]}, ["ent-vintage.value"])))
+
+    gap = find_dep(deps, "gap-graph")
+    for label, values in (("cost 2.5, margin 2", {"gap-cost-multiplier.value": 2.5,
+                                                 "gap-margin-multiplier.value": 2}),
+                          ("earned $100B", {"gap-cost-multiplier.value": 2,
+                                            "gap-margin-multiplier.value": 2,
+                                            "gap-earned.value": 100})):
+        cases.append(Case("AI revenue gap", f"update: {label}", callback_request(
+            gap, {"gap-quarter.value": None, **values}, ["gap-cost-multiplier.value"])))
+
+    status = find_dep(deps, "status-runs-table")
+    cases.append(Case("Data status", "update: only runs with failures", callback_request(
+        status, {"status-failed-only.value": ["failed"]}, ["status-failed-only.value"])))
+
+    sql_run = find_dep(deps, "sql-grid.rowData")
+    example = (REPO / "warehouse" / "examples" / "hyperscaler_capex_growth.sql").read_text()
+    cases.append(Case("SQL console", "run: example hyperscaler_capex_growth.sql",
+                      callback_request(sql_run, {"sql-run.n_clicks": 1, "sql-editor.value":
+                                                 example, "sql-autorun.data": False},
+                                       ["sql-run.n_clicks"])))
+    cases.append(Case("SQL console", "run: count(*) over prices_daily by source",
+                      callback_request(sql_run, {
+                          "sql-run.n_clicks": 1, "sql-autorun.data": False,
+                          "sql-editor.value": "select source, count(*) as rows, max(date) "
+                                              "from prices_daily group by source"},
+                          ["sql-run.n_clicks"])))
+
+    load_example = find_dep(deps, "sql-editor.value")
+    names = sorted(p.stem for p in (REPO / "warehouse" / "examples").glob("*.sql"))
+    clicked = "hyperscaler_capex_growth"
+    buttons = [{"id": {"name": n, "type": "sql-example"}, "property": "n_clicks",
+                "value": int(n == clicked)} for n in names]
+    cases.append(Case("SQL console", f"click example {clicked}", {
+        "output": load_example["output"], "outputs": _outputs(load_example)[0],
+        "inputs": [buttons], "state": [],
+        "changedPropIds": [json.dumps({"name": clicked, "type": "sql-example"},
+                                      separators=(",", ":")) + ".n_clicks"]}))
+
+    download = find_dep(deps, "csv-download")
+    for path, key in (("/markets", "mkt-performance"), ("/", "home-dc-vs-capex")):
+        content = requests.post(url + "/_dash-update-component", json=page(path),
+                                timeout=60).json()["response"]
+        store = find_store(content, {"type": "csv-store", "chart": key})
+        cases.append(Case(PAGES[path], f"download CSV {key}", callback_request(
+            download, {'{"chart":["MATCH"],"type":"csv-button"}.n_clicks': 1,
+                       '{"chart":["MATCH"],"type":"csv-store"}.data': store},
+            [json.dumps({"chart": key, "type": "csv-button"}, separators=(",", ":"))
+             + ".n_clicks"], concrete={"chart": key})))
+    return cases
+
+
+def time_case(session: requests.Session, url: str, db: Path, case: Case, repeat: int) -> None:
+    """One warm-up request, `repeat` timed ones, then `repeat` with the warehouse file touched
+    before each: a new mtime is a new file identity, so the server's cached results for the
+    old one no longer apply, as after a refresh (the file stays in the OS page cache)."""
+    def one() -> float:
+        started = time.perf_counter()
+        if case.payload is None:
+            reply = session.get(url + "/_dash-layout", timeout=60)
+        else:
+            reply = session.post(url + "/_dash-update-component", json=case.payload, timeout=60)
+        elapsed = (time.perf_counter() - started) * 1000
+        if reply.status_code not in (200, 204):
+            raise SystemExit(f"{case.name}: HTTP {reply.status_code}: {reply.text[:300]}")
+        case.response_kb = len(reply.content) / 1024
+        return elapsed
+
+    one()
+    case.samples_ms += [one() for _ in range(repeat)]
+    for _ in range(repeat):
+        os.utime(db)
+        case.cold_ms.append(one())
+
+
+def pct(samples: list[float], q: float) -> float:
+    """The q-th percentile (nearest rank) of samples."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
+
+
+def report_callbacks(cases: list[Case]) -> None:
+    n = len(cases[0].samples_ms)
+    print(f"\n(a) callback time over HTTP (client-side round trip on loopback), per case after "
+          f"one warm-up: {n} requests warm (the server's results cached) and {n} cold (the "
+          f"warehouse file touched before each, as after a refresh); ms:")
+    print(f"{'page':<20} {'callback':<44} {'warm p50':>8} {'p95':>5} {'cold p50':>8} "
+          f"{'p95':>5} {'max':>5} {'KB':>5}")
+    for case in cases:
+        w, c = case.samples_ms, case.cold_ms
+        print(f"{case.page:<20} {case.name[:44]:<44} {statistics.median(w):8.0f} "
+              f"{pct(w, 95):5.0f} {statistics.median(c):8.0f} {pct(c, 95):5.0f} "
+              f"{max(w + c):5.0f} {case.response_kb:5.0f}")
+    print(f"\nper page (every request of its cases; target p95 < {TARGET_P95_MS} ms):")
+    pages: dict[str, list[Case]] = {}
+    for case in cases:
+        pages.setdefault(case.page, []).append(case)
+    for page, group in pages.items():
+        parts = []
+        for label, samples in (("warm", [s for c in group for s in c.samples_ms]),
+                               ("cold", [s for c in group for s in c.cold_ms])):
+            p95 = pct(samples, 95)
+            parts.append(f"{label} p50 {statistics.median(samples):4.0f} p95 {p95:4.0f} "
+                         f"{'met' if p95 < TARGET_P95_MS else 'MISSED':<6}")
+        print(f"  {page:<20} " + "   ".join(parts))
+    for label, attr in (("warm", "samples_ms"), ("cold", "cold_ms")):
+        every = [s for c in cases for s in getattr(c, attr)]
+        worst = max(cases, key=lambda c: pct(getattr(c, attr), 95))
+        print(f"  all callbacks, {label}: p50 {statistics.median(every):.0f} ms, p95 "
+              f"{pct(every, 95):.0f} ms; slowest case p95 {pct(getattr(worst, attr), 95):.0f} "
+              f"ms ({worst.page}: {worst.name})")
+
+
+# --------------------------------------------------------------------------------------------
+# (b) the thesis page in headless chromium
+
+READY_JS = """
+const done = arguments[arguments.length - 1];
+const graphs = arguments[0];
+function pending() {
+    if (!window.store) { return true; }
+    const state = window.store.getState();
+    if (state.pendingCallbacks) { return state.pendingCallbacks.length > 0; }
+    const cbs = Object.assign({}, state.callbacks);
+    delete cbs.stored; delete cbs.completed;
+    return [].concat.apply([], Object.values(cbs)).length > 0;
+}
+function ready() {
+    return graphs.every(id => document.querySelector('#' + id + ' .main-svg')) && !pending();
+}
+function check() {
+    if (ready()) {
+        const nav = performance.getEntriesByType('navigation')[0];
+        const resources = performance.getEntriesByType('resource');
+        const ends = part => Math.max(0, ...resources.filter(e => e.name.includes(part))
+                                                     .map(e => e.responseEnd));
+        const cbs = resources.filter(e => e.name.includes('_dash-update-component'));
+        done({interactive: performance.now(),
+              dom_content_loaded: nav ? nav.domContentLoadedEventEnd : null,
+              load: nav ? nav.loadEventEnd : null,
+              layout_end: ends('_dash-layout'),
+              plotly_end: ends('plotly'),
+              callbacks: cbs.length,
+              last_callback_end: ends('_dash-update-component'),
+              callback_server_ms: Math.max(0, ...cbs.map(e => e.responseStart - e.requestStart))});
+    } else {
+        setTimeout(check, 5);
+    }
+}
+check();
+"""
+
+
+def chromium_driver():
+    """Headless Debian chromium through selenium, as dash[testing] drives it."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromedriver = shutil.which("chromedriver")
+    if not (chromium and chromedriver):
+        return None
+    options = Options()
+    options.binary_location = chromium
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--window-size=1280,800"):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(chromedriver), options=options)
+
+
+def time_thesis_page(url: str, loads: int) -> list[dict]:
+    """Load the thesis page `loads` times; per load, the milestones since navigation start."""
+    driver = chromium_driver()
+    if driver is None:
+        print("\n(b) skipped: Debian chromium and chromedriver are needed")
+        return []
+    results = []
+    try:
+        print(f"\nchromium {driver.capabilities.get('browserVersion', '?')}, headless")
+        driver.set_script_timeout(30)
+        for _ in range(loads):
+            driver.get("about:blank")
+            driver.get(url + "/")
+            results.append(driver.execute_async_script(READY_JS, list(THESIS_GRAPHS)))
+    finally:
+        driver.quit()
+    return results
+
+
+def report_thesis(loads: list[dict]) -> None:
+    if not loads:
+        return
+    print(f"\n(b) thesis page in headless chromium, {len(loads)} loads (first one cold), "
+          f"ms since navigation start:")
+    print(f"{'load':>5} {'DOMContentLoaded':>17} {'load':>6} {'/_dash-layout':>14} "
+          f"{'page callback':>14} {'(server)':>9} {'plotly.js':>10} {'interactive':>12}")
+    for i, r in enumerate(loads, 1):
+        print(f"{i:>5} {r['dom_content_loaded']:17.0f} {r['load']:6.0f} {r['layout_end']:14.0f} "
+              f"{r['last_callback_end']:14.0f} {r['callback_server_ms']:9.0f} "
+              f"{r['plotly_end']:10.0f} {r['interactive']:12.0f}")
+    times = [r["interactive"] / 1000 for r in loads]
+    warm = times[1:] or times
+    print(f"  interactive: cold {times[0]:.2f} s, warm median {statistics.median(warm):.2f} s, "
+          f"worst {max(times):.2f} s (target < {TARGET_INTERACTIVE_S:g} s: "
+          f"{'met' if max(times) < TARGET_INTERACTIVE_S else 'MISSED'})")
+
+
+# --------------------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickers", type=int, default=1000, help="synthetic tickers (1000)")
+    parser.add_argument("--years", type=int, default=20, help="years of synthetic prices (20)")
+    parser.add_argument("--seed", type=int, default=20240607)
+    parser.add_argument("--repeat", type=int, default=20,
+                        help="timed requests per callback case (20), after one warm-up")
+    parser.add_argument("--loads", type=int, default=5,
+                        help="thesis page loads in chromium (5; 0 skips the browser)")
+    parser.add_argument("--db", metavar="FILE",
+                        help="use (or build once and keep) this warehouse file instead of a "
+                             "temporary one")
+    args = parser.parse_args(argv)
+
+    print("=" * 78)
+    print("Dashboard benchmark on the real snapshot + a SYNTHETIC universe (tickers SYN0001..,")
+    print("seeded random walk; not market data)")
+    print("=" * 78)
+    tmp = Path(tempfile.mkdtemp(prefix="bubblemeter-bench-dash-"))
+    try:
+        db = Path(args.db) if args.db else tmp / "warehouse.duckdb"
+        if db.exists():
+            rows = query_df(Settings.from_env(env={}, db=str(db)),
+                            "select count(*) as n from prices_daily")["n"][0]
+            print(f"using the existing warehouse {db} ({rows:,} price rows)")
+        else:
+            build_warehouse(db, args.tickers, args.years, args.seed)
+        import dash
+        import duckdb
+        import plotly
+        print(f"duckdb {duckdb.__version__}, dash {dash.__version__}, plotly {plotly.__version__}"
+              f", pandas {pd.__version__}, python {sys.version.split()[0]}; {os.cpu_count()} "
+              f"CPUs, load average {os.getloadavg()[0]:.1f}")
+
+        server = Server(db, tmp / "serve.log")
+        try:
+            cases = build_cases(server.url)
+            session = requests.Session()
+            started = time.perf_counter()
+            for case in cases:
+                time_case(session, server.url, db, case, args.repeat)
+            print(f"\n{sum(len(c.samples_ms) + len(c.cold_ms) + 1 for c in cases):,} requests in "
+                  f"{time.perf_counter() - started:.1f} s")
+            report_callbacks(cases)
+            report_thesis(time_thesis_page(server.url, args.loads) if args.loads else [])
+            memory = server.memory_mb()
+        finally:
+            server.stop()
+        print(f"\n(c) server peak RSS (VmHWM) after all requests: {memory['VmHWM']:,.0f} MB "
+              f"(now {memory['VmRSS']:,.0f} MB; target < {TARGET_RSS_MB} MB: "
+              f"{'met' if memory['VmHWM'] < TARGET_RSS_MB else 'MISSED'})")
+        print(f"load average at the end {os.getloadavg()[0]:.1f}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,100 @@
+"""The dashboard's readers and result cache follow the warehouse file across refreshes."""
+
+import os
+import shutil
+
+import duckdb
+import pandas as pd
+import pytest
+
+from dashboard import data
+from warehouse.db import attached_cursor, file_identity, read_connection, write_session
+from warehouse.settings import Settings
+
+
+@pytest.fixture
+def warehouse(tmp_path, imported) -> Settings:
+    """A copy of the warehouse imported from the real snapshot, free to rewrite."""
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(imported.db, db)
+    data.RESULTS.clear()
+    yield Settings.from_env(env={}, db=str(db))
+    data.RESULTS.clear()
+
+
+def newest_price(settings: Settings) -> pd.Timestamp:
+    chart = data.warehouse_status(settings)
+    assert chart.empty_reason is None
+    return pd.Timestamp(chart.frame["newest_price_date"].iloc[0])
+
+
+def newest(con):
+    return con.execute("select max(date) from prices_daily").fetchall()[0][0]
+
+
+def drop_prices_from(settings: Settings, cutoff: pd.Timestamp) -> None:
+    """A refresh that removes the newest month of prices (real rows only, nothing invented)."""
+    with write_session(settings) as con:
+        con.execute("delete from prices_daily where date >= ?", [cutoff.date()])
+
+
+def test_a_refresh_swap_is_seen_by_the_next_read(warehouse):
+    before = newest_price(warehouse)
+    assert newest_price(warehouse) == before            # served again, same file
+    cutoff = before - pd.Timedelta(days=30)
+    drop_prices_from(warehouse, cutoff)
+    after = newest_price(warehouse)
+    assert after < cutoff
+
+
+def test_an_open_reader_of_the_old_file_does_not_hide_the_new_one(warehouse):
+    # DuckDB hands a new duckdb.connect(path) the instance of a connection still open on
+    # that path, so a reader opened that way would keep seeing the file a refresh replaced
+    before = newest_price(warehouse)
+    cutoff = before - pd.Timedelta(days=30)
+    with read_connection(warehouse) as old, attached_cursor(warehouse) as old_attached:
+        drop_prices_from(warehouse, cutoff)
+        assert newest_price(warehouse) < cutoff
+        with attached_cursor(warehouse) as new:
+            assert newest(new) < cutoff.date()
+        # the readers opened before the swap still read the file they opened, whole
+        for con in (old, old_attached):
+            assert newest(con) == before.date()
+
+
+def test_a_writer_on_the_file_itself_invalidates_the_cache(warehouse):
+    before = newest_price(warehouse)
+    cutoff = before - pd.Timedelta(days=30)
+    con = duckdb.connect(warehouse.db)        # in place, as a DuckDB client could
+    con.execute("delete from prices_daily where date >= ?", [cutoff.date()])
+    con.close()
+    assert newest_price(warehouse) < cutoff
+
+
+def test_repeated_reads_query_once_and_hand_out_copies(warehouse, monkeypatch):
+    calls = []
+    real_query = data._query
+
+    def counting_query(settings, sql, params):
+        calls.append(sql)
+        return real_query(settings, sql, params)
+
+    monkeypatch.setattr(data, "_query", counting_query)
+    first = data.thesis_scorecard(warehouse)
+    first.frame.loc[:, "value_pct"] = -1.0
+    second = data.thesis_scorecard(warehouse)
+    assert len(calls) == 1
+    assert (second.frame["value_pct"] != -1.0).any()
+    os.utime(warehouse.db)                  # a new mtime: the file may have changed
+    data.thesis_scorecard(warehouse)
+    assert len(calls) == 2
+
+
+def test_file_identity(warehouse, tmp_path):
+    assert file_identity(Settings(db=":memory:")) is None
+    assert file_identity(Settings(db=str(tmp_path / "absent.duckdb"))) is None
+    before = file_identity(warehouse)
+    assert before is not None and file_identity(warehouse) == before
+    with write_session(warehouse) as con:
+        con.execute("select 1").fetchall()
+    assert file_identity(warehouse) != before
