@@ -265,21 +265,28 @@ def gpu_margin_drawn(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[frame["gross_margin_pct"].notna(), cols].reset_index(drop=True)
 
 
-def gpu_margin_figure(drawn: pd.DataFrame) -> go.Figure:
-    """Lines of gross margin (% of revenue) per vendor."""
+def _share_lines_figure(drawn: pd.DataFrame, pct: str, label: str, part: str, part_name: str,
+                        whole_name: str, yaxis_title: str) -> go.Figure:
+    """Lines of one percentage per ticker by calendar quarter; hover shows part and whole."""
     fig = go.Figure()
     for ticker, rows in drawn.groupby("ticker", sort=True):
         rows = _break_gaps(rows, "calendar_quarter_start", QUARTER_GAP_DAYS)
         fig.add_scatter(
-            x=rows["calendar_quarter_start"], y=rows["gross_margin_pct"], name=ticker,
+            x=rows["calendar_quarter_start"], y=rows[pct], name=ticker,
             mode="lines+markers", line=dict(color=COLORS.get(ticker)),
-            customdata=list(zip(rows["fiscal_label"], rows["gross_profit_usd"] / 1e9,
-                                rows["revenue_usd"] / 1e9)),
-            hovertemplate="%{customdata[0]}: %{y:.1f}% (gross profit %{customdata[1]:$,.2f}B "
-                          "of %{customdata[2]:$,.2f}B)<extra>" + ticker + "</extra>")
-    _layout(fig, yaxis_title="gross margin, % of revenue", yaxis_ticksuffix="%")
+            customdata=list(zip(rows[label], rows[part] / 1e9, rows["revenue_usd"] / 1e9)),
+            hovertemplate="%{customdata[0]}: %{y:.1f}% (" + part_name
+                          + " %{customdata[1]:$,.2f}B of " + whole_name
+                          + "%{customdata[2]:$,.2f}B)<extra>" + ticker + "</extra>")
+    _layout(fig, yaxis_title=yaxis_title, yaxis_ticksuffix="%")
     fig.update_xaxes(type="date", dtick="M12", tickformat="%Y")
     return fig
+
+
+def gpu_margin_figure(drawn: pd.DataFrame) -> go.Figure:
+    """Lines of gross margin (% of revenue) per vendor."""
+    return _share_lines_figure(drawn, "gross_margin_pct", "fiscal_label", "gross_profit_usd",
+                               "gross profit", "", "gross margin, % of revenue")
 
 
 def gpu_margin_caption(drawn: pd.DataFrame, requested: list[str]) -> str:
@@ -412,19 +419,8 @@ def intensity_drawn(frame: pd.DataFrame) -> pd.DataFrame:
 
 def intensity_figure(drawn: pd.DataFrame) -> go.Figure:
     """Lines of capex as % of revenue per hyperscaler."""
-    fig = go.Figure()
-    for ticker, rows in drawn.groupby("ticker", sort=True):
-        rows = _break_gaps(rows, "calendar_quarter_start", QUARTER_GAP_DAYS)
-        fig.add_scatter(
-            x=rows["calendar_quarter_start"], y=rows["capex_intensity_pct"], name=ticker,
-            mode="lines+markers", line=dict(color=COLORS.get(ticker)),
-            customdata=list(zip(rows["calendar_label"], rows["capex_usd"] / 1e9,
-                                rows["revenue_usd"] / 1e9)),
-            hovertemplate="%{customdata[0]}: %{y:.1f}% (capex %{customdata[1]:$,.2f}B of "
-                          "revenue %{customdata[2]:$,.2f}B)<extra>" + ticker + "</extra>")
-    _layout(fig, yaxis_title="capex, % of revenue", yaxis_ticksuffix="%")
-    fig.update_xaxes(type="date", dtick="M12", tickformat="%Y")
-    return fig
+    return _share_lines_figure(drawn, "capex_intensity_pct", "calendar_label", "capex_usd",
+                               "capex", "revenue ", "capex, % of revenue")
 
 
 def intensity_caption(drawn: pd.DataFrame, requested: list[str]) -> str:
