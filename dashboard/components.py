@@ -37,6 +37,12 @@ def register_callbacks(app) -> None:
                  prevent_initial_call=True)(download_csv)
 
 
+def chart_outputs(graph_id: str, caption_id: str, key: str) -> list[Output]:
+    """The four outputs a chart callback fills: figure, caption, CSV payload, CSV button state."""
+    return [Output(graph_id, "figure"), Output(caption_id, "children"),
+            Output(ids.csv_store(key), "data"), Output(ids.csv_button(key), "disabled")]
+
+
 def chart_body(chart_data, drawn_fn, figure_fn, caption_fn):
     """(figure, caption, drawn) for a chart, or its empty state when data or rows are missing."""
     if chart_data.empty_reason:

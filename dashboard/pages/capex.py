@@ -36,12 +36,9 @@ def render(tickers: list[str]):
 
 @callback(
     Output(ids.CAPEX_URL, "search"),
-    Output(ids.CAPEX_GRAPH, "figure"), Output(ids.CAPEX_CAPTION, "children"),
-    Output(ids.csv_store("capex-by-company"), "data"),
-    Output(ids.csv_button("capex-by-company"), "disabled"),
-    Output(ids.CAPEX_INTENSITY_GRAPH, "figure"), Output(ids.CAPEX_INTENSITY_CAPTION, "children"),
-    Output(ids.csv_store("capex-intensity"), "data"),
-    Output(ids.csv_button("capex-intensity"), "disabled"),
+    *components.chart_outputs(ids.CAPEX_GRAPH, ids.CAPEX_CAPTION, "capex-by-company"),
+    *components.chart_outputs(ids.CAPEX_INTENSITY_GRAPH, ids.CAPEX_INTENSITY_CAPTION,
+                              "capex-intensity"),
     Input(ids.CAPEX_TICKERS, "value"),
     prevent_initial_call=True,
 )

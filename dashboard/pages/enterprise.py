@@ -39,12 +39,9 @@ def render(vintage: str, tickers: list[str], btos: str, show_xx: bool):
 
 @callback(
     Output(ids.ENT_URL, "search"),
-    Output(ids.ENT_MIX_GRAPH, "figure"), Output(ids.ENT_MIX_CAPTION, "children"),
-    Output(ids.csv_store("ent-mix"), "data"), Output(ids.csv_button("ent-mix"), "disabled"),
-    Output(ids.ENT_GROWTH_GRAPH, "figure"), Output(ids.ENT_GROWTH_CAPTION, "children"),
-    Output(ids.csv_store("ent-growth"), "data"), Output(ids.csv_button("ent-growth"), "disabled"),
-    Output(ids.ENT_BTOS_GRAPH, "figure"), Output(ids.ENT_BTOS_CAPTION, "children"),
-    Output(ids.csv_store("ent-btos"), "data"), Output(ids.csv_button("ent-btos"), "disabled"),
+    *components.chart_outputs(ids.ENT_MIX_GRAPH, ids.ENT_MIX_CAPTION, "ent-mix"),
+    *components.chart_outputs(ids.ENT_GROWTH_GRAPH, ids.ENT_GROWTH_CAPTION, "ent-growth"),
+    *components.chart_outputs(ids.ENT_BTOS_GRAPH, ids.ENT_BTOS_CAPTION, "ent-btos"),
     Input(ids.ENT_VINTAGE, "value"), Input(ids.ENT_TICKERS, "value"),
     Input(ids.ENT_BTOS_INDICATOR, "value"), Input(ids.ENT_XX, "value"),
     prevent_initial_call=True,

@@ -69,12 +69,8 @@ def render(range_key: str, series: list[str], vs: str, log_scale: bool):
 
 @callback(
     Output(ids.MKT_URL, "search"),
-    Output(ids.MKT_PERF_GRAPH, "figure"), Output(ids.MKT_PERF_CAPTION, "children"),
-    Output(ids.csv_store("mkt-performance"), "data"),
-    Output(ids.csv_button("mkt-performance"), "disabled"),
-    Output(ids.MKT_DRAWDOWN_GRAPH, "figure"), Output(ids.MKT_DRAWDOWN_CAPTION, "children"),
-    Output(ids.csv_store("mkt-drawdown"), "data"),
-    Output(ids.csv_button("mkt-drawdown"), "disabled"),
+    *components.chart_outputs(ids.MKT_PERF_GRAPH, ids.MKT_PERF_CAPTION, "mkt-performance"),
+    *components.chart_outputs(ids.MKT_DRAWDOWN_GRAPH, ids.MKT_DRAWDOWN_CAPTION, "mkt-drawdown"),
     Input(ids.MKT_RANGE, "value"), Input(ids.MKT_SERIES, "value"), Input(ids.MKT_VS, "value"),
     Input(ids.MKT_LOG, "value"),
     prevent_initial_call=True,

@@ -77,8 +77,7 @@ def compute(frame, quarter: str, cost, margin, earned):
 
 @callback(
     Output(ids.GAP_URL, "search"), Output(ids.GAP_RESULT, "children"),
-    Output(ids.GAP_GRAPH, "figure"), Output(ids.GAP_CAPTION, "children"),
-    Output(ids.csv_store("revenue-gap"), "data"), Output(ids.csv_button("revenue-gap"), "disabled"),
+    *components.chart_outputs(ids.GAP_GRAPH, ids.GAP_CAPTION, "revenue-gap"),
     Input(ids.GAP_QUARTER, "value"), Input(ids.GAP_COST_MULTIPLIER, "value"),
     Input(ids.GAP_MARGIN_MULTIPLIER, "value"), Input(ids.GAP_EARNED, "value"),
     prevent_initial_call=True,
