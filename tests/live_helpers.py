@@ -11,7 +11,7 @@ import pandas as pd
 
 from ingest.live import refresh_live
 from tests.fakes import FakeSec, FakeYahoo
-from tests.fakes.fixtures import CLEAN_TICKERS, FAST, SEC_USER_AGENT
+from tests.fakes.fixtures import CLEAN_TICKERS, HTTP, SEC_USER_AGENT
 from warehouse.db import query_df
 from warehouse.settings import Settings
 
@@ -22,8 +22,8 @@ NEW_YORK = ZoneInfo("America/New_York")
 
 def settings_for(db: Path | str, yahoo: FakeYahoo | None, sec: FakeSec | None,
                  **changes) -> Settings:
-    """Settings for `db` talking to the given fakes, with short timeouts."""
-    values = dict(FAST, sec_user_agent=SEC_USER_AGENT, yahoo_url=yahoo.url if yahoo else None,
+    """Settings for `db` talking to the given fakes (generous timeouts unless changed)."""
+    values = dict(HTTP, sec_user_agent=SEC_USER_AGENT, yahoo_url=yahoo.url if yahoo else None,
                   sec_url=sec.url if sec else None)
     values.update(changes)
     settings = Settings.from_env(env={}, db=str(db), **values)
@@ -69,5 +69,12 @@ def midnight_new_york(day: date) -> int:
 
 
 def window_requests(yahoo: FakeYahoo, ticker: str) -> list:
-    """Chart requests for a ticker asking for a date window (not the 1-day timezone probe)."""
-    return [r for r in yahoo.requests_for("chart", ticker) if "period1" in r.query]
+    """The distinct date windows asked for a ticker, in the order first asked (not the 1-day
+    timezone probe). A retry repeats its window, so retries never change this list."""
+    seen, windows = set(), []
+    for r in yahoo.requests_for("chart", ticker):
+        window = (r.query.get("period1"), r.query.get("period2"))
+        if "period1" in r.query and window not in seen:
+            seen.add(window)
+            windows.append(r)
+    return windows

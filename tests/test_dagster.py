@@ -14,7 +14,7 @@ from orchestration.definitions import (DAILY_CRON, DAILY_TZ, LIVE_ASSETS, Wareho
                                        defs, earnings_dates, prices, sec_facts, snapshot_import,
                                        statements)
 from tests.conftest import REPO, SNAPSHOT, free_port
-from tests.fakes.fixtures import (CLEAN_TICKERS, FAST, SEC_USER_AGENT, fake_sec,  # noqa: F401
+from tests.fakes.fixtures import (CLEAN_TICKERS, HTTP, SEC_USER_AGENT, fake_sec,  # noqa: F401
                                   fake_yahoo, yfinance_cache)
 from tests.live_helpers import FIRST_AS_OF
 from warehouse.db import query_df
@@ -32,8 +32,8 @@ def env(monkeypatch, fake_yahoo, fake_sec):  # noqa: F811
     monkeypatch.setenv("BUBBLEMETER_YAHOO_URL", fake_yahoo.url)
     monkeypatch.setenv("BUBBLEMETER_SEC_URL", fake_sec.url)
     monkeypatch.setenv("BUBBLEMETER_SEC_USER_AGENT", SEC_USER_AGENT)
-    monkeypatch.setenv("BUBBLEMETER_HTTP_TIMEOUT", str(FAST["http_timeout_s"]))
-    monkeypatch.setenv("BUBBLEMETER_HTTP_BACKOFF", str(FAST["http_backoff_s"]))
+    monkeypatch.setenv("BUBBLEMETER_HTTP_TIMEOUT", str(HTTP["http_timeout_s"]))
+    monkeypatch.setenv("BUBBLEMETER_HTTP_BACKOFF", str(HTTP["http_backoff_s"]))
     fake_yahoo.as_of = FIRST_AS_OF
 
 

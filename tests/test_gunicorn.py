@@ -5,7 +5,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ import requests
 
 from dashboard import ids
 from tests.conftest import REPO, free_port
+from tests.serving import wait_until_serving
 from warehouse.db import write_session
 from warehouse.settings import Settings
 
@@ -23,20 +23,6 @@ def children(pid: int) -> list[int]:
     for task in Path(f"/proc/{pid}/task").iterdir():
         found += [int(c) for c in (task / "children").read_text().split()]
     return found
-
-
-def wait_until_serving(url: str, proc: subprocess.Popen, timeout_s: float = 90) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"gunicorn exited with {proc.returncode}")
-        try:
-            if requests.get(url, timeout=5).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"gunicorn did not serve {url} within {timeout_s} s")
 
 
 def pages_callback_payload(dependencies: list[dict], pathname: str) -> dict:
@@ -83,7 +69,7 @@ def gunicorn(tmp_path, imported):
 
 def test_two_workers_serve_pages_and_callbacks(gunicorn):
     proc, url, settings = gunicorn
-    wait_until_serving(url + "/", proc)
+    wait_until_serving(url + "/", proc, what="gunicorn")
     assert len(children(proc.pid)) == 2
 
     page = requests.get(url + "/", timeout=10)

@@ -77,7 +77,7 @@ def test_daily_refresh_asks_only_for_the_new_window(baseline, tmp_path, fake_yah
         # what the fake sent is what the benchmark counts: the CSV's bars in the window
         csv = _csv_prices(ticker)
         in_window = len(csv[(csv.index >= start) & (csv.index <= SECOND_AS_OF)])
-        assert fake_yahoo.rows_served("chart", ticker) == in_window
+        assert fake_yahoo.rows_served("chart", ticker, distinct=True) == in_window
     after = _newest(settings)
     csv = _csv_prices("MSFT")
     assert after["MSFT"] == max(d for d in csv.index if d <= SECOND_AS_OF)

@@ -16,6 +16,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from dashboard import ids
 from dashboard.app import create_app
 from tests.conftest import REPO, free_port
+from tests.serving import wait_until_serving
 from warehouse.db import query_df
 
 EXAMPLE = "hyperscaler_capex_vs_nvda_data_center"
@@ -135,16 +136,7 @@ def served(imported):
                             stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(url, timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError("bubblemeter serve did not start")
-            time.sleep(0.2)
+        wait_until_serving(url, proc, what="bubblemeter serve")
         yield url
     finally:
         proc.terminate()

@@ -58,7 +58,8 @@ class FakeServer:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.requests: list[Request] = []
-        self._rows_served: list[tuple[str, str | None, int]] = []
+        self._rows_served: list[tuple[str, str | None, int, tuple]] = []
+        self._current = threading.local()   # the request a handler thread is answering
 
     # -- life cycle ---------------------------------------------------------------------------
     def start(self) -> "FakeServer":
@@ -113,14 +114,27 @@ class FakeServer:
 
     def note_rows(self, kind: str, key: str | None, rows: int) -> None:
         """Record that an answer about `key` carried `rows` data rows (subclasses call this)."""
+        request = getattr(self._current, "request", None)
+        asked = (request.path, tuple(sorted(request.query.items()))) if request else ()
         with self._lock:
-            self._rows_served.append((kind, key and key.upper(), rows))
+            self._rows_served.append((kind, key and key.upper(), rows, asked))
 
-    def rows_served(self, kind: str | None = None, key: str | None = None) -> int:
-        """Data rows sent in answers since the last clear_requests(), optionally one kind/key."""
+    def rows_served(self, kind: str | None = None, key: str | None = None,
+                    distinct: bool = False) -> int:
+        """Data rows sent in answers since the last clear_requests(), optionally one kind/key.
+
+        distinct=True counts each distinct request once (path and query): what was asked for,
+        whatever retries repeated; the default counts every answer sent (what it cost).
+        """
         with self._lock:
-            return sum(n for k, t, n in self._rows_served
-                       if (kind is None or k == kind) and (key is None or t == key.upper()))
+            seen, total = set(), 0
+            for k, t, n, asked in self._rows_served:
+                if (kind is None or k == kind) and (key is None or t == key.upper()):
+                    if distinct and asked in seen:
+                        continue
+                    seen.add(asked)
+                    total += n
+            return total
 
     def requests_for(self, kind: str | None = None, key: str | None = None) -> list[Request]:
         """Logged requests, optionally only one kind and/or one key."""
@@ -172,7 +186,11 @@ class FakeServer:
             return Response(500, b'{"error": "internal server error"}')
         if fault == "malformed":
             return self.malformed(request)
-        return self.respond(request, fault)
+        self._current.request = request
+        try:
+            return self.respond(request, fault)
+        finally:
+            self._current.request = None
 
 
 def _make_handler(fake: FakeServer):

@@ -15,7 +15,10 @@ SEC_USER_AGENT = "bubblemeter tests tests@example.com"
 # (Yahoo earnings dates only for AMD, META, MSFT, NVDA; SEC companyfacts only for GOOGL, META,
 # MSFT, NVDA), which a refresh records as failed items.
 CLEAN_TICKERS = ("NVDA", "MSFT", "META")
-FAST = dict(http_timeout_s=0.25, http_tries=4, http_backoff_s=0.01)
+# Generous timeouts: a loaded machine must not turn slow loopback answers into retries. Tests
+# whose subject is a timeout use SHORT_TIMEOUT_S (the fake hangs only the faulted requests).
+HTTP = dict(http_timeout_s=30.0, http_tries=4, http_backoff_s=0.01)
+SHORT_TIMEOUT_S = 1.0
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +43,7 @@ def fake_sec():
 
 @pytest.fixture
 def live_settings(tmp_path, fake_yahoo, fake_sec) -> Settings:
-    """Settings for a fresh warehouse that talks to both fakes, with short timeouts."""
+    """Settings for a fresh warehouse that talks to both fakes."""
     return Settings.from_env(env={}, db=str(tmp_path / "warehouse.duckdb"),
                              yahoo_url=fake_yahoo.url, sec_url=fake_sec.url,
-                             sec_user_agent=SEC_USER_AGENT, **FAST)
+                             sec_user_agent=SEC_USER_AGENT, **HTTP)
