@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 
 import duckdb
 
+from warehouse.crashpoints import crash_point
+
 
 def utcnow() -> datetime:
     """Naive UTC timestamp, as stored."""
@@ -28,6 +30,7 @@ def record_item(con: duckdb.DuckDBPyConnection, run_id: str, source: str, item: 
     assert status in ("ok", "failed", "skipped"), status
     con.execute("insert or replace into ingest_run_items values (?, ?, ?, ?, ?, ?)",
                 [run_id, source, item, status, rows_written, error])
+    crash_point("loading")
 
 
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
