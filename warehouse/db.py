@@ -14,6 +14,7 @@ from typing import Iterator
 import duckdb
 import pandas as pd
 
+from warehouse.crashpoints import crash_point
 from warehouse.lock import pid_alive, writer_lock
 from warehouse.settings import PACKAGE_DIR, ConfigError, Settings
 
@@ -21,7 +22,12 @@ SCHEMA_FILE = PACKAGE_DIR / "schema.sql"
 MACROS_FILE = PACKAGE_DIR / "macros.sql"
 MODEL_LAYERS = ("staging", "marts")
 TMP_MARK = ".tmp-"
-WRITE_COPY_CONFIG = {"fsync_mode": "none"}
+# Files are written in the storage format of DuckDB 1.2, which every DuckDB client from 1.2 on
+# opens (the DuckDB CLI, notebooks pinned to an older duckdb); DuckDB's default for a new file
+# is its own newest format, which older clients refuse.
+STORAGE_COMPATIBILITY = "v1.2.0"
+STORAGE_VERSIONS_READABLE = (64, 65)   # the header's version numbers DuckDB 1.2 reads
+WRITE_COPY_CONFIG = {"fsync_mode": "none", "storage_compatibility_version": STORAGE_COMPATIBILITY}
 
 
 class WarehouseMissing(Exception):
@@ -332,6 +338,7 @@ def write_session(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     Holds the single-writer lock throughout (WarehouseBusy if another writer has it).
     """
     with writer_lock(settings):
+        crash_point("lock taken")
         with _write_session_locked(settings) as con:
             yield con
 
@@ -360,7 +367,8 @@ def _write_session_locked(settings: Settings) -> Iterator[duckdb.DuckDBPyConnect
     tmp = _tmp_path(live)
     for leftover in (tmp, Path(f"{tmp}.wal")):
         leftover.unlink(missing_ok=True)
-    if live.exists():
+    migrate = live.exists() and storage_version(live) not in STORAGE_VERSIONS_READABLE
+    if live.exists() and not migrate:
         shutil.copyfile(live, tmp)
         if Path(f"{live}.wal").exists():
             shutil.copyfile(f"{live}.wal", f"{tmp}.wal")
@@ -368,14 +376,19 @@ def _write_session_locked(settings: Settings) -> Iterator[duckdb.DuckDBPyConnect
     # fsync per item commit; the checkpoint and the fsync below make the copy durable.
     con = duckdb.connect(str(tmp), config=WRITE_COPY_CONFIG)
     try:
+        if migrate:   # written in a newer storage format: copy its tables into the 1.2 format
+            _copy_tables(con, live)
+        crash_point("copy made")
         apply_schema(con)
         yield con
         apply_models(con)
         con.execute("checkpoint")
         con.close()
+        crash_point("finishing")
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, live)
+        crash_point("just swapped in")
         Path(f"{live}.wal").unlink(missing_ok=True)
         _fsync_dir(live.parent)
     except BaseException:
@@ -384,6 +397,40 @@ def _write_session_locked(settings: Settings) -> Iterator[duckdb.DuckDBPyConnect
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)
         raise
+
+
+def storage_version(path: Path) -> int | None:
+    """The storage version number in a DuckDB file's header (None if it is not one)."""
+    with open(path, "rb") as fh:
+        header = fh.read(20)
+    if len(header) < 20 or header[8:12] != b"DUCK":
+        return None
+    return int.from_bytes(header[12:20], "little")
+
+
+def _copy_tables(con: duckdb.DuckDBPyConnection, source: Path) -> None:
+    """Fill a new warehouse with every table of `source` (by column name)."""
+    apply_schema(con)
+    con.execute(f"attach '{str(source).replace(chr(39), chr(39) * 2)}' as migrate_source "
+                f"(read_only)")
+    try:
+        tables = [r[0] for r in con.execute(
+            "select table_name from duckdb_tables() where database_name = 'migrate_source' "
+            "and schema_name = 'main'").fetchall()]
+        ours = set(main_tables(con))
+        for table in tables:
+            if table in ours:
+                con.execute(f'insert into main."{table}" by name '
+                            f'select * from migrate_source.main."{table}"')
+    finally:
+        con.execute("detach migrate_source")
+
+
+def main_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables of the connection's main schema."""
+    return [r[0] for r in con.execute(
+        "select table_name from duckdb_tables() where database_name = current_database() "
+        "and schema_name = 'main'").fetchall()]
 
 
 def _fsync_dir(path: Path) -> None:

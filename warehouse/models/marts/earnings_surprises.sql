@@ -5,7 +5,7 @@ with events as (
     select * from earnings_events
 ),
 
-companies as (
+tracked as (
     select ticker, name, role from companies
 ),
 
@@ -21,7 +21,7 @@ final as (
             as is_upcoming,
         e.source
     from events e
-    left join companies c using (ticker)
+    left join tracked c using (ticker)
 )
 
 select * from final

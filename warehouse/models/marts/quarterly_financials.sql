@@ -3,7 +3,7 @@ with facts as (
     select * from financial_facts
 ),
 
-companies as (
+tracked as (
     select ticker, name, role from companies
 ),
 
@@ -32,7 +32,7 @@ final as (
         make_date(r.calendar_year, r.calendar_quarter * 3 - 2, 1) as calendar_quarter_start,
         r.value_usd, r.form, r.filed_at, r.source_kind, r.source, r.source_detail
     from ranked r
-    left join companies c using (ticker)
+    left join tracked c using (ticker)
     where r.source_rank = 1
 )
 
