@@ -1,4 +1,4 @@
--- grain: one row per calendar quarter in which every panel hyperscaler reported capex, with NVIDIA data-center revenue beside it
+-- grain: one row per calendar quarter in which every panel hyperscaler reported capex (the panel: hyperscalers with capex in at least 8 of the last 12 calendar quarters loaded), with NVIDIA data-center revenue beside it
 -- The panel is the hyperscalers with capex in at least 8 of the last 12 calendar quarters
 -- loaded. Summing the same companies every quarter keeps a company missing from a quarter (or
 -- reporting once) from reading as a rise or fall; hyperscaler_capex_quarterly keeps every

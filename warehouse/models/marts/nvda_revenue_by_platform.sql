@@ -1,4 +1,4 @@
--- grain: one row per NVIDIA fiscal quarter per presentation group per segment (segments add up to the quarter's total)
+-- grain: one row per NVIDIA fiscal quarter per presentation group (market_platform, fy27) per segment (segments add up to the quarter's total)
 -- Two presentations: 'market_platform' (data center, gaming, professional visualization,
 -- automotive, OEM & other; fiscal Q2 2021 on) and 'fy27' (hyperscale, AI clouds/industrial/
 -- enterprise, edge computing; from Q1 FY2027). In 'fy27' the recast of Q2 FY2027 is used where
