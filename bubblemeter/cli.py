@@ -38,35 +38,45 @@ def cmd_refresh(args) -> int:
     sources = _split(args.source)
     tickers = _split(args.tickers)
 
-    def from_snapshot(root: str, note: str | None = None) -> int:
-        if sources:
-            unknown = sorted(set(sources) - set(SNAPSHOT_DATASETS))
-            if unknown:
-                raise UsageError(f"unknown --source {','.join(unknown)} for a snapshot; "
-                                 f"use {','.join(SNAPSHOT_DATASETS)}")
-        if not Path(root).is_dir():
-            raise UsageError(f"snapshot directory {root} does not exist")
+    # Every option is checked here, before any network call.
+    for flag, path in (("--from", args.from_dir), ("--fallback", args.fallback)):
+        if path and not Path(path).is_dir():
+            raise UsageError(f"{flag}: snapshot directory {path} does not exist")
+    if args.from_dir and sources:
+        unknown = sorted(set(sources) - set(SNAPSHOT_DATASETS))
+        if unknown:
+            raise UsageError(f"unknown --source {','.join(unknown)} for a snapshot; "
+                             f"use {','.join(SNAPSHOT_DATASETS)}")
+    elif sources:
+        unknown = sorted(set(sources) - set(LIVE_SOURCES))
+        if unknown:
+            raise UsageError(f"unknown --source {','.join(unknown)}; use {','.join(LIVE_SOURCES)}"
+                             f" (or --from DIR for a snapshot)")
+    if tickers:
+        known = {c.ticker for c in settings.universe()}
+        unknown = sorted({t.upper() for t in tickers} - known)
+        if unknown:
+            raise UsageError(f"unknown ticker(s) {', '.join(unknown)}: not in the universe file")
+
+    def from_snapshot(root: str, datasets: list[str] | None, note: str | None = None) -> int:
         if note:
             print(note, file=sys.stderr)
-        summary = import_snapshot(settings, root, datasets=sources, tickers=tickers,
+        summary = import_snapshot(settings, root, datasets=datasets, tickers=tickers,
                                   trigger=args.trigger, progress=_progress)
         print("\n".join(summary.lines()))
         print(f"warehouse: {settings.db} (imported from snapshot {root})")
         return summary.exit_code
 
     if args.from_dir:
-        return from_snapshot(args.from_dir)
-    if sources:
-        unknown = sorted(set(sources) - set(LIVE_SOURCES))
-        if unknown:
-            raise UsageError(f"unknown --source {','.join(unknown)}; use {','.join(LIVE_SOURCES)}"
-                             f" (or --from DIR for a snapshot)")
+        return from_snapshot(args.from_dir, sources)
     try:
         summary = refresh_live(settings, sources=sources, tickers=tickers, trigger=args.trigger,
                                full=args.full, progress=_progress)
     except SourcesUnreachable as exc:
         if args.fallback:
-            return from_snapshot(args.fallback, f"{exc}; importing snapshot {args.fallback}")
+            # --source names live sources here: the fallback imports the whole snapshot
+            return from_snapshot(args.fallback, None,
+                                 f"{exc}; importing snapshot {args.fallback}")
         print(f"error: {exc}; no data was changed (use --from DIR to import a snapshot)",
               file=sys.stderr)
         return EXIT_FAILED
@@ -139,9 +149,32 @@ def cmd_status(args) -> int:
     if frame.empty:
         print("the warehouse is empty: run `bubblemeter refresh`")
     else:
-        print(frame.to_string(index=False))
+        print(frame.to_string(index=False, na_rep="-"))
+    _print_source_runs(settings, query_df(settings, "select * from source_last_refresh"))
     _print_scheduler_status(settings)
     return EXIT_OK
+
+
+def _print_source_runs(settings, frame) -> None:
+    """Each source's last run: its status, and why when items failed or were skipped."""
+    from warehouse.db import query_df
+
+    if frame.empty:
+        return
+    print()
+    print("last run per source:")
+    for row in frame.itertuples():
+        when = f"{row.last_run_started_at:%Y-%m-%d %H:%M} UTC"
+        print(f"  {row.source:<9} {row.last_run_status:<8} {when}  {row.items_ok} loaded, "
+              f"{row.items_failed} failed, {row.items_skipped} skipped")
+        for status, count in (("failed", row.items_failed), ("skipped", row.items_skipped)):
+            if not count:
+                continue
+            first = query_df(settings, "select item, error from ingest_run_items where run_id = ? "
+                                       "and source = ? and status = ? order by item limit 1",
+                             [row.last_run_id, row.source, status]).iloc[0]
+            more = f" (and {count - 1} more)" if count > 1 else ""
+            print(f"            {status}: {first['item']}: {first['error']}{more}")
 
 
 def _print_scheduler_status(settings) -> None:

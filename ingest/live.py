@@ -38,7 +38,9 @@ CLOSE_TOLERANCE = 0.01          # relative change of a stored close that forces 
 ADJ_TOLERANCE = 0.001           # how far Yahoo's dividend factor may stray from 1 - D/prev close
 GIVE_UP_AFTER = 3               # items in a row a source did not answer before it is given up
 SEC_UA_MISSING = ("BUBBLEMETER_SEC_USER_AGENT is not set: SEC asks every client for a name and "
-                  "an email (e.g. 'Jane Doe jane@example.com'); SEC source skipped")
+                  "an email, so the SEC source was skipped (to enable it, set "
+                  "BUBBLEMETER_SEC_USER_AGENT='Jane Doe jane@example.com' with your own name "
+                  "and email)")
 
 Frames = list[tuple[str, pd.DataFrame]]
 
@@ -364,7 +366,10 @@ def refresh_live(settings: Settings, sources: Iterable[str] | None = None,
         summary.status = runlog.finish_run(con, run_id)
 
     if tried and len(unreachable) == len(tried):
-        raise SourcesUnreachable(
-            "live sources unreachable (" + "; ".join(f"{k}: {v}" for k, v in unreachable.items())
-            + f"); run {run_id} recorded {len(summary.failed)} items as failed")
+        message = ("live sources unreachable ("
+                   + "; ".join(f"{k}: {v}" for k, v in unreachable.items())
+                   + f"); run {run_id} recorded {len(summary.failed)} items as failed")
+        for source, reason in skipped.items():
+            message += f"; {source} skipped ({reason})"
+        raise SourcesUnreachable(message)
     return summary

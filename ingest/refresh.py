@@ -49,9 +49,14 @@ class RunSummary:
         return [i for i in self.items if i.status == "failed"]
 
     @property
+    def loaded_nothing(self) -> bool:
+        """True when no item loaded (every one failed or was skipped, or there were none)."""
+        return not any(i.status == "ok" for i in self.items)
+
+    @property
     def exit_code(self) -> int:
-        """0 when everything loaded, 1 when something failed."""
-        return 1 if self.failed else 0
+        """0 when everything loaded, 1 when something failed or nothing loaded."""
+        return 1 if self.failed or self.loaded_nothing else 0
 
     def lines(self) -> list[str]:
         """A one-screen summary: counts, then each failure with its reason."""
@@ -63,6 +68,8 @@ class RunSummary:
                f"{len(unchanged)} unchanged, {len(skipped)} skipped, {len(self.failed)} failed"]
         out += [f"  failed  {i.source}:{i.item}: {i.error}" for i in self.failed]
         out += [f"  skipped {i.source}:{i.item}: {i.error}" for i in skipped]
+        if not self.items:
+            out.append("  nothing to refresh: no item matched the sources and tickers asked for")
         return out + self.notes
 
 
@@ -158,10 +165,11 @@ def import_snapshot(settings: Settings, root: str | Path, datasets: Iterable[str
         run_id = runlog.start_run(con, trigger, "snapshot", str(root_path.resolve()))
         summary = RunSummary(run_id, f"snapshot {root_path}")
         for raw in progress(files, len(files), "import"):
-            source = "sec" if raw.dataset == "sec" else "snapshot"
+            # Every file of a snapshot is the snapshot's item, SEC's recorded responses too:
+            # the `sec` source's last success means SEC itself answered.
             item = str(raw.path.relative_to(root_path))
             summary.items.append(load_item(
-                con, run_id, source, item,
+                con, run_id, "snapshot", item,
                 _snapshot_work(client, raw, companies, by_cik, ticker_set)))
         if "prices" in wanted:
             have = {f.key for f in files if f.dataset == "prices"}

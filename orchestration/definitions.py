@@ -61,25 +61,38 @@ class SnapshotConfig(Config):
 
 def _result(context: AssetExecutionContext, summary: RunSummary,
             settings: Settings) -> MaterializeResult:
-    """Log the run's summary, fail when nothing loaded, else materialise with a check result."""
+    """Log the run's summary; fail when every item failed; else materialise with a check that
+    passes only when every item loaded (an asset that loaded nothing fails it, saying why)."""
     for line in summary.lines():
         (context.log.warning if line.lstrip().startswith("failed") else context.log.info)(line)
     failed = [f"{i.source}:{i.item}: {i.error}" for i in summary.failed]
+    skipped = [f"{i.source}:{i.item}: {i.error}" for i in summary.items if i.status == "skipped"]
     metadata = {
         "run_id": summary.run_id,
         "status": summary.status,
         "warehouse": settings.db,
         "items_ok": sum(i.status == "ok" for i in summary.items),
         "items_failed": len(failed),
-        "items_skipped": sum(i.status == "skipped" for i in summary.items),
+        "items_skipped": len(skipped),
         "rows_written": sum(i.rows_written for i in summary.items),
     }
-    if summary.status == "failed":
+    if failed and summary.loaded_nothing:
         raise Failure(description=f"every item failed (run {summary.run_id}): "
                                   + "; ".join(failed[:5]), metadata=metadata)
+    problems = failed + (skipped if summary.loaded_nothing else [])
+    if summary.loaded_nothing:
+        description = (f"nothing loaded (run {summary.run_id}): "
+                       + ("; ".join(skipped[:5]) or "no item to refresh"))
+    elif failed:
+        description = f"{len(failed)} item(s) failed: " + "; ".join(failed[:5])
+    else:
+        description = "every item loaded"
     check = AssetCheckResult(
-        check_name=CHECK, passed=not failed, severity=AssetCheckSeverity.WARN,
-        metadata={"failed": MetadataValue.md("\n".join(f"- {f}" for f in failed) or "none")})
+        check_name=CHECK, passed=not problems and not summary.loaded_nothing,
+        severity=AssetCheckSeverity.ERROR if summary.loaded_nothing else AssetCheckSeverity.WARN,
+        description=description,
+        metadata={"failed": MetadataValue.md("\n".join(f"- {f}" for f in failed) or "none"),
+                  "skipped": MetadataValue.md("\n".join(f"- {s}" for s in skipped) or "none")})
     return MaterializeResult(metadata=metadata, check_results=[check])
 
 

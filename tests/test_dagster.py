@@ -119,6 +119,23 @@ def test_a_failed_item_fails_the_check_not_the_asset(env, tmp_path, fake_yahoo):
     assert any("failed  yahoo:prices/META: HTTP 500 after 4 tries" in m for m in logged)
 
 
+def test_an_asset_that_loads_nothing_fails_its_check_with_the_reason(env, tmp_path, monkeypatch,
+                                                                   fake_sec):  # noqa: F811
+    monkeypatch.delenv("BUBBLEMETER_SEC_USER_AGENT")
+    db = tmp_path / "warehouse.duckdb"
+
+    result = materialize([sec_facts], run_config={"ops": _live_config(["sec_facts"])},
+                         resources={"warehouse": WarehouseResource(db=str(db))})
+
+    evaluation = result.get_asset_check_evaluations()[0]
+    assert (evaluation.passed, evaluation.severity) == (False, AssetCheckSeverity.ERROR)
+    assert "nothing loaded" in evaluation.description
+    assert "BUBBLEMETER_SEC_USER_AGENT is not set" in evaluation.description
+    metadata = result.asset_materializations_for_node("sec_facts")[0].metadata
+    assert metadata["items_ok"].value == 0 and metadata["status"].value == "failed"
+    assert fake_sec.requests == []
+
+
 def test_unreachable_sources_fail_the_asset_with_the_reason(env, tmp_path, monkeypatch):
     closed = f"http://127.0.0.1:{free_port()}"
     monkeypatch.setenv("BUBBLEMETER_YAHOO_URL", closed)

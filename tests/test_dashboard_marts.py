@@ -149,7 +149,7 @@ def test_run_summary_and_source_status_show_failures_with_reasons(imported, tmp_
     assert import_snapshot(settings, snap).exit_code == 1
     runs = query_df(settings, "select * from ingest_run_summary")
     latest = runs.iloc[0]
-    assert latest.status == "partial"  # as the run log recorded it: the rest were skipped
+    assert latest.status == "failed"  # nothing loaded: one file failed, the rest were skipped
     assert latest.items_failed == 1 and latest.items_ok == 0 and latest.items_skipped > 0
     assert "corporate_actions.csv: " in latest.failures and "missing column" in latest.failures
     source = query_df(settings, "select * from source_last_refresh where source = 'snapshot'"
@@ -157,5 +157,5 @@ def test_run_summary_and_source_status_show_failures_with_reasons(imported, tmp_
     assert source.last_run_status == "failed" and "missing column" in source.failures
     assert source.last_success_at < source.last_run_started_at  # the earlier import
     status = query_df(settings, "select * from warehouse_status").iloc[0]
-    assert status.last_run_status == "partial"
+    assert status.last_run_status == "failed"
     assert status.last_success_at == runs.iloc[1].finished_at

@@ -270,6 +270,77 @@ def test_without_user_agent_sec_is_skipped(tmp_path, fake_yahoo, fake_sec):  # n
                for line in summary.lines())
     assert fake_sec.requests == []
     assert run_items(settings, summary.run_id)["sec:companyfacts/*"][0] == "skipped"
+    source = query_df(settings, "select * from source_last_refresh where source = 'sec'").iloc[0]
+    assert source.last_run_status == "skipped" and source.items_ok == 0
+    assert "BUBBLEMETER_SEC_USER_AGENT is not set" in source.skips
+
+
+def test_a_skipped_source_never_moves_its_last_success(baseline, tmp_path, fake_yahoo):  # noqa: F811
+    settings = settings_for(copy_warehouse(baseline, tmp_path / "w.duckdb"), fake_yahoo, None,
+                            sec_user_agent=None)
+    sql = "select * from source_last_refresh where source = 'sec'"
+    before = query_df(settings, sql).iloc[0]
+    assert before.last_run_status == "ok"
+
+    refresh_live(settings, tickers=CLEAN_TICKERS)
+
+    after = query_df(settings, sql).iloc[0]
+    assert after.last_run_status == "skipped" and after.last_run_id != before.last_run_id
+    assert after.last_success_at == before.last_success_at
+    fresh = query_df(settings, "select * from data_freshness where source = 'sec'").iloc[0]
+    assert fresh.last_success_at == before.last_success_at
+
+
+def test_a_run_that_loaded_nothing_is_failed(tmp_path, fake_sec):  # noqa: F811
+    settings = settings_for(tmp_path / "w.duckdb", None, fake_sec, sec_user_agent=None)
+
+    summary = refresh_live(settings, sources=["sec"], tickers=CLEAN_TICKERS)
+
+    assert [i.status for i in summary.items] == ["skipped"]
+    assert summary.status == "failed" and summary.exit_code == 1
+    runs = query_df(settings, "select status from ingest_runs")
+    assert runs["status"].tolist() == ["failed"]
+    assert fake_sec.requests == []
+
+
+def test_cli_prints_the_skipped_source_with_how_to_enable_it(tmp_path):
+    closed = f"http://127.0.0.1:{free_port()}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
+    env.update(BUBBLEMETER_YAHOO_URL=closed, BUBBLEMETER_SEC_URL=closed)
+    result = subprocess.run([sys.executable, "-m", "bubblemeter", "refresh", "--db",
+                             str(tmp_path / "w.duckdb")], capture_output=True, text=True,
+                            cwd=REPO, env=env, timeout=120)
+    assert result.returncode == 1
+    assert "recorded 48 items as failed; sec skipped (BUBBLEMETER_SEC_USER_AGENT is not set" in \
+        result.stderr
+    assert "BUBBLEMETER_SEC_USER_AGENT='Jane Doe jane@example.com'" in result.stderr
+    status = subprocess.run([sys.executable, "-m", "bubblemeter", "status", "--db",
+                             str(tmp_path / "w.duckdb")], capture_output=True, text=True,
+                            cwd=REPO, env=env, timeout=120)
+    lines = status.stdout.splitlines()
+    sec = next(i for i, line in enumerate(lines) if line.split()[:2] == ["sec", "skipped"])
+    assert "BUBBLEMETER_SEC_USER_AGENT is not set" in lines[sec + 1]
+    assert any(line.split()[:2] == ["yahoo", "failed"] for line in lines)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--fallback", "MISSING"], "--fallback: snapshot directory MISSING does not exist"),
+    (["--from", "MISSING"], "--from: snapshot directory MISSING does not exist"),
+    (["--source", "yahoo,census"], "unknown --source census"),
+    (["--tickers", "NVDA,ZZZZ"], "unknown ticker(s) ZZZZ"),
+])
+def test_cli_options_are_checked_before_any_request(args, message, tmp_path, fake_yahoo,  # noqa: F811
+                                                    fake_sec):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
+    env.update(BUBBLEMETER_YAHOO_URL=fake_yahoo.url, BUBBLEMETER_SEC_URL=fake_sec.url,
+               BUBBLEMETER_SEC_USER_AGENT=SEC_USER_AGENT, XDG_CACHE_HOME=str(tmp_path / "c"))
+    result = subprocess.run([sys.executable, "-m", "bubblemeter", "refresh", "--db",
+                             str(tmp_path / "w.duckdb"), *args], capture_output=True, text=True,
+                            cwd=tmp_path, env=env, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert fake_yahoo.requests == [] and fake_sec.requests == []
+    assert not (tmp_path / "w.duckdb").exists()
 
 
 def test_offline_gives_up_at_once_and_records_every_item(tmp_path, snapshot_dir):
@@ -328,7 +399,7 @@ def test_cli_refresh_against_the_fakes(tmp_path, fake_yahoo, fake_sec):  # noqa:
     fake_yahoo.fail("META", "500", kind="chart")
     env = {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
     env.update(BUBBLEMETER_YAHOO_URL=fake_yahoo.url, BUBBLEMETER_SEC_URL=fake_sec.url,
-               BUBBLEMETER_SEC_USER_AGENT=SEC_USER_AGENT, BUBBLEMETER_HTTP_TIMEOUT="0.5",
+               BUBBLEMETER_SEC_USER_AGENT=SEC_USER_AGENT, BUBBLEMETER_HTTP_TIMEOUT="30",
                BUBBLEMETER_HTTP_BACKOFF="0.01", XDG_CACHE_HOME=str(tmp_path / "cache"))
     db = str(tmp_path / "w.duckdb")
     result = subprocess.run([sys.executable, "-m", "bubblemeter", "refresh", "--db", db,

@@ -221,7 +221,7 @@ def test_scheduler_keeps_running_after_failed_refreshes(tmp_path, broken_snapsho
         assert state["run_count"] >= 2 and state["failure_count"] == state["run_count"]
         assert state["alive"] and state["pid"] == os.getpid()
         assert state["last_status"] == "failed" and state["last_exit_code"] == 1
-        assert "partial" in state["last_summary"]
+        assert "): failed - 0 loaded" in state["last_summary"]  # nothing loaded
         assert datetime.fromisoformat(state["next_run_at"]) > datetime.fromisoformat(
             state["last_run_at"])
         assert all(line.startswith("bubblemeter: scheduled refresh failed")

@@ -35,6 +35,17 @@ def test_json_format(imported):
     assert json.loads(result.stdout) == [{"ticker": t, "capex_usd": v} for t, v in EXPECTED]
 
 
+def test_json_dates_are_iso_dates(imported):
+    result = run("sql", "select date, close from prices_daily where ticker = 'NVDA' "
+                        "and date = '2024-06-10'", "--format", "json", "--db", imported.db)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert [r["date"] for r in rows] == ["2024-06-10"]
+    stamps = run("sql", "select timestamp '2024-06-10 09:30:00' as at, null::date as d",
+                 "--format", "json", "--db", imported.db)
+    assert json.loads(stamps.stdout) == [{"at": "2024-06-10T09:30:00.000", "d": None}]
+
+
 def test_parquet_needs_output_and_round_trips(imported, tmp_path):
     no_file = run("sql", CAPEX_Q1_2026, "--format", "parquet", "--db", imported.db)
     assert no_file.returncode == 2 and "--output" in no_file.stderr

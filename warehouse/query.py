@@ -295,7 +295,9 @@ def run_sandboxed(settings: Settings, sql: str, *, timeout_s: float | None = Non
         timer.start()
         try:
             con.execute(sql)
+            dates = [i for i, d in enumerate(con.description or ()) if str(d[1]) == "DATE"]
             frame, truncated = _fetch(con, row_cap)
+            frame.attrs["date_columns"] = dates   # positions: pandas has no date dtype
         except duckdb.Error as exc:
             error = _translate(exc, settings, timeout)
             if isinstance(error, QueryTimeout):
@@ -318,6 +320,11 @@ def format_frame(frame: pd.DataFrame, fmt: str) -> str:
     if fmt == "csv":
         return frame.to_csv(index=False)
     if fmt == "json":
+        dates = [i for i in frame.attrs.get("date_columns", ()) if i < frame.shape[1]]
+        if dates:   # DATE columns as ISO dates (2023-09-10), not midnight timestamps
+            frame = frame.copy()
+            for i in dates:
+                frame.isetitem(i, pd.to_datetime(frame.iloc[:, i]).dt.strftime("%Y-%m-%d"))
         return frame.to_json(orient="records", date_format="iso") + "\n"
     buf = io.StringIO()
     buf.write(frame.to_string(index=False) if not frame.empty else "(no rows)")

@@ -33,12 +33,22 @@ def record_item(con: duckdb.DuckDBPyConnection, run_id: str, source: str, item: 
     crash_point("loading")
 
 
+def run_status(items_ok: int, items_failed: int) -> str:
+    """A run's status: failed when nothing loaded, ok when nothing failed, else partial.
+
+    Skipped items count for neither: a run whose items were all skipped loaded nothing.
+    """
+    if items_ok == 0:
+        return "failed"
+    return "ok" if items_failed == 0 else "partial"
+
+
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
-    """Close a run: ok if no item failed, partial if some did, failed if all did."""
-    failed, total = con.execute(
-        "select count(*) filter (where status = 'failed'), count(*) "
+    """Close a run with its status (run_status)."""
+    ok, failed = con.execute(
+        "select count(*) filter (where status = 'ok'), count(*) filter (where status = 'failed') "
         "from ingest_run_items where run_id = ?", [run_id]).fetchall()[0]
-    status = "ok" if failed == 0 else ("failed" if failed == total else "partial")
+    status = run_status(ok, failed)
     con.execute("update ingest_runs set finished_at = ?, status = ? where run_id = ?",
                 [utcnow(), status, run_id])
     return status

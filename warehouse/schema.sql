@@ -217,7 +217,7 @@ comment on column ingest_runs.finished_at is 'When the run finished (null while 
 comment on column ingest_runs.trigger is 'What started the run: manual, schedule, make-run, ...';
 comment on column ingest_runs.mode is 'live or snapshot';
 comment on column ingest_runs.snapshot_dir is 'Directory imported, for snapshot runs';
-comment on column ingest_runs.status is 'running, ok, partial or failed';
+comment on column ingest_runs.status is 'running; ok (nothing failed), partial (some items failed) or failed (no item loaded)';
 
 comment on table ingest_run_items is 'One row per run, source and item: what each refresh loaded, or why not';
 comment on column ingest_run_items.run_id is 'The run (ingest_runs.run_id)';

@@ -1,4 +1,4 @@
--- grain: one row per source (yahoo, sec, snapshot): its last run, how that run went for it, and its last successful load
+-- grain: one row per source (yahoo, sec, snapshot): its last run, how that run went for it (skipped when all its items were), and its last successful load
 with runs as (
     select * from ingest_runs
 ),
@@ -15,7 +15,9 @@ per_run as (
         count(*) filter (where items.status = 'skipped') as items_skipped,
         sum(items.rows_written) as rows_written,
         string_agg(items.item || ': ' || coalesce(items.error, 'no reason recorded'), '; '
-                   order by items.item) filter (where items.status = 'failed') as failures
+                   order by items.item) filter (where items.status = 'failed') as failures,
+        string_agg(items.item || ': ' || coalesce(items.error, 'no reason recorded'), '; '
+                   order by items.item) filter (where items.status = 'skipped') as skips
     from items
     join runs using (run_id)
     group by items.source, runs.run_id, runs.started_at, runs.finished_at, runs.mode
@@ -37,13 +39,15 @@ final as (
     select
         l.source, l.run_id as last_run_id, l.started_at as last_run_started_at,
         l.finished_at as last_run_finished_at, l.mode as last_run_mode,
+        -- a source whose items were all skipped was not asked: skipped, never ok
         case
             when l.finished_at is null then 'running'
-            when l.items_failed = 0 then 'ok'
+            when l.items_ok = 0 and l.items_failed = 0 then 'skipped'
             when l.items_ok = 0 then 'failed'
+            when l.items_failed = 0 then 'ok'
             else 'partial'
         end as last_run_status,
-        l.items_ok, l.items_failed, l.items_skipped, l.rows_written, l.failures,
+        l.items_ok, l.items_failed, l.items_skipped, l.rows_written, l.failures, l.skips,
         s.last_success_at
     from last_run l
     left join last_success s using (source)
