@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8050
 WORKERS ?= 4
 
-.PHONY: run test install install-test install-prod install-bench refresh serve serve-prod screenshots clean bench
+.PHONY: run test lint install install-test install-prod install-bench refresh serve serve-prod screenshots clean bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ run: refresh serve
 
 test: install-test
 	$(BIN)/python -m pytest -q --headless
+
+# ruff: the rules in pyproject.toml, and the code formatted as `ruff format` writes it.
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # Screenshots of every dashboard page at 1280x800 into docs/screenshots (needs Debian chromium).
 screenshots: install

@@ -39,8 +39,9 @@ TARGET_RATIO = 0.7
 MODES = ("raw", "frame", "items", "raw-items")
 
 
-def synthetic_prices(n_tickers: int = 1000, years: int = 20, seed: int = 20240607,
-                     end=None) -> pd.DataFrame:
+def synthetic_prices(
+    n_tickers: int = 1000, years: int = 20, seed: int = 20240607, end=None
+) -> pd.DataFrame:
     """A SYNTHETIC prices_daily frame: tickers SYN0001.., weekdays, seeded random-walk prices.
 
     The weekdays are calendar years 2006..2025 for 20 years, or the `years` up to `end`.
@@ -68,7 +69,11 @@ def synthetic_prices(n_tickers: int = 1000, years: int = 20, seed: int = 2024060
     columns = {
         "ticker": np.repeat(tickers, n_days),
         "date": np.tile(dates, n_tickers),
-        "open": open_, "high": high, "low": low, "close": close, "adj_close": close * 0.97,
+        "open": open_,
+        "high": high,
+        "low": low,
+        "close": close,
+        "adj_close": close * 0.97,
         "volume": rng.integers(100_000, 50_000_000, size=close.size),
     }
     frame = pd.DataFrame(columns, copy=False)
@@ -120,8 +125,13 @@ def load_items(path: Path, frame: pd.DataFrame) -> int:
         run_id = runlog.start_run(con, "bench", "snapshot", "synthetic")
         for ticker, rows in ticker_slices(frame):
             part = frame.iloc[rows]
-            result = load_item(con, run_id, "snapshot", f"synthetic/{ticker}",
-                               lambda part=part: [("prices_daily", part)])
+            result = load_item(
+                con,
+                run_id,
+                "snapshot",
+                f"synthetic/{ticker}",
+                lambda part=part: [("prices_daily", part)],
+            )
             if result.status != "ok":
                 raise RuntimeError(f"{ticker}: {result.error}")
             written += result.rows_written
@@ -134,8 +144,9 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_mode(mode: str, workdir: Path, frame: pd.DataFrame,
-             attempt: int) -> tuple[float, float, int]:
+def run_mode(
+    mode: str, workdir: Path, frame: pd.DataFrame, attempt: int
+) -> tuple[float, float, int]:
     """Load the frame one way into a fresh file; return (wall s, CPU s, rows in or written)."""
     path = workdir / f"{mode}-{attempt}.duckdb"
     gc.collect()
@@ -162,10 +173,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tickers", type=int, default=1000)
     parser.add_argument("--years", type=int, default=20)
     parser.add_argument("--seed", type=int, default=20240607)
-    parser.add_argument("--modes", default=",".join(MODES),
-                        help=f"comma-separated, from {','.join(MODES)}")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="load each way N times and keep the fastest (shared machines)")
+    parser.add_argument(
+        "--modes", default=",".join(MODES), help=f"comma-separated, from {','.join(MODES)}"
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="load each way N times and keep the fastest (shared machines)",
+    )
     parser.add_argument("--dir", help="where the warehouse files go (default: a temp dir)")
     args = parser.parse_args(argv)
     modes = [m for m in args.modes.split(",") if m]
@@ -178,12 +194,16 @@ def main(argv: list[str] | None = None) -> int:
     print("=" * 78)
     started = time.perf_counter()
     frame = synthetic_prices(args.tickers, args.years, args.seed)
-    print(f"synthetic universe: {args.tickers:,} tickers x {args.years} years of weekdays = "
-          f"{len(frame):,} rows, generated in {time.perf_counter() - started:.1f} s "
-          f"(seed {args.seed}); peak RSS so far {peak_rss_mb():,.0f} MB")
-    print(f"duckdb {duckdb.__version__}, pandas {pd.__version__}, python "
-          f"{sys.version.split()[0]}, {os.cpu_count()} CPUs, repeat {args.repeat} "
-          f"(fastest kept); load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"synthetic universe: {args.tickers:,} tickers x {args.years} years of weekdays = "
+        f"{len(frame):,} rows, generated in {time.perf_counter() - started:.1f} s "
+        f"(seed {args.seed}); peak RSS so far {peak_rss_mb():,.0f} MB"
+    )
+    print(
+        f"duckdb {duckdb.__version__}, pandas {pd.__version__}, python "
+        f"{sys.version.split()[0]}, {os.cpu_count()} CPUs, repeat {args.repeat} "
+        f"(fastest kept); load average {os.getloadavg()[0]:.1f}"
+    )
 
     best: dict[str, float] = {}
     cpu: dict[str, float] = {}
@@ -195,8 +215,10 @@ def main(argv: list[str] | None = None) -> int:
                     raise SystemExit(f"{mode}: {rows:,} rows instead of {len(frame):,}")
                 if seconds < best.get(mode, float("inf")):
                     best[mode], cpu[mode] = seconds, cpu_seconds
-                print(f"  {mode:<9} run {attempt + 1}: {seconds:6.2f} s "
-                      f"({cpu_seconds:6.2f} s CPU) {len(frame) / seconds:>12,.0f} rows/s")
+                print(
+                    f"  {mode:<9} run {attempt + 1}: {seconds:6.2f} s "
+                    f"({cpu_seconds:6.2f} s CPU) {len(frame) / seconds:>12,.0f} rows/s"
+                )
 
     print("-" * 78)
     print(f"{'way':<10} {'seconds':>8} {'CPU s':>7} {'rows/s':>12} {'vs raw':>7}  target")
@@ -207,15 +229,22 @@ def main(argv: list[str] | None = None) -> int:
         target = ""
         if mode in ("frame", "items"):
             ok = rate >= TARGET_ROWS_PER_S and ratio >= TARGET_RATIO
-            target = (f"{'met' if ok else 'MISSED'} (>= {TARGET_ROWS_PER_S:,} rows/s "
-                      f"and >= {TARGET_RATIO}x raw)")
-        print(f"{mode:<10} {best[mode]:8.2f} {cpu[mode]:7.2f} {rate:12,.0f} {ratio:6.2f}x  "
-              f"{target}")
+            target = (
+                f"{'met' if ok else 'MISSED'} (>= {TARGET_ROWS_PER_S:,} rows/s "
+                f"and >= {TARGET_RATIO}x raw)"
+            )
+        print(
+            f"{mode:<10} {best[mode]:8.2f} {cpu[mode]:7.2f} {rate:12,.0f} {ratio:6.2f}x  {target}"
+        )
     if "items" in best and "raw-items" in best:
-        print(f"items vs raw-items (same per-ticker transactions): "
-              f"{best['raw-items'] / best['items']:.2f}x")
-    print(f"peak RSS of this process: {peak_rss_mb():,.0f} MB; "
-          f"load average at the end {os.getloadavg()[0]:.1f}")
+        print(
+            f"items vs raw-items (same per-ticker transactions): "
+            f"{best['raw-items'] / best['items']:.2f}x"
+        )
+    print(
+        f"peak RSS of this process: {peak_rss_mb():,.0f} MB; "
+        f"load average at the end {os.getloadavg()[0]:.1f}"
+    )
     return 0
 
 

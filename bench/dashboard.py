@@ -67,6 +67,7 @@ THESIS_GRAPHS = ("home-dc-mix-graph", "home-dc-vs-capex-graph")
 # --------------------------------------------------------------------------------------------
 # The 5M-row warehouse
 
+
 def build_warehouse(db: Path, tickers: int, years: int, seed: int) -> None:
     """Import the real snapshot, then add the SYNTHETIC universe in one logged run."""
     settings = Settings.from_env(env={}, db=str(db))
@@ -74,36 +75,48 @@ def build_warehouse(db: Path, tickers: int, years: int, seed: int) -> None:
     summary = import_snapshot(settings, SNAPSHOT, trigger="bench")
     real = query_df(settings, "select count(*) as n, max(date) as newest from prices_daily")
     newest = pd.Timestamp(real["newest"][0])
-    print(f"real snapshot imported from {SNAPSHOT}: {int(real['n'][0]):,} price rows to "
-          f"{newest:%Y-%m-%d} ({summary.status}) in {time.perf_counter() - started:.1f} s")
+    print(
+        f"real snapshot imported from {SNAPSHOT}: {int(real['n'][0]):,} price rows to "
+        f"{newest:%Y-%m-%d} ({summary.status}) in {time.perf_counter() - started:.1f} s"
+    )
 
     started = time.perf_counter()
     prices = synthetic_prices(tickers, years, seed, end=newest)
     names = prices["ticker"].unique()
-    companies = pd.DataFrame({
-        "ticker": names,
-        "name": [f"SYNTHETIC {t}" for t in names],
-        "role": [ROLES[i % len(ROLES)] for i in range(len(names))],
-        "cik": pd.array([None] * len(names), dtype="Int32"),
-        "fiscal_year_end_month": pd.array([None] * len(names), dtype="Int32"),
-    })
+    companies = pd.DataFrame(
+        {
+            "ticker": names,
+            "name": [f"SYNTHETIC {t}" for t in names],
+            "role": [ROLES[i % len(ROLES)] for i in range(len(names))],
+            "cik": pd.array([None] * len(names), dtype="Int32"),
+            "fiscal_year_end_month": pd.array([None] * len(names), dtype="Int32"),
+        }
+    )
     with write_session(settings) as con:
         con.execute("set enable_progress_bar = false")
         run_id = runlog.start_run(con, "bench", "snapshot", "SYNTHETIC (bench/dashboard.py)")
-        result = load_item(con, run_id, "snapshot", "synthetic/prices_daily",
-                           lambda: [("companies", companies), ("prices_daily", prices)])
+        result = load_item(
+            con,
+            run_id,
+            "snapshot",
+            "synthetic/prices_daily",
+            lambda: [("companies", companies), ("prices_daily", prices)],
+        )
         runlog.finish_run(con, run_id)
     if result.status != "ok":
         raise SystemExit(f"synthetic load failed: {result.error}")
     total = query_df(settings, "select count(*) as n from prices_daily")["n"][0]
-    print(f"SYNTHETIC universe added: {len(names):,} tickers x {years} years of weekdays = "
-          f"{len(prices):,} rows (roles {', '.join(ROLES)} in turn) in "
-          f"{time.perf_counter() - started:.1f} s; prices_daily now {total:,} rows, file "
-          f"{db.stat().st_size / 1e6:,.0f} MB")
+    print(
+        f"SYNTHETIC universe added: {len(names):,} tickers x {years} years of weekdays = "
+        f"{len(prices):,} rows (roles {', '.join(ROLES)} in turn) in "
+        f"{time.perf_counter() - started:.1f} s; prices_daily now {total:,} rows, file "
+        f"{db.stat().st_size / 1e6:,.0f} MB"
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # The served app
+
 
 def free_port() -> int:
     """A free TCP port on loopback."""
@@ -121,8 +134,21 @@ class Server:
         env = {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
         self.log = open(log, "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bubblemeter", "serve", "--db", str(db), "--port",
-             str(self.port)], cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "bubblemeter",
+                "serve",
+                "--db",
+                str(db),
+                "--port",
+                str(self.port),
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -157,13 +183,14 @@ class Server:
 # --------------------------------------------------------------------------------------------
 # (a) callbacks over HTTP
 
+
 @dataclass
 class Case:
     page: str
     name: str
-    payload: dict | None          # None: GET /_dash-layout
-    samples_ms: list[float] = field(default_factory=list)     # warm: results cached
-    cold_ms: list[float] = field(default_factory=list)        # first request after a change
+    payload: dict | None  # None: GET /_dash-layout
+    samples_ms: list[float] = field(default_factory=list)  # warm: results cached
+    cold_ms: list[float] = field(default_factory=list)  # first request after a change
     response_kb: float = 0.0
 
 
@@ -187,9 +214,11 @@ def _outputs(dep: dict, concrete: dict | None = None) -> list[dict]:
     return out
 
 
-def callback_request(dep: dict, values: dict, changed: list[str],
-                     concrete: dict | None = None) -> dict:
+def callback_request(
+    dep: dict, values: dict, changed: list[str], concrete: dict | None = None
+) -> dict:
     """The JSON body the browser POSTs for one callback; `values` maps 'id.prop' to a value."""
+
     def filled(items):
         result = []
         for item in items:
@@ -197,14 +226,23 @@ def callback_request(dep: dict, values: dict, changed: list[str],
             ident = _parse_id(ident) if isinstance(ident, str) else ident
             if isinstance(ident, dict) and concrete:
                 ident = {**ident, **concrete}
-            result.append({"id": ident, "property": item["property"],
-                           "value": values.get(f"{_key(item['id'])}.{item['property']}")})
+            result.append(
+                {
+                    "id": ident,
+                    "property": item["property"],
+                    "value": values.get(f"{_key(item['id'])}.{item['property']}"),
+                }
+            )
         return result
 
     outputs = _outputs(dep, concrete)
-    return {"output": dep["output"], "outputs": outputs if len(outputs) > 1 else outputs[0],
-            "inputs": filled(dep["inputs"]), "changedPropIds": changed,
-            "state": filled(dep.get("state", []))}
+    return {
+        "output": dep["output"],
+        "outputs": outputs if len(outputs) > 1 else outputs[0],
+        "inputs": filled(dep["inputs"]),
+        "changedPropIds": changed,
+        "state": filled(dep.get("state", [])),
+    }
 
 
 def find_dep(deps: list[dict], output_contains: str) -> dict:
@@ -233,106 +271,228 @@ def find_store(tree, store_id: dict):
     return None
 
 
-PAGES = {"/": "Thesis", "/gpu-vendors": "GPU vendors", "/capex": "Big-tech capex",
-         "/enterprise": "Enterprise adoption", "/revenue-gap": "AI revenue gap",
-         "/markets": "Markets", "/status": "Data status", "/sql": "SQL console"}
+PAGES = {
+    "/": "Thesis",
+    "/gpu-vendors": "GPU vendors",
+    "/capex": "Big-tech capex",
+    "/enterprise": "Enterprise adoption",
+    "/revenue-gap": "AI revenue gap",
+    "/markets": "Markets",
+    "/status": "Data status",
+    "/sql": "SQL console",
+}
 
 
 def build_cases(url: str) -> list[Case]:
     """Every page's callbacks with realistic inputs, as the browser would send them."""
     deps = requests.get(url + "/_dash-dependencies", timeout=30).json()
-    router = next(d for d in deps
-                  if {"id": "_pages_location", "property": "pathname"} in d["inputs"])
+    router = next(
+        d for d in deps if {"id": "_pages_location", "property": "pathname"} in d["inputs"]
+    )
 
     def page(path: str, search: str = "") -> dict:
-        return callback_request(router, {"_pages_location.pathname": path,
-                                         "_pages_location.search": search},
-                                ["_pages_location.pathname"])
+        return callback_request(
+            router,
+            {"_pages_location.pathname": path, "_pages_location.search": search},
+            ["_pages_location.pathname"],
+        )
 
     cases = [Case("(app shell)", "GET /_dash-layout (banner)", None)]
     for path, name in PAGES.items():
         cases.append(Case(name, f"layout {path}", page(path)))
-    cases.append(Case("Markets", "layout /markets?range=5y&log=1", page("/markets",
-                                                                        "?range=5y&log=1")))
+    cases.append(
+        Case("Markets", "layout /markets?range=5y&log=1", page("/markets", "?range=5y&log=1"))
+    )
 
     markets = find_dep(deps, "mkt-perf-graph")
     series = ["NVDA", "gpu_vendor", "hyperscaler", "enterprise_adopter", "SPY", "QQQ", "SMH"]
     for label, rng, vs, log, chosen in (
-            ("range 1y, default series", "1y", "none", [], series),
-            ("range 5y, log", "5y", "none", ["log"], series),
-            ("range 3y vs SPY", "3y", "SPY", [], series),
-            ("range 3m, all five groups", "3m", "none", [], list(ROLES))):
-        cases.append(Case("Markets", f"update: {label}", callback_request(
-            markets, {"mkt-range.value": rng, "mkt-series.value": chosen, "mkt-vs.value": vs,
-                      "mkt-log.value": log}, ["mkt-range.value"])))
+        ("range 1y, default series", "1y", "none", [], series),
+        ("range 5y, log", "5y", "none", ["log"], series),
+        ("range 3y vs SPY", "3y", "SPY", [], series),
+        ("range 3m, all five groups", "3m", "none", [], list(ROLES)),
+    ):
+        cases.append(
+            Case(
+                "Markets",
+                f"update: {label}",
+                callback_request(
+                    markets,
+                    {
+                        "mkt-range.value": rng,
+                        "mkt-series.value": chosen,
+                        "mkt-vs.value": vs,
+                        "mkt-log.value": log,
+                    },
+                    ["mkt-range.value"],
+                ),
+            )
+        )
 
     gpu = find_dep(deps, "gpu-revenue-graph")
-    for label, tickers, presentation in (("NVDA, AMD; fy27", ["NVDA", "AMD"], "fy27"),
-                                         ("all vendors", ["NVDA", "AMD", "INTC", "AVGO"],
-                                          "market_platform")):
-        cases.append(Case("GPU vendors", f"update: {label}", callback_request(
-            gpu, {"gpu-tickers.value": tickers, "gpu-presentation.value": presentation},
-            ["gpu-tickers.value"])))
+    for label, tickers, presentation in (
+        ("NVDA, AMD; fy27", ["NVDA", "AMD"], "fy27"),
+        ("all vendors", ["NVDA", "AMD", "INTC", "AVGO"], "market_platform"),
+    ):
+        cases.append(
+            Case(
+                "GPU vendors",
+                f"update: {label}",
+                callback_request(
+                    gpu,
+                    {"gpu-tickers.value": tickers, "gpu-presentation.value": presentation},
+                    ["gpu-tickers.value"],
+                ),
+            )
+        )
 
     capex = find_dep(deps, "capex-graph")
-    cases.append(Case("Big-tech capex", "update: MSFT, GOOGL, AMZN", callback_request(
-        capex, {"capex-tickers.value": ["MSFT", "GOOGL", "AMZN"]}, ["capex-tickers.value"])))
+    cases.append(
+        Case(
+            "Big-tech capex",
+            "update: MSFT, GOOGL, AMZN",
+            callback_request(
+                capex, {"capex-tickers.value": ["MSFT", "GOOGL", "AMZN"]}, ["capex-tickers.value"]
+            ),
+        )
+    )
 
     ent = find_dep(deps, "ent-mix-graph")
-    cases.append(Case("Enterprise adoption", "update: original vintage, expected use, XX",
-                      callback_request(ent, {"ent-vintage.value": "original",
-                                             "ent-tickers.value": ["NOW", "CRM", "SNOW"],
-                                             "ent-btos-indicator.value":
-                                                 "btos_ai_use_expected_rate",
-                                             "ent-xx.value": ["xx"]}, ["ent-vintage.value"])))
+    cases.append(
+        Case(
+            "Enterprise adoption",
+            "update: original vintage, expected use, XX",
+            callback_request(
+                ent,
+                {
+                    "ent-vintage.value": "original",
+                    "ent-tickers.value": ["NOW", "CRM", "SNOW"],
+                    "ent-btos-indicator.value": "btos_ai_use_expected_rate",
+                    "ent-xx.value": ["xx"],
+                },
+                ["ent-vintage.value"],
+            ),
+        )
+    )
 
     gap = find_dep(deps, "gap-graph")
-    for label, values in (("cost 2.5, margin 2", {"gap-cost-multiplier.value": 2.5,
-                                                 "gap-margin-multiplier.value": 2}),
-                          ("earned $100B", {"gap-cost-multiplier.value": 2,
-                                            "gap-margin-multiplier.value": 2,
-                                            "gap-earned.value": 100})):
-        cases.append(Case("AI revenue gap", f"update: {label}", callback_request(
-            gap, {"gap-quarter.value": None, **values}, ["gap-cost-multiplier.value"])))
+    for label, values in (
+        (
+            "cost 2.5, margin 2",
+            {"gap-cost-multiplier.value": 2.5, "gap-margin-multiplier.value": 2},
+        ),
+        (
+            "earned $100B",
+            {
+                "gap-cost-multiplier.value": 2,
+                "gap-margin-multiplier.value": 2,
+                "gap-earned.value": 100,
+            },
+        ),
+    ):
+        cases.append(
+            Case(
+                "AI revenue gap",
+                f"update: {label}",
+                callback_request(
+                    gap, {"gap-quarter.value": None, **values}, ["gap-cost-multiplier.value"]
+                ),
+            )
+        )
 
     status = find_dep(deps, "status-runs-table")
-    cases.append(Case("Data status", "update: only runs with failures", callback_request(
-        status, {"status-failed-only.value": ["failed"]}, ["status-failed-only.value"])))
+    cases.append(
+        Case(
+            "Data status",
+            "update: only runs with failures",
+            callback_request(
+                status, {"status-failed-only.value": ["failed"]}, ["status-failed-only.value"]
+            ),
+        )
+    )
 
     sql_run = find_dep(deps, "sql-grid.rowData")
     example = (REPO / "warehouse" / "examples" / "hyperscaler_capex_growth.sql").read_text()
-    cases.append(Case("SQL console", "run: example hyperscaler_capex_growth.sql",
-                      callback_request(sql_run, {"sql-run.n_clicks": 1, "sql-editor.value":
-                                                 example, "sql-autorun.data": False},
-                                       ["sql-run.n_clicks"])))
-    cases.append(Case("SQL console", "run: count(*) over prices_daily by source",
-                      callback_request(sql_run, {
-                          "sql-run.n_clicks": 1, "sql-autorun.data": False,
-                          "sql-editor.value": "select source, count(*) as rows, max(date) "
-                                              "from prices_daily group by source"},
-                          ["sql-run.n_clicks"])))
+    cases.append(
+        Case(
+            "SQL console",
+            "run: example hyperscaler_capex_growth.sql",
+            callback_request(
+                sql_run,
+                {"sql-run.n_clicks": 1, "sql-editor.value": example, "sql-autorun.data": False},
+                ["sql-run.n_clicks"],
+            ),
+        )
+    )
+    cases.append(
+        Case(
+            "SQL console",
+            "run: count(*) over prices_daily by source",
+            callback_request(
+                sql_run,
+                {
+                    "sql-run.n_clicks": 1,
+                    "sql-autorun.data": False,
+                    "sql-editor.value": "select source, count(*) as rows, max(date) "
+                    "from prices_daily group by source",
+                },
+                ["sql-run.n_clicks"],
+            ),
+        )
+    )
 
     load_example = find_dep(deps, "sql-editor.value")
     names = sorted(p.stem for p in (REPO / "warehouse" / "examples").glob("*.sql"))
     clicked = "hyperscaler_capex_growth"
-    buttons = [{"id": {"name": n, "type": "sql-example"}, "property": "n_clicks",
-                "value": int(n == clicked)} for n in names]
-    cases.append(Case("SQL console", f"click example {clicked}", {
-        "output": load_example["output"], "outputs": _outputs(load_example)[0],
-        "inputs": [buttons], "state": [],
-        "changedPropIds": [json.dumps({"name": clicked, "type": "sql-example"},
-                                      separators=(",", ":")) + ".n_clicks"]}))
+    buttons = [
+        {
+            "id": {"name": n, "type": "sql-example"},
+            "property": "n_clicks",
+            "value": int(n == clicked),
+        }
+        for n in names
+    ]
+    cases.append(
+        Case(
+            "SQL console",
+            f"click example {clicked}",
+            {
+                "output": load_example["output"],
+                "outputs": _outputs(load_example)[0],
+                "inputs": [buttons],
+                "state": [],
+                "changedPropIds": [
+                    json.dumps({"name": clicked, "type": "sql-example"}, separators=(",", ":"))
+                    + ".n_clicks"
+                ],
+            },
+        )
+    )
 
     download = find_dep(deps, "csv-download")
     for path, key in (("/markets", "mkt-performance"), ("/", "home-dc-vs-capex")):
-        content = requests.post(url + "/_dash-update-component", json=page(path),
-                                timeout=60).json()["response"]
+        content = requests.post(
+            url + "/_dash-update-component", json=page(path), timeout=60
+        ).json()["response"]
         store = find_store(content, {"type": "csv-store", "chart": key})
-        cases.append(Case(PAGES[path], f"download CSV {key}", callback_request(
-            download, {'{"chart":["MATCH"],"type":"csv-button"}.n_clicks': 1,
-                       '{"chart":["MATCH"],"type":"csv-store"}.data': store},
-            [json.dumps({"chart": key, "type": "csv-button"}, separators=(",", ":"))
-             + ".n_clicks"], concrete={"chart": key})))
+        cases.append(
+            Case(
+                PAGES[path],
+                f"download CSV {key}",
+                callback_request(
+                    download,
+                    {
+                        '{"chart":["MATCH"],"type":"csv-button"}.n_clicks': 1,
+                        '{"chart":["MATCH"],"type":"csv-store"}.data': store,
+                    },
+                    [
+                        json.dumps({"chart": key, "type": "csv-button"}, separators=(",", ":"))
+                        + ".n_clicks"
+                    ],
+                    concrete={"chart": key},
+                ),
+            )
+        )
     return cases
 
 
@@ -340,6 +500,7 @@ def time_case(session: requests.Session, url: str, db: Path, case: Case, repeat:
     """One warm-up request, `repeat` timed ones, then `repeat` with the warehouse file touched
     before each: a new mtime is a new file identity, so the server's cached results for the
     old one no longer apply, as after a refresh (the file stays in the OS page cache)."""
+
     def one() -> float:
         started = time.perf_counter()
         if case.payload is None:
@@ -367,34 +528,46 @@ def pct(samples: list[float], q: float) -> float:
 
 def report_callbacks(cases: list[Case]) -> None:
     n = len(cases[0].samples_ms)
-    print(f"\n(a) callback time over HTTP (client-side round trip on loopback), per case after "
-          f"one warm-up: {n} requests warm (the server's results cached) and {n} cold (the "
-          f"warehouse file touched before each, as after a refresh); ms:")
-    print(f"{'page':<20} {'callback':<44} {'warm p50':>8} {'p95':>5} {'cold p50':>8} "
-          f"{'p95':>5} {'max':>5} {'KB':>5}")
+    print(
+        f"\n(a) callback time over HTTP (client-side round trip on loopback), per case after "
+        f"one warm-up: {n} requests warm (the server's results cached) and {n} cold (the "
+        f"warehouse file touched before each, as after a refresh); ms:"
+    )
+    print(
+        f"{'page':<20} {'callback':<44} {'warm p50':>8} {'p95':>5} {'cold p50':>8} "
+        f"{'p95':>5} {'max':>5} {'KB':>5}"
+    )
     for case in cases:
         w, c = case.samples_ms, case.cold_ms
-        print(f"{case.page:<20} {case.name[:44]:<44} {statistics.median(w):8.0f} "
-              f"{pct(w, 95):5.0f} {statistics.median(c):8.0f} {pct(c, 95):5.0f} "
-              f"{max(w + c):5.0f} {case.response_kb:5.0f}")
+        print(
+            f"{case.page:<20} {case.name[:44]:<44} {statistics.median(w):8.0f} "
+            f"{pct(w, 95):5.0f} {statistics.median(c):8.0f} {pct(c, 95):5.0f} "
+            f"{max(w + c):5.0f} {case.response_kb:5.0f}"
+        )
     print(f"\nper page (every request of its cases; target p95 < {TARGET_P95_MS} ms):")
     pages: dict[str, list[Case]] = {}
     for case in cases:
         pages.setdefault(case.page, []).append(case)
     for page, group in pages.items():
         parts = []
-        for label, samples in (("warm", [s for c in group for s in c.samples_ms]),
-                               ("cold", [s for c in group for s in c.cold_ms])):
+        for label, samples in (
+            ("warm", [s for c in group for s in c.samples_ms]),
+            ("cold", [s for c in group for s in c.cold_ms]),
+        ):
             p95 = pct(samples, 95)
-            parts.append(f"{label} p50 {statistics.median(samples):4.0f} p95 {p95:4.0f} "
-                         f"{'met' if p95 < TARGET_P95_MS else 'MISSED':<6}")
+            parts.append(
+                f"{label} p50 {statistics.median(samples):4.0f} p95 {p95:4.0f} "
+                f"{'met' if p95 < TARGET_P95_MS else 'MISSED':<6}"
+            )
         print(f"  {page:<20} " + "   ".join(parts))
     for label, attr in (("warm", "samples_ms"), ("cold", "cold_ms")):
         every = [s for c in cases for s in getattr(c, attr)]
         worst = max(cases, key=lambda c: pct(getattr(c, attr), 95))
-        print(f"  all callbacks, {label}: p50 {statistics.median(every):.0f} ms, p95 "
-              f"{pct(every, 95):.0f} ms; slowest case p95 {pct(getattr(worst, attr), 95):.0f} "
-              f"ms ({worst.page}: {worst.name})")
+        print(
+            f"  all callbacks, {label}: p50 {statistics.median(every):.0f} ms, p95 "
+            f"{pct(every, 95):.0f} ms; slowest case p95 {pct(getattr(worst, attr), 95):.0f} "
+            f"ms ({worst.page}: {worst.name})"
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -449,9 +622,17 @@ def chromium_driver():
         return None
     options = Options()
     options.binary_location = chromium
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--window-size=1280,800"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,800",
+    ):
         options.add_argument(flag)
     return webdriver.Chrome(service=Service(chromedriver), options=options)
 
@@ -478,35 +659,54 @@ def time_thesis_page(url: str, loads: int) -> list[dict]:
 def report_thesis(loads: list[dict]) -> None:
     if not loads:
         return
-    print(f"\n(b) thesis page in headless chromium, {len(loads)} loads (first one cold), "
-          f"ms since navigation start:")
-    print(f"{'load':>5} {'DOMContentLoaded':>17} {'load':>6} {'/_dash-layout':>14} "
-          f"{'page callback':>14} {'(server)':>9} {'plotly.js':>10} {'interactive':>12}")
+    print(
+        f"\n(b) thesis page in headless chromium, {len(loads)} loads (first one cold), "
+        f"ms since navigation start:"
+    )
+    print(
+        f"{'load':>5} {'DOMContentLoaded':>17} {'load':>6} {'/_dash-layout':>14} "
+        f"{'page callback':>14} {'(server)':>9} {'plotly.js':>10} {'interactive':>12}"
+    )
     for i, r in enumerate(loads, 1):
-        print(f"{i:>5} {r['dom_content_loaded']:17.0f} {r['load']:6.0f} {r['layout_end']:14.0f} "
-              f"{r['last_callback_end']:14.0f} {r['callback_server_ms']:9.0f} "
-              f"{r['plotly_end']:10.0f} {r['interactive']:12.0f}")
+        print(
+            f"{i:>5} {r['dom_content_loaded']:17.0f} {r['load']:6.0f} {r['layout_end']:14.0f} "
+            f"{r['last_callback_end']:14.0f} {r['callback_server_ms']:9.0f} "
+            f"{r['plotly_end']:10.0f} {r['interactive']:12.0f}"
+        )
     times = [r["interactive"] / 1000 for r in loads]
     warm = times[1:] or times
-    print(f"  interactive: cold {times[0]:.2f} s, warm median {statistics.median(warm):.2f} s, "
-          f"worst {max(times):.2f} s (target < {TARGET_INTERACTIVE_S:g} s: "
-          f"{'met' if max(times) < TARGET_INTERACTIVE_S else 'MISSED'})")
+    print(
+        f"  interactive: cold {times[0]:.2f} s, warm median {statistics.median(warm):.2f} s, "
+        f"worst {max(times):.2f} s (target < {TARGET_INTERACTIVE_S:g} s: "
+        f"{'met' if max(times) < TARGET_INTERACTIVE_S else 'MISSED'})"
+    )
 
 
 # --------------------------------------------------------------------------------------------
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickers", type=int, default=1000, help="synthetic tickers (1000)")
     parser.add_argument("--years", type=int, default=20, help="years of synthetic prices (20)")
     parser.add_argument("--seed", type=int, default=20240607)
-    parser.add_argument("--repeat", type=int, default=20,
-                        help="timed requests per callback case (20), after one warm-up")
-    parser.add_argument("--loads", type=int, default=5,
-                        help="thesis page loads in chromium (5; 0 skips the browser)")
-    parser.add_argument("--db", metavar="FILE",
-                        help="use (or build once and keep) this warehouse file instead of a "
-                             "temporary one")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=20,
+        help="timed requests per callback case (20), after one warm-up",
+    )
+    parser.add_argument(
+        "--loads",
+        type=int,
+        default=5,
+        help="thesis page loads in chromium (5; 0 skips the browser)",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="FILE",
+        help="use (or build once and keep) this warehouse file instead of a temporary one",
+    )
     args = parser.parse_args(argv)
 
     print("=" * 78)
@@ -517,17 +717,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         db = Path(args.db) if args.db else tmp / "warehouse.duckdb"
         if db.exists():
-            rows = query_df(Settings.from_env(env={}, db=str(db)),
-                            "select count(*) as n from prices_daily")["n"][0]
+            rows = query_df(
+                Settings.from_env(env={}, db=str(db)), "select count(*) as n from prices_daily"
+            )["n"][0]
             print(f"using the existing warehouse {db} ({rows:,} price rows)")
         else:
             build_warehouse(db, args.tickers, args.years, args.seed)
         import dash
         import duckdb
         import plotly
-        print(f"duckdb {duckdb.__version__}, dash {dash.__version__}, plotly {plotly.__version__}"
-              f", pandas {pd.__version__}, python {sys.version.split()[0]}; {os.cpu_count()} "
-              f"CPUs, load average {os.getloadavg()[0]:.1f}")
+
+        print(
+            f"duckdb {duckdb.__version__}, dash {dash.__version__}, plotly {plotly.__version__}"
+            f", pandas {pd.__version__}, python {sys.version.split()[0]}; {os.cpu_count()} "
+            f"CPUs, load average {os.getloadavg()[0]:.1f}"
+        )
 
         server = Server(db, tmp / "serve.log")
         try:
@@ -536,16 +740,20 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             for case in cases:
                 time_case(session, server.url, db, case, args.repeat)
-            print(f"\n{sum(len(c.samples_ms) + len(c.cold_ms) + 1 for c in cases):,} requests in "
-                  f"{time.perf_counter() - started:.1f} s")
+            print(
+                f"\n{sum(len(c.samples_ms) + len(c.cold_ms) + 1 for c in cases):,} requests in "
+                f"{time.perf_counter() - started:.1f} s"
+            )
             report_callbacks(cases)
             report_thesis(time_thesis_page(server.url, args.loads) if args.loads else [])
             memory = server.memory_mb()
         finally:
             server.stop()
-        print(f"\n(c) server peak RSS (VmHWM) after all requests: {memory['VmHWM']:,.0f} MB "
-              f"(now {memory['VmRSS']:,.0f} MB; target < {TARGET_RSS_MB} MB: "
-              f"{'met' if memory['VmHWM'] < TARGET_RSS_MB else 'MISSED'})")
+        print(
+            f"\n(c) server peak RSS (VmHWM) after all requests: {memory['VmHWM']:,.0f} MB "
+            f"(now {memory['VmRSS']:,.0f} MB; target < {TARGET_RSS_MB} MB: "
+            f"{'met' if memory['VmHWM'] < TARGET_RSS_MB else 'MISSED'})"
+        )
         print(f"load average at the end {os.getloadavg()[0]:.1f}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

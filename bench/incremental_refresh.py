@@ -69,18 +69,25 @@ def run(scenario: str, tmp: Path) -> None:
     base_day, new_day = SCENARIOS[scenario]
     print(f"\n== {scenario}: full history to {base_day}, then one new trading day {new_day}")
     with FakeYahoo(as_of=base_day) as yahoo, FakeSec() as sec:
-        settings = Settings.from_env(env={}, db=str(tmp / f"{scenario}.duckdb"),
-                                     yahoo_url=yahoo.url, sec_url=sec.url, sec_user_agent=UA,
-                                     http_timeout_s=2)
+        settings = Settings.from_env(
+            env={},
+            db=str(tmp / f"{scenario}.duckdb"),
+            yahoo_url=yahoo.url,
+            sec_url=sec.url,
+            sec_user_agent=UA,
+            http_timeout_s=2,
+        )
         tickers = len(settings.universe())
         started = time.perf_counter()
         first = refresh_live(settings, trigger="bench")
         first_s = time.perf_counter() - started
         first_bars = yahoo.rows_served("chart")
         stored_before = count(settings, "prices_daily")
-        print(f"full-history load: {first_s:.2f} s, {first_bars:,} bars served, "
-              f"{stored_before:,} price rows stored for {tickers} tickers "
-              f"({len(first.failed)} of {len(first.items)} items failed: snapshot gaps)")
+        print(
+            f"full-history load: {first_s:.2f} s, {first_bars:,} bars served, "
+            f"{stored_before:,} price rows stored for {tickers} tickers "
+            f"({len(first.failed)} of {len(first.items)} items failed: snapshot gaps)"
+        )
 
         yahoo.as_of = new_day
         yahoo.clear_requests()
@@ -94,30 +101,48 @@ def run(scenario: str, tmp: Path) -> None:
         other = yahoo.rows_served("timeseries") + yahoo.rows_served("earnings")
         stored = count(settings, "prices_daily")
         new_rows = stored - stored_before
-        per_ticker = {t: yahoo.rows_served("chart", t) for t in
-                      sorted({r.key for r in yahoo.requests_for("chart")})}
+        per_ticker = {
+            t: yahoo.rows_served("chart", t)
+            for t in sorted({r.key for r in yahoo.requests_for("chart")})
+        }
         ratio = 100 * bars / stored
-        print(f"incremental refresh, whole universe ({tickers} tickers, {len(summary.items)} "
-              f"items, both sources): {wall_s:.2f} s wall")
-        print(f"  price rows requested from Yahoo (bars the fake served): {bars:,}; "
-              f"price rows stored: {stored:,} ({new_rows:+,} new)")
-        print(f"  requested / stored = {ratio:.3f}%  (target < {TARGET_PCT:g}%: "
-              f"{'met' if ratio < TARGET_PCT else 'MISSED'})")
+        print(
+            f"incremental refresh, whole universe ({tickers} tickers, {len(summary.items)} "
+            f"items, both sources): {wall_s:.2f} s wall"
+        )
+        print(
+            f"  price rows requested from Yahoo (bars the fake served): {bars:,}; "
+            f"price rows stored: {stored:,} ({new_rows:+,} new)"
+        )
+        print(
+            f"  requested / stored = {ratio:.3f}%  (target < {TARGET_PCT:g}%: "
+            f"{'met' if ratio < TARGET_PCT else 'MISSED'})"
+        )
         widest = max(per_ticker.items(), key=lambda kv: kv[1])
-        print(f"  bars per ticker: median {sorted(per_ticker.values())[len(per_ticker) // 2]}, "
-              f"most {widest[1]} ({widest[0]})")
-        print(f"  other Yahoo rows (statement values, earnings rows; fetched whole each day): "
-              f"{other:,}")
-        print(f"  Yahoo requests: {len(yahoo.requests)}; SEC requests: {len(sec.requests)}; "
-              f"{sum(i.rows_written for i in summary.items):,} rows written; "
-              f"{len(summary.failed)} items failed (snapshot gaps)")
+        print(
+            f"  bars per ticker: median {sorted(per_ticker.values())[len(per_ticker) // 2]}, "
+            f"most {widest[1]} ({widest[0]})"
+        )
+        print(
+            f"  other Yahoo rows (statement values, earnings rows; fetched whole each day): "
+            f"{other:,}"
+        )
+        print(
+            f"  Yahoo requests: {len(yahoo.requests)}; SEC requests: {len(sec.requests)}; "
+            f"{sum(i.rows_written for i in summary.items):,} rows written; "
+            f"{len(summary.failed)} items failed (snapshot gaps)"
+        )
         for note in summary.notes:
             print(f"  {note.strip()}")
         items_s = sum(timer.seconds.values())
-        parts = ", ".join(f"{k} {timer.seconds[k]:.2f} s/{timer.count[k]}"
-                          for k in sorted(timer.seconds, key=timer.seconds.get, reverse=True))
-        print(f"  time by dataset (s/items): {parts}; outside items (probe, copy, views, "
-              f"checkpoint, swap) {wall_s - items_s:.2f} s")
+        parts = ", ".join(
+            f"{k} {timer.seconds[k]:.2f} s/{timer.count[k]}"
+            for k in sorted(timer.seconds, key=timer.seconds.get, reverse=True)
+        )
+        print(
+            f"  time by dataset (s/items): {parts}; outside items (probe, copy, views, "
+            f"checkpoint, swap) {wall_s - items_s:.2f} s"
+        )
 
 
 def main() -> None:

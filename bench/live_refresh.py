@@ -38,8 +38,9 @@ def main() -> None:
     isolate_yfinance(tmp / "yfinance-cache")
 
     closed = f"http://127.0.0.1:{closed_port()}"
-    offline = Settings.from_env(env={}, db=str(tmp / "offline.duckdb"), yahoo_url=closed,
-                                sec_url=closed, sec_user_agent=UA)
+    offline = Settings.from_env(
+        env={}, db=str(tmp / "offline.duckdb"), yahoo_url=closed, sec_url=closed, sec_user_agent=UA
+    )
     started = time.perf_counter()
     try:
         refresh_live(offline)
@@ -49,20 +50,30 @@ def main() -> None:
         print(f"offline, full universe: gave up in {elapsed:.2f} s: {exc}")
 
     with FakeYahoo(as_of=date(2026, 6, 1)) as yahoo, FakeSec() as sec:
-        settings = Settings.from_env(env={}, db=str(tmp / "fakes.duckdb"), yahoo_url=yahoo.url,
-                                     sec_url=sec.url, sec_user_agent=UA, http_timeout_s=2)
-        for label, as_of in (("first load (whole history)", date(2026, 6, 1)),
-                             ("daily refresh (a month later)", date(2026, 6, 30)),
-                             ("refresh with nothing new", date(2026, 6, 30))):
+        settings = Settings.from_env(
+            env={},
+            db=str(tmp / "fakes.duckdb"),
+            yahoo_url=yahoo.url,
+            sec_url=sec.url,
+            sec_user_agent=UA,
+            http_timeout_s=2,
+        )
+        for label, as_of in (
+            ("first load (whole history)", date(2026, 6, 1)),
+            ("daily refresh (a month later)", date(2026, 6, 30)),
+            ("refresh with nothing new", date(2026, 6, 30)),
+        ):
             yahoo.as_of = as_of
             yahoo.clear_requests()
             started = time.perf_counter()
             summary = refresh_live(settings)
             elapsed = time.perf_counter() - started
             written = sum(i.rows_written for i in summary.items)
-            print(f"fakes, full universe, {label}: {elapsed:.2f} s, {len(summary.items)} items, "
-                  f"{written:,} rows written, {len(summary.failed)} failed, "
-                  f"{len(yahoo.requests)} Yahoo requests")
+            print(
+                f"fakes, full universe, {label}: {elapsed:.2f} s, {len(summary.items)} items, "
+                f"{written:,} rows written, {len(summary.failed)} failed, "
+                f"{len(yahoo.requests)} Yahoo requests"
+            )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Print what the SQL sandbox costs per query and how closely it keeps its time limit.
 
-    .venv/bin/python bench/sql_sandbox.py --db data/warehouse.duckdb
+.venv/bin/python bench/sql_sandbox.py --db data/warehouse.duckdb
 """
 
 from __future__ import annotations
@@ -43,11 +43,12 @@ def main() -> None:
     settings = Settings.from_env(db=args.db)
 
     plain = timed(lambda: query_df(settings, TYPICAL), args.runs)
-    boxed = timed(lambda: run_sandboxed(settings, TYPICAL, row_cap=settings.sql_row_cap),
-                  args.runs)
+    boxed = timed(lambda: run_sandboxed(settings, TYPICAL, row_cap=settings.sql_row_cap), args.runs)
     print(f"typical query, plain read-only connection: median {_ms(statistics.median(plain))}")
-    print(f"typical query, sandbox (connect, attach, lock, check, run): "
-          f"median {_ms(statistics.median(boxed))}, max {_ms(max(boxed))}")
+    print(
+        f"typical query, sandbox (connect, attach, lock, check, run): "
+        f"median {_ms(statistics.median(boxed))}, max {_ms(max(boxed))}"
+    )
 
     for limit in (0.5, 1.0, 2.0):
         total, landing = [], []
@@ -58,10 +59,12 @@ def main() -> None:
             except QueryTimeout as exc:
                 landing.append(exc.elapsed_s - limit)
             total.append(time.perf_counter() - started - limit)
-        print(f"runaway query, limit {limit:g} s: interrupt landed "
-              f"{_ms(statistics.median(landing))} after the limit (max {_ms(max(landing))}); "
-              f"the call returned {_ms(statistics.median(total))} after it, set-up included "
-              f"(median of 3)")
+        print(
+            f"runaway query, limit {limit:g} s: interrupt landed "
+            f"{_ms(statistics.median(landing))} after the limit (max {_ms(max(landing))}); "
+            f"the call returned {_ms(statistics.median(total))} after it, set-up included "
+            f"(median of 3)"
+        )
 
 
 if __name__ == "__main__":

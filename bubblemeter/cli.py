@@ -16,12 +16,21 @@ class UsageError(Exception):
 
 def _progress(items, total, desc):
     from tqdm import tqdm
-    return tqdm(items, total=total, desc=desc, unit="item", file=sys.stderr,
-                disable=not sys.stderr.isatty(), leave=False)
+
+    return tqdm(
+        items,
+        total=total,
+        desc=desc,
+        unit="item",
+        file=sys.stderr,
+        disable=not sys.stderr.isatty(),
+        leave=False,
+    )
 
 
 def _settings(args):
     from warehouse.settings import Settings
+
     return Settings.from_env(db=args.db)
 
 
@@ -45,13 +54,17 @@ def cmd_refresh(args) -> int:
     if args.from_dir and sources:
         unknown = sorted(set(sources) - set(SNAPSHOT_DATASETS))
         if unknown:
-            raise UsageError(f"unknown --source {','.join(unknown)} for a snapshot; "
-                             f"use {','.join(SNAPSHOT_DATASETS)}")
+            raise UsageError(
+                f"unknown --source {','.join(unknown)} for a snapshot; "
+                f"use {','.join(SNAPSHOT_DATASETS)}"
+            )
     elif sources:
         unknown = sorted(set(sources) - set(LIVE_SOURCES))
         if unknown:
-            raise UsageError(f"unknown --source {','.join(unknown)}; use {','.join(LIVE_SOURCES)}"
-                             f" (or --from DIR for a snapshot)")
+            raise UsageError(
+                f"unknown --source {','.join(unknown)}; use {','.join(LIVE_SOURCES)}"
+                f" (or --from DIR for a snapshot)"
+            )
     if tickers:
         known = {c.ticker for c in settings.universe()}
         unknown = sorted({t.upper() for t in tickers} - known)
@@ -61,8 +74,14 @@ def cmd_refresh(args) -> int:
     def from_snapshot(root: str, datasets: list[str] | None, note: str | None = None) -> int:
         if note:
             print(note, file=sys.stderr)
-        summary = import_snapshot(settings, root, datasets=datasets, tickers=tickers,
-                                  trigger=args.trigger, progress=_progress)
+        summary = import_snapshot(
+            settings,
+            root,
+            datasets=datasets,
+            tickers=tickers,
+            trigger=args.trigger,
+            progress=_progress,
+        )
         print("\n".join(summary.lines()))
         print(f"warehouse: {settings.db} (imported from snapshot {root})")
         return summary.exit_code
@@ -70,15 +89,22 @@ def cmd_refresh(args) -> int:
     if args.from_dir:
         return from_snapshot(args.from_dir, sources)
     try:
-        summary = refresh_live(settings, sources=sources, tickers=tickers, trigger=args.trigger,
-                               full=args.full, progress=_progress)
+        summary = refresh_live(
+            settings,
+            sources=sources,
+            tickers=tickers,
+            trigger=args.trigger,
+            full=args.full,
+            progress=_progress,
+        )
     except SourcesUnreachable as exc:
         if args.fallback:
             # --source names live sources here: the fallback imports the whole snapshot
-            return from_snapshot(args.fallback, None,
-                                 f"{exc}; importing snapshot {args.fallback}")
-        print(f"error: {exc}; no data was changed (use --from DIR to import a snapshot)",
-              file=sys.stderr)
+            return from_snapshot(args.fallback, None, f"{exc}; importing snapshot {args.fallback}")
+        print(
+            f"error: {exc}; no data was changed (use --from DIR to import a snapshot)",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     print("\n".join(summary.lines()))
     print(f"warehouse: {settings.db} (refreshed from live sources)")
@@ -101,8 +127,14 @@ def cmd_refresh_locked(args) -> int:
 
 
 def cmd_sql(args) -> int:
-    from warehouse.query import (QueryError, format_frame, format_schema, run_query,
-                                 schema_frame, write_frame)
+    from warehouse.query import (
+        QueryError,
+        format_frame,
+        format_schema,
+        run_query,
+        schema_frame,
+        write_frame,
+    )
 
     settings = _settings(args)
     if args.timeout is not None and args.timeout <= 0:
@@ -165,14 +197,19 @@ def _print_source_runs(settings, frame) -> None:
     print("last run per source:")
     for row in frame.itertuples():
         when = f"{row.last_run_started_at:%Y-%m-%d %H:%M} UTC"
-        print(f"  {row.source:<9} {row.last_run_status:<8} {when}  {row.items_ok} loaded, "
-              f"{row.items_failed} failed, {row.items_skipped} skipped")
+        print(
+            f"  {row.source:<9} {row.last_run_status:<8} {when}  {row.items_ok} loaded, "
+            f"{row.items_failed} failed, {row.items_skipped} skipped"
+        )
         for status, count in (("failed", row.items_failed), ("skipped", row.items_skipped)):
             if not count:
                 continue
-            first = query_df(settings, "select item, error from ingest_run_items where run_id = ? "
-                                       "and source = ? and status = ? order by item limit 1",
-                             [row.last_run_id, row.source, status]).iloc[0]
+            first = query_df(
+                settings,
+                "select item, error from ingest_run_items where run_id = ? "
+                "and source = ? and status = ? order by item limit 1",
+                [row.last_run_id, row.source, status],
+            ).iloc[0]
             more = f" (and {count - 1} more)" if count > 1 else ""
             print(f"            {status}: {first['item']}: {first['error']}{more}")
 
@@ -206,19 +243,27 @@ def cmd_schedule(args) -> int:
     settings.universe()  # a broken universe file is a config error now, not at 18:30
     kind = "cron" if args.print_cron else "systemd" if args.print_systemd else args.trigger
     refresh = schedule.refresh_args(
-        settings.db, from_dir=args.from_dir, fallback=args.fallback, source=args.source,
-        tickers=args.tickers, full=args.full, wait_timeout_s=args.wait_timeout, trigger=kind)
+        settings.db,
+        from_dir=args.from_dir,
+        fallback=args.fallback,
+        source=args.source,
+        tickers=args.tickers,
+        full=args.full,
+        wait_timeout_s=args.wait_timeout,
+        trigger=kind,
+    )
     if args.print_cron or args.print_systemd:
-        sys.stdout.write(schedule.system_scheduler_text(kind, plan, settings, refresh,
-                                                        args.on_failure))
+        sys.stdout.write(
+            schedule.system_scheduler_text(kind, plan, settings, refresh, args.on_failure)
+        )
         return EXIT_OK
     schedule.setup_logging()
-    scheduler = schedule.RefreshScheduler(settings, refresh, plan=plan,
-                                          on_failure=args.on_failure,
-                                          once=args.once)
+    scheduler = schedule.RefreshScheduler(
+        settings, refresh, plan=plan, on_failure=args.on_failure, once=args.once
+    )
     if args.once:
         outcome = scheduler.run_once()
-        if outcome is None or outcome.exit_code < 0:   # not run, or killed by a signal
+        if outcome is None or outcome.exit_code < 0:  # not run, or killed by a signal
             return EXIT_FAILED
         return outcome.exit_code
     scheduler.run_forever()
@@ -230,103 +275,185 @@ def cmd_serve(args) -> int:
 
     settings = _settings(args)
     app = create_app(settings)
-    print(f"serving the dashboard on http://{args.host}:{args.port} (warehouse {settings.db})",
-          file=sys.stderr)
+    print(
+        f"serving the dashboard on http://{args.host}:{args.port} (warehouse {settings.db})",
+        file=sys.stderr,
+    )
     app.run(host=args.host, port=args.port, debug=False)
     return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
-    db_help = ("warehouse file, or md:NAME for MotherDuck "
-               "(default: $BUBBLEMETER_DB or data/warehouse.duckdb)")
+    db_help = (
+        "warehouse file, or md:NAME for MotherDuck "
+        "(default: $BUBBLEMETER_DB or data/warehouse.duckdb)"
+    )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="PATH", help=db_help)
 
     parser = argparse.ArgumentParser(
-        prog="bubblemeter", parents=[common],
-        description="Is AI a bubble or a revolution? Public market data in a DuckDB warehouse.")
+        prog="bubblemeter",
+        parents=[common],
+        description="Is AI a bubble or a revolution? Public market data in a DuckDB warehouse.",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("refresh", parents=[common], help="load data from live sources or files",
-                       description="Refresh the warehouse from the live sources (Yahoo, SEC), "
-                                   "or import a snapshot directory with --from.")
-    p.add_argument("--from", dest="from_dir", metavar="DIR",
-                   help="import a snapshot directory instead of the live sources")
-    p.add_argument("--fallback", metavar="DIR",
-                   help="import this snapshot if no live source answers")
-    p.add_argument("--source", metavar="NAME,...",
-                   help="only these sources (live: yahoo,sec; snapshot: prices,corporate_actions,"
-                        "financial_facts,segment_revenue,customer_concentration,"
-                        "adoption_indicators,earnings_events,sec)")
+    p = sub.add_parser(
+        "refresh",
+        parents=[common],
+        help="load data from live sources or files",
+        description="Refresh the warehouse from the live sources (Yahoo, SEC), "
+        "or import a snapshot directory with --from.",
+    )
+    p.add_argument(
+        "--from",
+        dest="from_dir",
+        metavar="DIR",
+        help="import a snapshot directory instead of the live sources",
+    )
+    p.add_argument(
+        "--fallback", metavar="DIR", help="import this snapshot if no live source answers"
+    )
+    p.add_argument(
+        "--source",
+        metavar="NAME,...",
+        help="only these sources (live: yahoo,sec; snapshot: prices,corporate_actions,"
+        "financial_facts,segment_revenue,customer_concentration,"
+        "adoption_indicators,earnings_events,sec)",
+    )
     p.add_argument("--tickers", metavar="T,...", help="only these tickers")
     p.add_argument("--full", action="store_true", help="re-fetch full history (live only)")
-    p.add_argument("--wait", action="store_true",
-                   help="if another refresh is writing the warehouse, wait for it to finish "
-                        "(default: exit 2 naming it)")
-    p.add_argument("--wait-timeout", type=float, metavar="SECONDS",
-                   help="with --wait, give up (exit 2) after this many seconds")
+    p.add_argument(
+        "--wait",
+        action="store_true",
+        help="if another refresh is writing the warehouse, wait for it to finish "
+        "(default: exit 2 naming it)",
+    )
+    p.add_argument(
+        "--wait-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="with --wait, give up (exit 2) after this many seconds",
+    )
     p.add_argument("--trigger", default="manual", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_refresh_locked)
 
-    p = sub.add_parser("sql", parents=[common], help="run a read-only SQL query",
-                       description="Run one read-only SQL statement against the warehouse, in "
-                                   "a sandbox: no files, no network, no settings changes, a "
-                                   "time and a memory limit.")
+    p = sub.add_parser(
+        "sql",
+        parents=[common],
+        help="run a read-only SQL query",
+        description="Run one read-only SQL statement against the warehouse, in "
+        "a sandbox: no files, no network, no settings changes, a "
+        "time and a memory limit.",
+    )
     p.add_argument("query", nargs="?", help="the SQL query, or - to read it from stdin")
-    p.add_argument("--format", choices=("table", "csv", "json", "parquet"), default="table",
-                   help="output format (parquet needs --output)")
+    p.add_argument(
+        "--format",
+        choices=("table", "csv", "json", "parquet"),
+        default="table",
+        help="output format (parquet needs --output)",
+    )
     p.add_argument("--output", metavar="FILE", help="write the result to FILE, not stdout")
-    p.add_argument("--timeout", type=float, metavar="SECONDS",
-                   help="stop the query after this long (default $BUBBLEMETER_SQL_TIMEOUT or 5)")
-    p.add_argument("--schema", action="store_true",
-                   help="list tables and views with their columns, types and descriptions")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="stop the query after this long (default $BUBBLEMETER_SQL_TIMEOUT or 5)",
+    )
+    p.add_argument(
+        "--schema",
+        action="store_true",
+        help="list tables and views with their columns, types and descriptions",
+    )
     p.set_defaults(func=cmd_sql)
 
-    p = sub.add_parser("serve", parents=[common], help="serve the dashboard",
-                       description="Serve the Dash dashboard.")
+    p = sub.add_parser(
+        "serve",
+        parents=[common],
+        help="serve the dashboard",
+        description="Serve the Dash dashboard.",
+    )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser(
-        "schedule", parents=[common], help="refresh every weekday after the US close",
+        "schedule",
+        parents=[common],
+        help="refresh every weekday after the US close",
         description="Run `bubblemeter refresh` on a schedule in a time zone (right across "
-                    "daylight-saving changes), keep running after a failed refresh, log each "
-                    "run and say when the next is. Or print the same schedule for cron or "
-                    "systemd.")
-    p.add_argument("--at", default="18:30", metavar="HH:MM",
-                   help="local time of day in --tz (default 18:30, after the US close)")
-    p.add_argument("--tz", default="America/New_York", metavar="ZONE",
-                   help="IANA time zone of --at (default America/New_York)")
-    p.add_argument("--days", default="mon-fri", metavar="DAYS",
-                   help="weekdays: mon-fri (default), mon,wed,fri, sat-sun or daily")
-    p.add_argument("--from", dest="from_dir", metavar="DIR",
-                   help="each run imports this snapshot directory instead of the live sources")
-    p.add_argument("--fallback", metavar="DIR",
-                   help="each run imports this snapshot if no live source answers")
+        "daylight-saving changes), keep running after a failed refresh, log each "
+        "run and say when the next is. Or print the same schedule for cron or "
+        "systemd.",
+    )
+    p.add_argument(
+        "--at",
+        default="18:30",
+        metavar="HH:MM",
+        help="local time of day in --tz (default 18:30, after the US close)",
+    )
+    p.add_argument(
+        "--tz",
+        default="America/New_York",
+        metavar="ZONE",
+        help="IANA time zone of --at (default America/New_York)",
+    )
+    p.add_argument(
+        "--days",
+        default="mon-fri",
+        metavar="DAYS",
+        help="weekdays: mon-fri (default), mon,wed,fri, sat-sun or daily",
+    )
+    p.add_argument(
+        "--from",
+        dest="from_dir",
+        metavar="DIR",
+        help="each run imports this snapshot directory instead of the live sources",
+    )
+    p.add_argument(
+        "--fallback", metavar="DIR", help="each run imports this snapshot if no live source answers"
+    )
     p.add_argument("--source", metavar="NAME,...", help="passed to refresh: only these sources")
     p.add_argument("--tickers", metavar="T,...", help="passed to refresh: only these tickers")
     p.add_argument("--full", action="store_true", help="passed to refresh: full history")
-    p.add_argument("--on-failure", metavar="CMD",
-                   help="shell command run with a short summary on stdin when a refresh fails")
-    p.add_argument("--wait-timeout", type=float, default=3600, metavar="SECONDS",
-                   help="a run waits this long for a refresh already writing (default 3600)")
+    p.add_argument(
+        "--on-failure",
+        metavar="CMD",
+        help="shell command run with a short summary on stdin when a refresh fails",
+    )
+    p.add_argument(
+        "--wait-timeout",
+        type=float,
+        default=3600,
+        metavar="SECONDS",
+        help="a run waits this long for a refresh already writing (default 3600)",
+    )
     what = p.add_mutually_exclusive_group()
-    what.add_argument("--print-cron", action="store_true",
-                      help="print a crontab line for this schedule and exit")
-    what.add_argument("--print-systemd", action="store_true",
-                      help="print a systemd service + timer pair for this schedule and exit")
-    what.add_argument("--once", action="store_true",
-                      help="run one refresh now as a scheduled run would (log, --on-failure) "
-                           "and exit with its status")
-    what.add_argument("--next", type=int, metavar="N",
-                      help="print the next N run times and exit")
+    what.add_argument(
+        "--print-cron", action="store_true", help="print a crontab line for this schedule and exit"
+    )
+    what.add_argument(
+        "--print-systemd",
+        action="store_true",
+        help="print a systemd service + timer pair for this schedule and exit",
+    )
+    what.add_argument(
+        "--once",
+        action="store_true",
+        help="run one refresh now as a scheduled run would (log, --on-failure) "
+        "and exit with its status",
+    )
+    what.add_argument("--next", type=int, metavar="N", help="print the next N run times and exit")
     p.add_argument("--trigger", default="schedule", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_schedule)
 
-    p = sub.add_parser("status", parents=[common], help="per-source freshness",
-                       description="Show per-source freshness: rows, newest data, last load.")
+    p = sub.add_parser(
+        "status",
+        parents=[common],
+        help="per-source freshness",
+        description="Show per-source freshness: rows, newest data, last load.",
+    )
     p.set_defaults(func=cmd_status)
     return parser
 

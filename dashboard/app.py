@@ -30,36 +30,52 @@ def status_banner(settings: Settings):
     if not messages:
         return html.Div(id=ids.STALE_BANNER)
     color = "warning" if any(level == "warning" for level, _ in messages) else "info"
-    return dbc.Alert([html.Div(message) for _, message in messages] +
-                     [html.A("Data status", href="/status", className="alert-link")],
-                     color=color, id=ids.STALE_BANNER)
+    return dbc.Alert(
+        [html.Div(message) for _, message in messages]
+        + [html.A("Data status", href="/status", className="alert-link")],
+        color=color,
+        id=ids.STALE_BANNER,
+    )
 
 
 def serve_layout():
     """Top-level layout, rebuilt per page load so the banner reflects the current warehouse."""
     settings = context.settings()
     nav = dbc.NavbarSimple(
-        brand="bubblemeter", brand_href="/", color="dark", dark=True, fluid=True,
-        children=[dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"],
-                                          active="exact"))
-                  for page in sorted(dash.page_registry.values(),
-                                     key=lambda p: (p.get("order") is None, p.get("order") or 0,
-                                                    p["name"]))],
+        brand="bubblemeter",
+        brand_href="/",
+        color="dark",
+        dark=True,
+        fluid=True,
+        children=[
+            dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
+            for page in sorted(
+                dash.page_registry.values(),
+                key=lambda p: (p.get("order") is None, p.get("order") or 0, p["name"]),
+            )
+        ],
     )
-    return html.Div([
-        nav,
-        dbc.Container([status_banner(settings), dash.page_container], fluid=True,
-                      className="pt-3"),
-        dcc.Location(id="url"),
-    ])
+    return html.Div(
+        [
+            nav,
+            dbc.Container(
+                [status_banner(settings), dash.page_container], fluid=True, className="pt-3"
+            ),
+            dcc.Location(id="url"),
+        ]
+    )
 
 
 def create_app(settings: Settings) -> dash.Dash:
     """Build the Dash app reading the warehouse named in settings."""
     context.set_settings(settings)
-    app = dash.Dash(__name__, use_pages=True, pages_folder=str(PAGES_DIR),
-                    title="bubblemeter",
-                    suppress_callback_exceptions=True)
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(PAGES_DIR),
+        title="bubblemeter",
+        suppress_callback_exceptions=True,
+    )
     app.layout = serve_layout
     components.register_callbacks(app)
     # One answer, one warehouse: a request's queries share one read-only connection, so a

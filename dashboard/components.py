@@ -10,8 +10,11 @@ from dash import MATCH, Input, Output, State, dcc, html
 
 from dashboard import figures, ids
 
-GRAPH_CONFIG = {"displaylogo": False, "displayModeBar": "hover",
-                "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "displayModeBar": "hover",
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+}
 
 
 def csv_payload(drawn: pd.DataFrame | None, filename: str) -> dict | None:
@@ -25,22 +28,32 @@ def download_csv(n_clicks, payload):
     """Callback body: send the stored CSV (nothing when the chart is empty)."""
     if not n_clicks or not payload:
         return None
-    return {"content": payload["csv"], "filename": payload["filename"], "type": "text/csv",
-            "base64": False}
+    return {
+        "content": payload["csv"],
+        "filename": payload["filename"],
+        "type": "text/csv",
+        "base64": False,
+    }
 
 
 def register_callbacks(app) -> None:
     """Callbacks shared by every page (registered per app: pages can be rebuilt per app)."""
-    app.callback(Output(ids.csv_download(MATCH), "data"),
-                 Input(ids.csv_button(MATCH), "n_clicks"),
-                 State(ids.csv_store(MATCH), "data"),
-                 prevent_initial_call=True)(download_csv)
+    app.callback(
+        Output(ids.csv_download(MATCH), "data"),
+        Input(ids.csv_button(MATCH), "n_clicks"),
+        State(ids.csv_store(MATCH), "data"),
+        prevent_initial_call=True,
+    )(download_csv)
 
 
 def chart_outputs(graph_id: str, caption_id: str, key: str) -> list[Output]:
     """The four outputs a chart callback fills: figure, caption, CSV payload, CSV button state."""
-    return [Output(graph_id, "figure"), Output(caption_id, "children"),
-            Output(ids.csv_store(key), "data"), Output(ids.csv_button(key), "disabled")]
+    return [
+        Output(graph_id, "figure"),
+        Output(caption_id, "children"),
+        Output(ids.csv_store(key), "data"),
+        Output(ids.csv_button(key), "disabled"),
+    ]
 
 
 def chart_body(chart_data, drawn_fn, figure_fn, caption_fn):
@@ -54,47 +67,102 @@ def chart_body(chart_data, drawn_fn, figure_fn, caption_fn):
     return figure_fn(drawn), caption_fn(drawn), drawn
 
 
-def chart_card(key: str, title: str, graph_id: str, caption_id: str, figure, caption_text: str,
-               drawn: pd.DataFrame | None, controls=None, note=None):
+def chart_card(
+    key: str,
+    title: str,
+    graph_id: str,
+    caption_id: str,
+    figure,
+    caption_text: str,
+    drawn: pd.DataFrame | None,
+    controls=None,
+    note=None,
+):
     """A card: title, optional controls, the graph, its caption and a 'download CSV' button."""
-    return dbc.Card(dbc.CardBody([
-        html.Div([
-            html.H5(title, className="mb-0"),
-            html.Button("Download CSV", id=ids.csv_button(key), className="btn btn-sm",
-                        disabled=drawn is None, title="the rows this chart draws"),
-        ], className="d-flex justify-content-between align-items-center mb-2 gap-2"),
-        controls,
-        dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG),
-        html.Small(caption_text, id=caption_id, className="text-muted caption"),
-        note,
-        dcc.Store(id=ids.csv_store(key), data=csv_payload(drawn, f"bubblemeter-{key}.csv")),
-        dcc.Download(id=ids.csv_download(key)),
-    ]), className="mb-3")
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.Div(
+                    [
+                        html.H5(title, className="mb-0"),
+                        html.Button(
+                            "Download CSV",
+                            id=ids.csv_button(key),
+                            className="btn btn-sm",
+                            disabled=drawn is None,
+                            title="the rows this chart draws",
+                        ),
+                    ],
+                    className="d-flex justify-content-between align-items-center mb-2 gap-2",
+                ),
+                controls,
+                dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG),
+                html.Small(caption_text, id=caption_id, className="text-muted caption"),
+                note,
+                dcc.Store(id=ids.csv_store(key), data=csv_payload(drawn, f"bubblemeter-{key}.csv")),
+                dcc.Download(id=ids.csv_download(key)),
+            ]
+        ),
+        className="mb-3",
+    )
 
 
-def table_card(key: str, title: str, table_id: str, caption_id: str, frame: pd.DataFrame | None,
-               columns: dict[str, str], caption_text: str, empty_reason: str | None = None,
-               formats: dict | None = None, links: tuple[str, ...] = (), controls=None):
+def table_card(
+    key: str,
+    title: str,
+    table_id: str,
+    caption_id: str,
+    frame: pd.DataFrame | None,
+    columns: dict[str, str],
+    caption_text: str,
+    empty_reason: str | None = None,
+    formats: dict | None = None,
+    links: tuple[str, ...] = (),
+    controls=None,
+):
     """A card holding a plain table, its caption and a 'download CSV' of the rows shown."""
-    return dbc.Card(dbc.CardBody([
-        html.Div([
-            html.H5(title, className="mb-0"),
-            html.Button("Download CSV", id=ids.csv_button(key), className="btn btn-sm",
-                        disabled=frame is None or frame.empty),
-        ], className="d-flex justify-content-between align-items-center mb-2 gap-2"),
-        controls,
-        html.Div(table(frame, columns, formats, links, empty_reason), id=table_id,
-                 className="table-wrap"),
-        html.Small(caption_text, id=caption_id, className="text-muted caption"),
-        dcc.Store(id=ids.csv_store(key),
-                  data=None if frame is None or frame.empty
-                  else csv_payload(frame[list(columns)], f"bubblemeter-{key}.csv")),
-        dcc.Download(id=ids.csv_download(key)),
-    ]), className="mb-3")
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.Div(
+                    [
+                        html.H5(title, className="mb-0"),
+                        html.Button(
+                            "Download CSV",
+                            id=ids.csv_button(key),
+                            className="btn btn-sm",
+                            disabled=frame is None or frame.empty,
+                        ),
+                    ],
+                    className="d-flex justify-content-between align-items-center mb-2 gap-2",
+                ),
+                controls,
+                html.Div(
+                    table(frame, columns, formats, links, empty_reason),
+                    id=table_id,
+                    className="table-wrap",
+                ),
+                html.Small(caption_text, id=caption_id, className="text-muted caption"),
+                dcc.Store(
+                    id=ids.csv_store(key),
+                    data=None
+                    if frame is None or frame.empty
+                    else csv_payload(frame[list(columns)], f"bubblemeter-{key}.csv"),
+                ),
+                dcc.Download(id=ids.csv_download(key)),
+            ]
+        ),
+        className="mb-3",
+    )
 
 
-def table(frame: pd.DataFrame | None, columns: dict[str, str], formats: dict | None = None,
-          links: tuple[str, ...] = (), empty_reason: str | None = None):
+def table(
+    frame: pd.DataFrame | None,
+    columns: dict[str, str],
+    formats: dict | None = None,
+    links: tuple[str, ...] = (),
+    empty_reason: str | None = None,
+):
     """An HTML table of chosen columns (name -> header), or the reason it is empty."""
     if frame is None or frame.empty:
         return html.P(empty_reason or "nothing to show", className="empty-state")
@@ -105,12 +173,26 @@ def table(frame: pd.DataFrame | None, columns: dict[str, str], formats: dict | N
         cells = []
         for col in columns:
             value = getattr(row, col)
-            text = formats[col](value) if col in formats else (
-                "–" if value is None or (not isinstance(value, str) and pd.isna(value))
-                else str(value))
+            text = (
+                formats[col](value)
+                if col in formats
+                else (
+                    "–"
+                    if value is None or (not isinstance(value, str) and pd.isna(value))
+                    else str(value)
+                )
+            )
             if col in links and isinstance(value, str) and value.startswith("http"):
-                cells.append(html.Td(html.A(_short_url(value), href=value, target="_blank",
-                                            rel="noopener noreferrer")))
+                cells.append(
+                    html.Td(
+                        html.A(
+                            _short_url(value),
+                            href=value,
+                            target="_blank",
+                            rel="noopener noreferrer",
+                        )
+                    )
+                )
             else:
                 cells.append(html.Td(text))
         body.append(html.Tr(cells))
@@ -130,6 +212,7 @@ def empty_state(reason: str, element_id: str | None = None):
 
 # --------------------------------------------------------------------------------------------
 # Filters in the URL query string
+
 
 def search_string(params: dict, defaults: dict) -> str:
     """'?a=1&b=x,y' holding only the filters that differ from their defaults ('' when none)."""

@@ -5,22 +5,28 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import duckdb
 import pandas as pd
 
 from warehouse.db import WarehouseMissing, WarehouseUnreachable, query_df, reader_identity
-from warehouse.query import (ExampleQuery, QueryError, QueryRefused, example_queries,
-                             run_sandboxed, schema_frame)
+from warehouse.query import (
+    ExampleQuery,
+    QueryError,
+    QueryRefused,
+    example_queries,
+    run_sandboxed,
+    schema_frame,
+)
 from warehouse.settings import Settings
 
 
 @dataclass
 class ChartData:
     frame: pd.DataFrame
-    empty_reason: str | None = None   # what is missing and how to get it
+    empty_reason: str | None = None  # what is missing and how to get it
 
 
 class ResultCache:
@@ -39,8 +45,9 @@ class ResultCache:
         self._entries: OrderedDict[tuple, tuple[pd.DataFrame, int]] = OrderedDict()
         self._bytes = 0
 
-    def get_or_compute(self, settings: Settings, key: tuple,
-                       compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    def get_or_compute(
+        self, settings: Settings, key: tuple, compute: Callable[[], pd.DataFrame]
+    ) -> pd.DataFrame:
         """The cached frame for key (a copy), or compute() for the file as it is now."""
         identity = reader_identity(settings)
         if identity is None:
@@ -53,10 +60,10 @@ class ResultCache:
                 return hit[0].copy()
         frame = compute()
         if reader_identity(settings) != identity:
-            return frame                    # the file changed while it was read: keep nothing
+            return frame  # the file changed while it was read: keep nothing
         size = int(frame.memory_usage(index=True, deep=True).sum())
         if size > self.max_bytes // 8:
-            return frame                    # too large to be worth keeping
+            return frame  # too large to be worth keeping
         with self._lock:
             for old in [k for k in self._entries if k[0] == settings.db and k[1] != identity]:
                 self._bytes -= self._entries.pop(old)[1]
@@ -78,19 +85,22 @@ RESULTS = ResultCache()
 
 
 def _query(settings: Settings, sql: str, params) -> pd.DataFrame:
-    """Run one query on this request's reader (warehouse.db.hold_reader) or the file as it is now."""
+    """Run one query on this request's reader (warehouse.db.hold_reader), else the file now."""
     return query_df(settings, sql, params)
 
 
 def _read(settings: Settings, sql: str, missing: str, params=None) -> ChartData:
     try:
-        frame = RESULTS.get_or_compute(settings, ("query", sql, repr(params)),
-                                       lambda: _query(settings, sql, params))
+        frame = RESULTS.get_or_compute(
+            settings, ("query", sql, repr(params)), lambda: _query(settings, sql, params)
+        )
     except (WarehouseMissing, WarehouseUnreachable) as exc:
         return ChartData(pd.DataFrame(), str(exc))
     except duckdb.CatalogException as exc:
-        return ChartData(pd.DataFrame(), f"the warehouse has no such view yet ({exc}); "
-                                         "run `bubblemeter refresh` to rebuild it")
+        return ChartData(
+            pd.DataFrame(),
+            f"the warehouse has no such view yet ({exc}); run `bubblemeter refresh` to rebuild it",
+        )
     if frame.empty:
         return ChartData(frame, missing)
     return ChartData(frame)
@@ -98,28 +108,34 @@ def _read(settings: Settings, sql: str, missing: str, params=None) -> ChartData:
 
 def nvda_data_center_mix(settings: Settings) -> ChartData:
     """NVIDIA data-center revenue split, current basis per quarter (view nvda_data_center_mix)."""
-    return _read(settings,
-                 "select * from nvda_data_center_mix where is_current_basis "
-                 "order by fiscal_year, fiscal_quarter",
-                 "no NVIDIA segment revenue yet: run `bubblemeter refresh --from DIR "
-                 "--source segment_revenue`")
+    return _read(
+        settings,
+        "select * from nvda_data_center_mix where is_current_basis "
+        "order by fiscal_year, fiscal_quarter",
+        "no NVIDIA segment revenue yet: run `bubblemeter refresh --from DIR "
+        "--source segment_revenue`",
+    )
 
 
 def hyperscaler_capex_quarterly(settings: Settings) -> ChartData:
     """Capex per hyperscaler and in total by calendar quarter (view hyperscaler_capex_quarterly)."""
-    return _read(settings,
-                 "select * from hyperscaler_capex_quarterly "
-                 "order by calendar_year, calendar_quarter, ticker",
-                 "no hyperscaler capex yet: run `bubblemeter refresh --source sec`")
+    return _read(
+        settings,
+        "select * from hyperscaler_capex_quarterly "
+        "order by calendar_year, calendar_quarter, ticker",
+        "no hyperscaler capex yet: run `bubblemeter refresh --source sec`",
+    )
 
 
 def data_freshness(settings: Settings) -> ChartData:
     """Per source and table: rows, newest data date, last successful load (view data_freshness)."""
-    return _read(settings, "select * from data_freshness",
-                 "nothing loaded yet: run `bubblemeter refresh`")
+    return _read(
+        settings, "select * from data_freshness", "nothing loaded yet: run `bubblemeter refresh`"
+    )
 
 
 # --- SQL console: the sandbox lives in warehouse/query.py; this turns results into grid data.
+
 
 @dataclass
 class ConsoleResult:
@@ -128,7 +144,7 @@ class ConsoleResult:
     elapsed_ms: float = 0.0
     truncated: bool = False
     row_cap: int | None = None
-    error: str | None = None          # one line: DuckDB's message or the sandbox's refusal
+    error: str | None = None  # one line: DuckDB's message or the sandbox's refusal
     refused: bool = False
 
     @property
@@ -142,8 +158,9 @@ def _grid_columns(frame: pd.DataFrame) -> list[dict]:
         col = {"field": str(name), "headerName": str(name)}
         if pd.api.types.is_float_dtype(frame[name]):
             col["type"] = "rightAligned"
-            col["valueFormatter"] = {"function": "params.value == null ? '' : "
-                                                 "d3.format(',')(params.value)"}
+            col["valueFormatter"] = {
+                "function": "params.value == null ? '' : d3.format(',')(params.value)"
+            }
         elif pd.api.types.is_integer_dtype(frame[name]):
             col["type"] = "rightAligned"
         defs.append(col)
@@ -173,9 +190,13 @@ def run_console_query(settings: Settings, sql: str) -> ConsoleResult:
         return ConsoleResult([], [], error=str(exc), refused=True)
     except (QueryError, WarehouseMissing) as exc:
         return ConsoleResult([], [], error=str(exc))
-    return ConsoleResult(_grid_columns(result.frame), _grid_rows(result.frame),
-                         elapsed_ms=result.elapsed_s * 1000, truncated=result.truncated,
-                         row_cap=result.row_cap)
+    return ConsoleResult(
+        _grid_columns(result.frame),
+        _grid_rows(result.frame),
+        elapsed_ms=result.elapsed_s * 1000,
+        truncated=result.truncated,
+        row_cap=result.row_cap,
+    )
 
 
 def sql_schema(settings: Settings) -> ChartData:
@@ -203,164 +224,217 @@ def sql_source_note(settings: Settings) -> str:
     modes = sorted(set(fresh.frame["last_success_mode"].dropna()))
     when = pd.Timestamp(loaded.max()).strftime("%Y-%m-%d %H:%M") if not loaded.empty else "never"
     how = f" ({' and '.join(modes)})" if modes else ""
-    return (f"Source: the bubblemeter warehouse {settings.db}, last loaded {when} UTC{how}; "
-            f"each row's own source is in its source columns.")
+    return (
+        f"Source: the bubblemeter warehouse {settings.db}, last loaded {when} UTC{how}; "
+        f"each row's own source is in its source columns."
+    )
+
+
 SEC_HINT = "run `bubblemeter refresh --source sec` (offline: `bubblemeter refresh --from DIR`)"
 SNAPSHOT_HINT = "run `bubblemeter refresh --from DIR --source {dataset}`"
-PRICES_HINT = ("run `bubblemeter refresh --source yahoo` "
-               "(offline: `bubblemeter refresh --from DIR --source prices`)")
+PRICES_HINT = (
+    "run `bubblemeter refresh --source yahoo` "
+    "(offline: `bubblemeter refresh --from DIR --source prices`)"
+)
 
 
 def thesis_scorecard(settings: Settings) -> ChartData:
     """One row per thesis indicator: latest, prior quarter, year ago (view thesis_scorecard)."""
-    return _read(settings, "select * from thesis_scorecard order by display_order",
-                 "no indicators yet: nothing the scorecard needs is loaded; run "
-                 "`bubblemeter refresh` (offline: `bubblemeter refresh --from DIR`)")
+    return _read(
+        settings,
+        "select * from thesis_scorecard order by display_order",
+        "no indicators yet: nothing the scorecard needs is loaded; run "
+        "`bubblemeter refresh` (offline: `bubblemeter refresh --from DIR`)",
+    )
 
 
 def hyperscaler_capex_panel(settings: Settings) -> ChartData:
     """NVIDIA data-center revenue beside the panel's capex (view hyperscaler_capex_panel)."""
-    return _read(settings,
-                 "select * from hyperscaler_capex_panel order by calendar_year, calendar_quarter",
-                 "no quarter with capex from every tracked hyperscaler yet: " + SEC_HINT)
+    return _read(
+        settings,
+        "select * from hyperscaler_capex_panel order by calendar_year, calendar_quarter",
+        "no quarter with capex from every tracked hyperscaler yet: " + SEC_HINT,
+    )
 
 
 def gpu_vendor_quarterly(settings: Settings, tickers: list[str]) -> ChartData:
     """Revenue and gross margin per GPU vendor and quarter (view gpu_vendor_quarterly)."""
-    return _read(settings,
-                 "select * from gpu_vendor_quarterly where list_contains(?, ticker) "
-                 "order by ticker, fiscal_year, fiscal_quarter",
-                 "no revenue for " + ", ".join(tickers) + " yet: " + SEC_HINT
-                 + " or `--source financial_facts`", [tickers])
+    return _read(
+        settings,
+        "select * from gpu_vendor_quarterly where list_contains(?, ticker) "
+        "order by ticker, fiscal_year, fiscal_quarter",
+        "no revenue for "
+        + ", ".join(tickers)
+        + " yet: "
+        + SEC_HINT
+        + " or `--source financial_facts`",
+        [tickers],
+    )
 
 
 def nvda_revenue_by_platform(settings: Settings, presentation_group: str) -> ChartData:
     """NVIDIA revenue by segment in one presentation (view nvda_revenue_by_platform)."""
-    return _read(settings,
-                 "select * from nvda_revenue_by_platform where presentation_group = ? "
-                 "order by fiscal_year, fiscal_quarter, segment",
-                 "no NVIDIA segment revenue in this presentation yet: "
-                 + SNAPSHOT_HINT.format(dataset="segment_revenue"), [presentation_group])
+    return _read(
+        settings,
+        "select * from nvda_revenue_by_platform where presentation_group = ? "
+        "order by fiscal_year, fiscal_quarter, segment",
+        "no NVIDIA segment revenue in this presentation yet: "
+        + SNAPSHOT_HINT.format(dataset="segment_revenue"),
+        [presentation_group],
+    )
 
 
 def earnings_surprises(settings: Settings, tickers: list[str]) -> ChartData:
     """EPS estimate vs actual per reported quarter (view earnings_surprises)."""
-    return _read(settings,
-                 "select * from earnings_surprises where list_contains(?, ticker) "
-                 "order by ticker, report_date, fiscal_period_label",
-                 "no earnings events for " + ", ".join(tickers) + " yet: run `bubblemeter "
-                 "refresh --source yahoo` (offline: `--from DIR --source earnings_events`)",
-                 [tickers])
+    return _read(
+        settings,
+        "select * from earnings_surprises where list_contains(?, ticker) "
+        "order by ticker, report_date, fiscal_period_label",
+        "no earnings events for " + ", ".join(tickers) + " yet: run `bubblemeter "
+        "refresh --source yahoo` (offline: `--from DIR --source earnings_events`)",
+        [tickers],
+    )
 
 
 def hyperscaler_capex_by_company(settings: Settings, tickers: list[str]) -> ChartData:
-    """Capex per selected hyperscaler and the all-reporting total (view hyperscaler_capex_quarterly)."""
-    return _read(settings,
-                 "select * from hyperscaler_capex_quarterly "
-                 "where list_contains(?, ticker) or ticker = 'ALL' "
-                 "order by calendar_year, calendar_quarter, ticker",
-                 "no hyperscaler capex yet: " + SEC_HINT, [tickers])
+    """Capex per chosen hyperscaler and the all-reporting total (hyperscaler_capex_quarterly)."""
+    return _read(
+        settings,
+        "select * from hyperscaler_capex_quarterly "
+        "where list_contains(?, ticker) or ticker = 'ALL' "
+        "order by calendar_year, calendar_quarter, ticker",
+        "no hyperscaler capex yet: " + SEC_HINT,
+        [tickers],
+    )
 
 
 def hyperscaler_capex_intensity(settings: Settings, tickers: list[str]) -> ChartData:
     """Capex / revenue per hyperscaler and fiscal quarter (view hyperscaler_capex_intensity)."""
-    return _read(settings,
-                 "select * from hyperscaler_capex_intensity where list_contains(?, ticker) "
-                 "order by ticker, fiscal_year, fiscal_quarter",
-                 "no quarter with both capex and revenue for " + ", ".join(tickers)
-                 + " yet: " + SEC_HINT, [tickers])
+    return _read(
+        settings,
+        "select * from hyperscaler_capex_intensity where list_contains(?, ticker) "
+        "order by ticker, fiscal_year, fiscal_quarter",
+        "no quarter with both capex and revenue for " + ", ".join(tickers) + " yet: " + SEC_HINT,
+        [tickers],
+    )
 
 
 def nvda_data_center_mix_all(settings: Settings, vintage: str) -> ChartData:
     """NVIDIA data-center split in one vintage: current basis or as first published
     (view nvda_data_center_mix)."""
     where = "is_current_basis" if vintage == "current" else "presentation = 'fy27_original'"
-    return _read(settings,
-                 f"select * from nvda_data_center_mix where {where} "
-                 "order by fiscal_year, fiscal_quarter",
-                 "no NVIDIA hyperscale vs enterprise split yet: "
-                 + SNAPSHOT_HINT.format(dataset="segment_revenue"))
+    return _read(
+        settings,
+        f"select * from nvda_data_center_mix where {where} order by fiscal_year, fiscal_quarter",
+        "no NVIDIA hyperscale vs enterprise split yet: "
+        + SNAPSHOT_HINT.format(dataset="segment_revenue"),
+    )
 
 
 def enterprise_adopters_growth(settings: Settings, tickers: list[str]) -> ChartData:
     """Revenue growth per enterprise adopter and the like-for-like basket
     (view enterprise_adopters_growth)."""
-    return _read(settings,
-                 "select * from enterprise_adopters_growth "
-                 "where (list_contains(?, ticker) or ticker = 'BASKET') "
-                 "and revenue_yoy_pct is not null "
-                 "order by calendar_year, calendar_quarter, ticker",
-                 "no enterprise adopter revenue with a year-earlier quarter yet: " + SEC_HINT
-                 + " or `--source financial_facts`", [tickers])
+    return _read(
+        settings,
+        "select * from enterprise_adopters_growth "
+        "where (list_contains(?, ticker) or ticker = 'BASKET') "
+        "and revenue_yoy_pct is not null "
+        "order by calendar_year, calendar_quarter, ticker",
+        "no enterprise adopter revenue with a year-earlier quarter yet: "
+        + SEC_HINT
+        + " or `--source financial_facts`",
+        [tickers],
+    )
 
 
 def btos_ai_use_by_period(settings: Settings, indicator: str) -> ChartData:
     """Median and range across states per BTOS survey period (view btos_ai_use_by_period)."""
-    return _read(settings,
-                 "select * from btos_ai_use_by_period where indicator = ? "
-                 "order by series_version, period_date",
-                 "no Census BTOS data yet: "
-                 + SNAPSHOT_HINT.format(dataset="adoption_indicators"), [indicator])
+    return _read(
+        settings,
+        "select * from btos_ai_use_by_period where indicator = ? "
+        "order by series_version, period_date",
+        "no Census BTOS data yet: " + SNAPSHOT_HINT.format(dataset="adoption_indicators"),
+        [indicator],
+    )
 
 
 def customer_concentration(settings: Settings) -> ChartData:
-    """NVIDIA's customer concentration disclosures with their wording (table customer_concentration)."""
-    return _read(settings,
-                 "select ticker, period_end, customer_label, share_pct, basis, quote, source "
-                 "from customer_concentration order by period_end desc, share_pct desc nulls last",
-                 "no customer concentration disclosures yet: "
-                 + SNAPSHOT_HINT.format(dataset="customer_concentration"))
+    """NVIDIA's customer concentration disclosures, with their wording (customer_concentration)."""
+    return _read(
+        settings,
+        "select ticker, period_end, customer_label, share_pct, basis, quote, source "
+        "from customer_concentration order by period_end desc, share_pct desc nulls last",
+        "no customer concentration disclosures yet: "
+        + SNAPSHOT_HINT.format(dataset="customer_concentration"),
+    )
 
 
 def nvda_data_center_quarterly(settings: Settings) -> ChartData:
     """NVIDIA data-center revenue per fiscal quarter (view stg_nvda_data_center)."""
-    return _read(settings,
-                 "select *, 'FY' || fiscal_year || ' Q' || fiscal_quarter as fiscal_label "
-                 "from stg_nvda_data_center order by fiscal_year, fiscal_quarter",
-                 "no NVIDIA data-center revenue yet: "
-                 + SNAPSHOT_HINT.format(dataset="segment_revenue"))
+    return _read(
+        settings,
+        "select *, 'FY' || fiscal_year || ' Q' || fiscal_quarter as fiscal_label "
+        "from stg_nvda_data_center order by fiscal_year, fiscal_quarter",
+        "no NVIDIA data-center revenue yet: " + SNAPSHOT_HINT.format(dataset="segment_revenue"),
+    )
 
 
-def relative_performance(settings: Settings, start_date, series: list[str],
-                         benchmark: str | None) -> ChartData:
+def relative_performance(
+    settings: Settings, start_date, series: list[str], benchmark: str | None
+) -> ChartData:
     """Index (100 at start) and drawdown per series, or the index relative to a benchmark
     (macros relative_performance_since / relative_performance_vs)."""
     if benchmark:
-        sql = ("select * from relative_performance_vs(?::date, ?) "
-               "where list_contains(?, series) order by series_kind, series, date")
+        sql = (
+            "select * from relative_performance_vs(?::date, ?) "
+            "where list_contains(?, series) order by series_kind, series, date"
+        )
         params = [start_date, benchmark, series]
     else:
-        sql = ("select * from relative_performance_since(?::date) "
-               "where list_contains(?, series) order by series_kind, series, date")
+        sql = (
+            "select * from relative_performance_since(?::date) "
+            "where list_contains(?, series) order by series_kind, series, date"
+        )
         params = [start_date, series]
-    return _read(settings, sql, "no prices for the chosen series since "
-                 f"{start_date}: " + PRICES_HINT, params)
+    return _read(
+        settings, sql, f"no prices for the chosen series since {start_date}: " + PRICES_HINT, params
+    )
 
 
 def market_series(settings: Settings) -> ChartData:
     """Tickers with prices and their roles, for the series picker (table companies)."""
-    return _read(settings,
-                 "select ticker, name, role from companies "
-                 "where ticker in (select distinct ticker from prices_daily) order by role, ticker",
-                 "no prices yet: " + PRICES_HINT)
+    return _read(
+        settings,
+        "select ticker, name, role from companies "
+        "where ticker in (select distinct ticker from prices_daily) order by role, ticker",
+        "no prices yet: " + PRICES_HINT,
+    )
 
 
 def warehouse_status(settings: Settings) -> ChartData:
     """One row: newest price, last successful load, last run (view warehouse_status)."""
-    return _read(settings, "select * from warehouse_status",
-                 "nothing loaded yet: run `bubblemeter refresh`")
+    return _read(
+        settings, "select * from warehouse_status", "nothing loaded yet: run `bubblemeter refresh`"
+    )
 
 
 def source_last_refresh(settings: Settings) -> ChartData:
     """Per source: last run, its status and last success (view source_last_refresh)."""
-    return _read(settings, "select * from source_last_refresh",
-                 "no refresh has run yet: run `bubblemeter refresh`")
+    return _read(
+        settings,
+        "select * from source_last_refresh",
+        "no refresh has run yet: run `bubblemeter refresh`",
+    )
 
 
 def ingest_run_summary(settings: Settings, failed_only: bool, limit: int = 50) -> ChartData:
     """Recent refresh runs with their failures and reasons (view ingest_run_summary)."""
     where = "where items_failed > 0 or status = 'failed'" if failed_only else ""
-    return _read(settings,
-                 f"select * from ingest_run_summary {where} order by started_at desc limit ?",
-                 "no failed runs recorded" if failed_only
-                 else "no refresh has run yet: run `bubblemeter refresh`", [limit])
+    return _read(
+        settings,
+        f"select * from ingest_run_summary {where} order by started_at desc limit ?",
+        "no failed runs recorded"
+        if failed_only
+        else "no refresh has run yet: run `bubblemeter refresh`",
+        [limit],
+    )

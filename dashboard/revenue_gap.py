@@ -27,14 +27,14 @@ class BadAssumption(ValueError):
 
 @dataclass(frozen=True)
 class Gap:
-    data_center_revenue_usd: float      # one quarter
-    run_rate_usd: float                 # x4
+    data_center_revenue_usd: float  # one quarter
+    run_rate_usd: float  # x4
     cost_multiplier: float
-    data_center_cost_usd: float         # run-rate x cost multiplier
+    data_center_cost_usd: float  # run-rate x cost multiplier
     margin_multiplier: float
-    required_revenue_usd: float         # what end users must earn per year
-    earned_usd: float | None            # the user's estimate, per year
-    gap_usd: float | None               # required - earned
+    required_revenue_usd: float  # what end users must earn per year
+    earned_usd: float | None  # the user's estimate, per year
+    gap_usd: float | None  # required - earned
 
     def as_dict(self) -> dict:
         """Plain values, for CSV rows."""
@@ -67,19 +67,32 @@ def check_earned(value) -> float | None:
     return number * 1e9
 
 
-def compute(data_center_revenue_usd: float, cost_multiplier: float, margin_multiplier: float,
-            earned_usd: float | None = None) -> Gap:
+def compute(
+    data_center_revenue_usd: float,
+    cost_multiplier: float,
+    margin_multiplier: float,
+    earned_usd: float | None = None,
+) -> Gap:
     """Apply the method to one quarter's data-center revenue."""
     run_rate = data_center_revenue_usd * QUARTERS_PER_YEAR
     cost = run_rate * cost_multiplier
     required = cost * margin_multiplier
     gap = None if earned_usd is None else required - earned_usd
-    return Gap(data_center_revenue_usd, run_rate, cost_multiplier, cost, margin_multiplier,
-               required, earned_usd, gap)
+    return Gap(
+        data_center_revenue_usd,
+        run_rate,
+        cost_multiplier,
+        cost,
+        margin_multiplier,
+        required,
+        earned_usd,
+        gap,
+    )
 
 
-def table(frame: pd.DataFrame, cost_multiplier: float, margin_multiplier: float,
-          earned_usd: float | None) -> pd.DataFrame:
+def table(
+    frame: pd.DataFrame, cost_multiplier: float, margin_multiplier: float, earned_usd: float | None
+) -> pd.DataFrame:
     """The method applied to every quarter of stg_nvda_data_center (the rows drawn)."""
     rows = []
     for r in frame.itertuples():

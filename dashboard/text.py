@@ -71,9 +71,11 @@ def thesis_sentences(scorecard: pd.DataFrame) -> list[str]:
     enterprise = int((points == "enterprise-led").sum())
     capex = int((points == "capex-led").sum())
     other = len(points) - enterprise - capex
-    first = (f"Judged by the change on a year earlier, {_number_word(enterprise)} of the "
-             f"{_number_word(len(points))} indicators point toward enterprise-led growth and "
-             f"{_number_word(capex)} toward capex-led growth")
+    first = (
+        f"Judged by the change on a year earlier, {_number_word(enterprise)} of the "
+        f"{_number_word(len(points))} indicators point toward enterprise-led growth and "
+        f"{_number_word(capex)} toward capex-led growth"
+    )
     if other:
         first += f"; {_number_word(other)} {'has' if other == 1 else 'have'} no comparable reading"
     first += "."
@@ -83,16 +85,20 @@ def thesis_sentences(scorecard: pd.DataFrame) -> list[str]:
     parts = []
     if "nvda_enterprise_share" in rows.index:
         r = rows.loc["nvda_enterprise_share"]
-        part = (f"NVIDIA's AI clouds, industrial & enterprise customers took "
-                f"{pct(r.value_pct)} of its data-center revenue in {r.period_label}")
+        part = (
+            f"NVIDIA's AI clouds, industrial & enterprise customers took "
+            f"{pct(r.value_pct)} of its data-center revenue in {r.period_label}"
+        )
         if not missing(r.year_ago_value_pct):
             part += f" ({pct(r.year_ago_value_pct)} a year earlier)"
         parts.append(part)
     if "hyperscaler_capex_yoy" in rows.index:
         r = rows.loc["hyperscaler_capex_yoy"]
         verb = "grew" if r.value_pct >= 0 else "shrank"
-        part = (f"hyperscaler capex {verb} {pct(abs(r.value_pct))} on a year earlier in "
-                f"{r.period_label}")
+        part = (
+            f"hyperscaler capex {verb} {pct(abs(r.value_pct))} on a year earlier in "
+            f"{r.period_label}"
+        )
         if not missing(r.year_ago_value_pct):
             part += f", against {pct(r.year_ago_value_pct)} growth a year before"
         parts.append(part)
@@ -121,22 +127,43 @@ def banner_messages(status: pd.DataFrame, now: dt.datetime) -> list[tuple[str, s
     messages = []
     snapshot_only = row.get("snapshot_only")
     if not missing(snapshot_only) and bool(snapshot_only):
-        messages.append(("info", ("Offline snapshot: these figures were imported from files "
-                                  f"(last import {moment(row.last_success_at)}), not refreshed "
-                                  "from the live sources.")))
+        messages.append(
+            (
+                "info",
+                (
+                    "Offline snapshot: these figures were imported from files "
+                    f"(last import {moment(row.last_success_at)}), not refreshed "
+                    "from the live sources."
+                ),
+            )
+        )
     newest = row.get("newest_price_date")
     if not missing(newest):
         lag = trading_days_between(newest, now)
         if lag > STALE_PRICE_TRADING_DAYS:
-            messages.append(("warning", (f"Stale prices: the newest price is from "
-                                         f"{day(newest)}, {lag} trading days before today "
-                                         f"({day(now)}).")))
+            messages.append(
+                (
+                    "warning",
+                    (
+                        f"Stale prices: the newest price is from "
+                        f"{day(newest)}, {lag} trading days before today "
+                        f"({day(now)})."
+                    ),
+                )
+            )
     last = row.get("last_success_at")
     if missing(last):
         messages.append(("warning", "No successful load recorded: run `bubblemeter refresh`."))
     else:
         age_days = (pd.Timestamp(now) - pd.Timestamp(last)).total_seconds() / 86400
         if age_days > STALE_LOAD_DAYS:
-            messages.append(("warning", (f"Stale data: the last successful load was "
-                                         f"{moment(last)}, {math.floor(age_days)} days ago.")))
+            messages.append(
+                (
+                    "warning",
+                    (
+                        f"Stale data: the last successful load was "
+                        f"{moment(last)}, {math.floor(age_days)} days ago."
+                    ),
+                )
+            )
     return messages

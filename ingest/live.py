@@ -10,10 +10,10 @@ dividend only rescales the stored adj_close before it, once the overlap days con
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable, Iterable
 from urllib.parse import urlparse
 
 import duckdb
@@ -31,16 +31,22 @@ LIVE_SOURCES = ("yahoo", "sec")
 YAHOO_HOST = "https://query1.finance.yahoo.com"
 YAHOO_DATASETS = ("prices", "financials", "earnings")
 # every live dataset and its source: one item per company of each (see plan())
-LIVE_DATASETS = {"prices": "yahoo", "financials": "yahoo", "earnings": "yahoo",
-                 "companyfacts": "sec"}
-PRICE_OVERLAP_DAYS = 5          # re-read a few stored days: a moved close means history changed
-CLOSE_TOLERANCE = 0.01          # relative change of a stored close that forces a full re-fetch
-ADJ_TOLERANCE = 0.001           # how far Yahoo's dividend factor may stray from 1 - D/prev close
-GIVE_UP_AFTER = 3               # items in a row a source did not answer before it is given up
-SEC_UA_MISSING = ("BUBBLEMETER_SEC_USER_AGENT is not set: SEC asks every client for a name and "
-                  "an email, so the SEC source was skipped (to enable it, set "
-                  "BUBBLEMETER_SEC_USER_AGENT='Jane Doe jane@example.com' with your own name "
-                  "and email)")
+LIVE_DATASETS = {
+    "prices": "yahoo",
+    "financials": "yahoo",
+    "earnings": "yahoo",
+    "companyfacts": "sec",
+}
+PRICE_OVERLAP_DAYS = 5  # re-read a few stored days: a moved close means history changed
+CLOSE_TOLERANCE = 0.01  # relative change of a stored close that forces a full re-fetch
+ADJ_TOLERANCE = 0.001  # how far Yahoo's dividend factor may stray from 1 - D/prev close
+GIVE_UP_AFTER = 3  # items in a row a source did not answer before it is given up
+SEC_UA_MISSING = (
+    "BUBBLEMETER_SEC_USER_AGENT is not set: SEC asks every client for a name and "
+    "an email, so the SEC source was skipped (to enable it, set "
+    "BUBBLEMETER_SEC_USER_AGENT='Jane Doe jane@example.com' with your own name "
+    "and email)"
+)
 
 Frames = list[tuple[str, pd.DataFrame]]
 
@@ -79,6 +85,7 @@ def probe(settings: Settings, sources: Iterable[str] = LIVE_SOURCES) -> dict[str
 @dataclass(frozen=True)
 class Item:
     """One unit of work: a dataset of one company from one source."""
+
     source: str
     dataset: str
     company: Company
@@ -88,8 +95,9 @@ class Item:
         return f"{self.dataset}/{self.company.ticker}"
 
 
-def plan(companies: list[Company], sources: list[str],
-         datasets: Iterable[str] | None = None) -> list[Item]:
+def plan(
+    companies: list[Company], sources: list[str], datasets: Iterable[str] | None = None
+) -> list[Item]:
     """Every item of a refresh, dataset by dataset (so one bad ticker never runs twice in a row).
 
     `datasets` (names in LIVE_DATASETS) keeps only those datasets of the given sources.
@@ -121,25 +129,36 @@ def _select(universe: list[Company], tickers: Iterable[str] | None) -> list[Comp
 
 # -- the work of each item -------------------------------------------------------------------
 
+
 def _newest_yahoo_date(con: duckdb.DuckDBPyConnection, ticker: str) -> date | None:
-    rows = con.execute("select max(date) from prices_daily where ticker = ? and source = 'yahoo'",
-                       [ticker]).fetchall()
+    rows = con.execute(
+        "select max(date) from prices_daily where ticker = ? and source = 'yahoo'", [ticker]
+    ).fetchall()
     return rows[0][0]
 
 
-def _new_actions(con: duckdb.DuckDBPyConnection, ticker: str,
-                 actions: pd.DataFrame) -> pd.DataFrame:
+def _new_actions(
+    con: duckdb.DuckDBPyConnection, ticker: str, actions: pd.DataFrame
+) -> pd.DataFrame:
     """The fetched splits and dividends the warehouse has not seen, oldest first."""
     if actions.empty:
         return actions
-    known = set(con.execute("select date, action from corporate_actions where ticker = ?",
-                            [ticker]).fetchall())
+    known = set(
+        con.execute(
+            "select date, action from corporate_actions where ticker = ?", [ticker]
+        ).fetchall()
+    )
     new = [(a.date, a.action) not in known for a in actions.itertuples()]
     return actions[new].sort_values("date")
 
 
-def _why_full(con: duckdb.DuckDBPyConnection, ticker: str, prices: pd.DataFrame,
-              new_actions: pd.DataFrame, newest: date) -> str | None:
+def _why_full(
+    con: duckdb.DuckDBPyConnection,
+    ticker: str,
+    prices: pd.DataFrame,
+    new_actions: pd.DataFrame,
+    newest: date,
+) -> str | None:
     """Why the incremental window cannot be loaded without the whole history (None when it can).
 
     New dividends are not a reason here: _dividend_rescale handles them.
@@ -149,7 +168,8 @@ def _why_full(con: duckdb.DuckDBPyConnection, ticker: str, prices: pd.DataFrame,
         return f"split on {splits['date'].iloc[0]} inside the new window"
     stored = con.execute(
         "select date, close from prices_daily where ticker = ? and date >= ? and date < ?",
-        [ticker, min(prices["date"]), newest]).fetchall()
+        [ticker, min(prices["date"]), newest],
+    ).fetchall()
     fetched = dict(zip(prices["date"], prices["close"]))
     for day, close in stored:
         now = fetched.get(day)
@@ -158,8 +178,9 @@ def _why_full(con: duckdb.DuckDBPyConnection, ticker: str, prices: pd.DataFrame,
     return None
 
 
-def _dividend_rescale(con: duckdb.DuckDBPyConnection, ticker: str, prices: pd.DataFrame,
-                      dividends: pd.DataFrame) -> tuple[pd.DataFrame | None, str]:
+def _dividend_rescale(
+    con: duckdb.DuckDBPyConnection, ticker: str, prices: pd.DataFrame, dividends: pd.DataFrame
+) -> tuple[pd.DataFrame | None, str]:
     """Stored rows before the window with adj_close rescaled for new dividends, or why not.
 
     A dividend multiplies Yahoo's adj_close of every earlier day by 1 - dividend / previous
@@ -177,18 +198,22 @@ def _dividend_rescale(con: duckdb.DuckDBPyConnection, ticker: str, prices: pd.Da
         expected *= 1 - dividend.value / closes[max(before)]
     stored = con.execute(
         "select date, adj_close from prices_daily where ticker = ? and date >= ? and date < ?",
-        [ticker, window_start, first]).fetchall()
+        [ticker, window_start, first],
+    ).fetchall()
     fetched = dict(zip(prices["date"], prices["adj_close"]))
     factors = [fetched[day] / adj for day, adj in stored if adj and day in fetched]
     if not factors:
         return None, f"dividend on {first} with no stored day before it to check the adjustment"
     if any(abs(f / expected - 1) > ADJ_TOLERANCE for f in factors):
-        return None, (f"dividend on {first}: Yahoo's adjustment of earlier days "
-                      f"({min(factors):.6f}..{max(factors):.6f}) is not the expected "
-                      f"{expected:.6f}")
+        return None, (
+            f"dividend on {first}: Yahoo's adjustment of earlier days "
+            f"({min(factors):.6f}..{max(factors):.6f}) is not the expected "
+            f"{expected:.6f}"
+        )
     factor = sorted(factors)[len(factors) // 2]
-    earlier = con.execute("select * from prices_daily where ticker = ? and date < ?",
-                          [ticker, window_start]).df()
+    earlier = con.execute(
+        "select * from prices_daily where ticker = ? and date < ?", [ticker, window_start]
+    ).df()
     earlier["adj_close"] = earlier["adj_close"] * factor
     return earlier, f"dividend on {first}: adj_close before it rescaled by {factor:.6f}"
 
@@ -196,8 +221,14 @@ def _dividend_rescale(con: duckdb.DuckDBPyConnection, ticker: str, prices: pd.Da
 class LiveRefresh:
     """One live refresh: clients, the write connection, and what each item does."""
 
-    def __init__(self, settings: Settings, con: duckdb.DuckDBPyConnection, run_id: str,
-                 full: bool, today: date):
+    def __init__(
+        self,
+        settings: Settings,
+        con: duckdb.DuckDBPyConnection,
+        run_id: str,
+        full: bool,
+        today: date,
+    ):
         self.settings, self.con, self.run_id = settings, con, run_id
         self.full, self.today = full, today
         self._yahoo = self._sec = None
@@ -207,6 +238,7 @@ class LiveRefresh:
     def yahoo(self):
         if self._yahoo is None:
             from ingest.sources.yahoo import yahoo_client
+
             self._yahoo = yahoo_client(self.settings)
         return self._yahoo
 
@@ -214,23 +246,27 @@ class LiveRefresh:
     def sec(self):
         if self._sec is None:
             from ingest.sources.sec import sec_client
+
             self._sec = sec_client(self.settings)
         return self._sec
 
     def work(self, item: Item) -> Callable[[], Frames]:
         """The fetch-and-normalise function of an item."""
-        return {("yahoo", "prices"): self._prices, ("yahoo", "financials"): self._financials,
-                ("yahoo", "earnings"): self._earnings,
-                ("sec", "companyfacts"): self._companyfacts}[(item.source, item.dataset)](
-                    item.company)
+        return {
+            ("yahoo", "prices"): self._prices,
+            ("yahoo", "financials"): self._financials,
+            ("yahoo", "earnings"): self._earnings,
+            ("sec", "companyfacts"): self._companyfacts,
+        }[(item.source, item.dataset)](item.company)
 
     def _prices(self, company: Company) -> Callable[[], Frames]:
         def work() -> Frames:
             ticker = company.ticker
             newest = None if self.full else _newest_yahoo_date(self.con, ticker)
             start = newest - timedelta(days=PRICE_OVERLAP_DAYS) if newest else None
-            prices, actions = yahoo_normalise.prices_frames(self.yahoo.history(ticker, start),
-                                                           ticker)
+            prices, actions = yahoo_normalise.prices_frames(
+                self.yahoo.history(ticker, start), ticker
+            )
             frames = [("prices_daily", prices), ("corporate_actions", actions)]
             if newest is None:
                 return frames
@@ -241,34 +277,55 @@ class LiveRefresh:
                 if earlier is None:
                     why = what
                 else:
-                    self.notes.append(f"  note    yahoo:prices/{ticker}: {what} "
-                                      f"(checked on the overlap days); history not re-fetched")
+                    self.notes.append(
+                        f"  note    yahoo:prices/{ticker}: {what} "
+                        f"(checked on the overlap days); history not re-fetched"
+                    )
                     return [("prices_daily", earlier), *frames]
             if why:
                 prices, actions = yahoo_normalise.prices_frames(
-                    self.yahoo.history(ticker, None), ticker)
-                self.notes.append(f"  note    yahoo:prices/{ticker}: {why}; "
-                                  f"full history re-fetched")
+                    self.yahoo.history(ticker, None), ticker
+                )
+                self.notes.append(
+                    f"  note    yahoo:prices/{ticker}: {why}; full history re-fetched"
+                )
                 return [("prices_daily", prices), ("corporate_actions", actions)]
             return frames
+
         return work
 
     def _financials(self, company: Company) -> Callable[[], Frames]:
         def work() -> Frames:
             currency = yahoo_normalise.NON_USD_REPORTERS.get(company.ticker)
             if currency:
-                raise ItemSkipped(f"{company.ticker} reports in {currency}; Yahoo statements "
-                                  f"are not converted to USD")
+                raise ItemSkipped(
+                    f"{company.ticker} reports in {currency}; Yahoo statements "
+                    f"are not converted to USD"
+                )
             statements = self.yahoo.quarterly_statements(company.ticker)
-            return [("financial_facts", yahoo_normalise.statements_frame(
-                statements, company.ticker, company.fiscal_year_end_month))]
+            return [
+                (
+                    "financial_facts",
+                    yahoo_normalise.statements_frame(
+                        statements, company.ticker, company.fiscal_year_end_month
+                    ),
+                )
+            ]
+
         return work
 
     def _earnings(self, company: Company) -> Callable[[], Frames]:
         def work() -> Frames:
             dates = self.yahoo.earnings_dates(company.ticker)
-            return [("earnings_events", yahoo_normalise.earnings_frame(
-                dates, company.ticker, company.fiscal_year_end_month, self.today))]
+            return [
+                (
+                    "earnings_events",
+                    yahoo_normalise.earnings_frame(
+                        dates, company.ticker, company.fiscal_year_end_month, self.today
+                    ),
+                )
+            ]
+
         return work
 
     def _companyfacts(self, company: Company) -> Callable[[], Frames]:
@@ -278,14 +335,19 @@ class LiveRefresh:
             payload = self.sec.companyfacts(company.cik)
             facts = payload.get("facts") if isinstance(payload, dict) else None
             if isinstance(facts, dict) and facts and "us-gaap" not in facts:
-                raise ItemSkipped(f"files without US-GAAP facts ({', '.join(sorted(facts))}); "
-                                  f"not loaded")
+                raise ItemSkipped(
+                    f"files without US-GAAP facts ({', '.join(sorted(facts))}); not loaded"
+                )
             frame = companyfacts_to_frame(
-                payload, company.ticker, company.fiscal_year_end_month,
-                origin=f"SEC EDGAR companyfacts (live, {self.today})")
+                payload,
+                company.ticker,
+                company.fiscal_year_end_month,
+                origin=f"SEC EDGAR companyfacts (live, {self.today})",
+            )
             if frame.empty:
                 raise PayloadError("no quarterly facts for the tracked metrics in companyfacts")
             return [("financial_facts", frame)]
+
         return work
 
     def run(self, item: Item) -> tuple[ItemResult, SourceError | None]:
@@ -306,15 +368,27 @@ class LiveRefresh:
 
     def record(self, result: ItemResult) -> ItemResult:
         """Write an item's outcome to the run log."""
-        runlog.record_item(self.con, self.run_id, result.source, result.item, result.status,
-                           result.rows_written, result.error)
+        runlog.record_item(
+            self.con,
+            self.run_id,
+            result.source,
+            result.item,
+            result.status,
+            result.rows_written,
+            result.error,
+        )
         return result
 
 
-def refresh_live(settings: Settings, sources: Iterable[str] | None = None,
-                 tickers: Iterable[str] | None = None, trigger: str = "manual",
-                 full: bool = False, progress: Progress = no_progress,
-                 datasets: Iterable[str] | None = None) -> RunSummary:
+def refresh_live(
+    settings: Settings,
+    sources: Iterable[str] | None = None,
+    tickers: Iterable[str] | None = None,
+    trigger: str = "manual",
+    full: bool = False,
+    progress: Progress = no_progress,
+    datasets: Iterable[str] | None = None,
+) -> RunSummary:
     """Refresh from the live sources; SourcesUnreachable (run logged) when none answers.
 
     `datasets` (names in LIVE_DATASETS) limits the run to those datasets; their sources are
@@ -325,8 +399,9 @@ def refresh_live(settings: Settings, sources: Iterable[str] | None = None,
         datasets = list(datasets)
         unknown = sorted(set(datasets) - set(LIVE_DATASETS))
         if unknown:
-            raise ConfigError(f"unknown live dataset(s) {', '.join(unknown)}; "
-                              f"use {', '.join(LIVE_DATASETS)}")
+            raise ConfigError(
+                f"unknown live dataset(s) {', '.join(unknown)}; use {', '.join(LIVE_DATASETS)}"
+            )
         sources = [s for s in sources if s in {LIVE_DATASETS[d] for d in datasets}]
     universe = settings.universe()
     companies = _select(universe, tickers)
@@ -341,20 +416,25 @@ def refresh_live(settings: Settings, sources: Iterable[str] | None = None,
         summary = RunSummary(run_id, "live")
         live = LiveRefresh(settings, con, run_id, full, date.today())
         for source, reason in skipped.items():
-            summary.items.append(live.record(ItemResult(source, "companyfacts/*", "skipped",
-                                                        error=reason)))
+            summary.items.append(
+                live.record(ItemResult(source, "companyfacts/*", "skipped", error=reason))
+            )
         silent: dict[str, list[str]] = {s: [] for s in tried}
         for item in progress(items, len(items), "refresh"):
             if item.source in unreachable:
                 reason = f"not tried: {item.source} unreachable ({unreachable[item.source]})"
-                summary.items.append(live.record(ItemResult(item.source, item.name, "failed",
-                                                            error=reason)))
+                summary.items.append(
+                    live.record(ItemResult(item.source, item.name, "failed", error=reason))
+                )
                 continue
             if len(silent[item.source]) >= GIVE_UP_AFTER:
-                reason = (f"not tried: {item.source} stopped answering ({GIVE_UP_AFTER} items "
-                          f"in a row: {silent[item.source][-1]})")
-                summary.items.append(live.record(ItemResult(item.source, item.name, "failed",
-                                                            error=reason)))
+                reason = (
+                    f"not tried: {item.source} stopped answering ({GIVE_UP_AFTER} items "
+                    f"in a row: {silent[item.source][-1]})"
+                )
+                summary.items.append(
+                    live.record(ItemResult(item.source, item.name, "failed", error=reason))
+                )
                 continue
             result, error = live.run(item)
             summary.items.append(result)
@@ -366,9 +446,11 @@ def refresh_live(settings: Settings, sources: Iterable[str] | None = None,
         summary.status = runlog.finish_run(con, run_id)
 
     if tried and len(unreachable) == len(tried):
-        message = ("live sources unreachable ("
-                   + "; ".join(f"{k}: {v}" for k, v in unreachable.items())
-                   + f"); run {run_id} recorded {len(summary.failed)} items as failed")
+        message = (
+            "live sources unreachable ("
+            + "; ".join(f"{k}: {v}" for k, v in unreachable.items())
+            + f"); run {run_id} recorded {len(summary.failed)} items as failed"
+        )
         for source, reason in skipped.items():
             message += f"; {source} skipped ({reason})"
         raise SourcesUnreachable(message)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 import duckdb
 import pandas as pd
@@ -31,7 +31,7 @@ def no_progress(items: Iterable, total: int, desc: str) -> Iterable:
 class ItemResult:
     source: str
     item: str
-    status: str               # ok | failed | skipped
+    status: str  # ok | failed | skipped
     rows_written: int = 0
     error: str | None = None
 
@@ -63,9 +63,11 @@ class RunSummary:
         loaded = [i for i in self.items if i.status == "ok" and i.rows_written]
         unchanged = [i for i in self.items if i.status == "ok" and not i.rows_written]
         skipped = [i for i in self.items if i.status == "skipped"]
-        out = [f"run {self.run_id} ({self.mode}): {self.status} - "
-               f"{len(loaded)} loaded ({sum(i.rows_written for i in loaded):,} rows written), "
-               f"{len(unchanged)} unchanged, {len(skipped)} skipped, {len(self.failed)} failed"]
+        out = [
+            f"run {self.run_id} ({self.mode}): {self.status} - "
+            f"{len(loaded)} loaded ({sum(i.rows_written for i in loaded):,} rows written), "
+            f"{len(unchanged)} unchanged, {len(skipped)} skipped, {len(self.failed)} failed"
+        ]
         out += [f"  failed  {i.source}:{i.item}: {i.error}" for i in self.failed]
         out += [f"  skipped {i.source}:{i.item}: {i.error}" for i in skipped]
         if not self.items:
@@ -77,12 +79,19 @@ def sync_companies(con: duckdb.DuckDBPyConnection, companies: list[Company]) -> 
     """Make the companies table match the universe file."""
     frame = pd.DataFrame([c.__dict__ for c in companies])
     upsert(con, "companies", frame)
-    con.execute("delete from companies where ticker not in (select unnest(?::varchar[]))",
-                [[c.ticker for c in companies]])
+    con.execute(
+        "delete from companies where ticker not in (select unnest(?::varchar[]))",
+        [[c.ticker for c in companies]],
+    )
 
 
-def load_item(con: duckdb.DuckDBPyConnection, run_id: str, source: str, item: str,
-              work: Callable[[], list[tuple[str, pd.DataFrame]]]) -> ItemResult:
+def load_item(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    source: str,
+    item: str,
+    work: Callable[[], list[tuple[str, pd.DataFrame]]],
+) -> ItemResult:
     """Run one item in its own transaction: all its rows land, or none do."""
     try:
         frames = work()
@@ -97,17 +106,24 @@ def load_item(con: duckdb.DuckDBPyConnection, run_id: str, source: str, item: st
     except (BadFile, PayloadError, ConfigError) as exc:
         result = ItemResult(source, item, "failed", error=str(exc))
     except json.JSONDecodeError as exc:
-        result = ItemResult(source, item, "failed",
-                            error=f"{item}:{exc.lineno}: malformed JSON ({exc.msg})")
+        result = ItemResult(
+            source, item, "failed", error=f"{item}:{exc.lineno}: malformed JSON ({exc.msg})"
+        )
     except (duckdb.Error, ValueError, KeyError, OSError) as exc:
         result = ItemResult(source, item, "failed", error=f"{item}: {type(exc).__name__}: {exc}")
-    runlog.record_item(con, run_id, result.source, result.item, result.status,
-                       result.rows_written, result.error)
+    runlog.record_item(
+        con, run_id, result.source, result.item, result.status, result.rows_written, result.error
+    )
     return result
 
 
-def _snapshot_work(client: SnapshotClient, raw: RawFile, companies: dict[str, Company],
-                   by_cik: dict[str, Company], tickers: set[str] | None):
+def _snapshot_work(
+    client: SnapshotClient,
+    raw: RawFile,
+    companies: dict[str, Company],
+    by_cik: dict[str, Company],
+    tickers: set[str] | None,
+):
     """The load function for one snapshot file."""
     label = raw.name
 
@@ -129,9 +145,12 @@ def _snapshot_work(client: SnapshotClient, raw: RawFile, companies: dict[str, Co
                 raise BadFile(f"{label}: {company.ticker} has no fiscal_year_end_month")
             payload = client.read_json(raw)
             try:
-                frame = companyfacts_to_frame(payload, company.ticker,
-                                              company.fiscal_year_end_month,
-                                              origin=f"SEC EDGAR companyfacts (snapshot {label})")
+                frame = companyfacts_to_frame(
+                    payload,
+                    company.ticker,
+                    company.fiscal_year_end_month,
+                    origin=f"SEC EDGAR companyfacts (snapshot {label})",
+                )
             except PayloadError as exc:
                 raise BadFile(f"{label}: {exc}") from None
             return [("financial_facts", frame)]
@@ -141,9 +160,14 @@ def _snapshot_work(client: SnapshotClient, raw: RawFile, companies: dict[str, Co
     return work
 
 
-def import_snapshot(settings: Settings, root: str | Path, datasets: Iterable[str] | None = None,
-                    tickers: Iterable[str] | None = None, trigger: str = "manual",
-                    progress: Progress = no_progress) -> RunSummary:
+def import_snapshot(
+    settings: Settings,
+    root: str | Path,
+    datasets: Iterable[str] | None = None,
+    tickers: Iterable[str] | None = None,
+    trigger: str = "manual",
+    progress: Progress = no_progress,
+) -> RunSummary:
     """Load every file of a snapshot directory; a bad file is reported and the rest load."""
     client = SnapshotClient(root)
     universe = settings.universe()
@@ -153,11 +177,17 @@ def import_snapshot(settings: Settings, root: str | Path, datasets: Iterable[str
     ticker_set = {t.upper() for t in tickers} if tickers else None
     files = [f for f in client.files() if f.dataset in wanted]
     if ticker_set is not None:
-        files = [f for f in files
-                 if (f.dataset == "prices" and f.key in ticker_set)
-                 or (f.dataset == "sec" and by_cik.get(f.key or "") is not None
-                     and by_cik[f.key].ticker in ticker_set)
-                 or f.dataset not in ("prices", "sec")]
+        files = [
+            f
+            for f in files
+            if (f.dataset == "prices" and f.key in ticker_set)
+            or (
+                f.dataset == "sec"
+                and by_cik.get(f.key or "") is not None
+                and by_cik[f.key].ticker in ticker_set
+            )
+            or f.dataset not in ("prices", "sec")
+        ]
     root_path = Path(root)
 
     with write_session(settings) as con:
@@ -168,17 +198,25 @@ def import_snapshot(settings: Settings, root: str | Path, datasets: Iterable[str
             # Every file of a snapshot is the snapshot's item, SEC's recorded responses too:
             # the `sec` source's last success means SEC itself answered.
             item = str(raw.path.relative_to(root_path))
-            summary.items.append(load_item(
-                con, run_id, "snapshot", item,
-                _snapshot_work(client, raw, companies, by_cik, ticker_set)))
+            summary.items.append(
+                load_item(
+                    con,
+                    run_id,
+                    "snapshot",
+                    item,
+                    _snapshot_work(client, raw, companies, by_cik, ticker_set),
+                )
+            )
         if "prices" in wanted:
             have = {f.key for f in files if f.dataset == "prices"}
             for ticker in sorted((ticker_set or set(companies)) - have):
                 if ticker in companies:
                     msg = f"no prices/{ticker}.csv in the snapshot"
-                    runlog.record_item(con, run_id, "snapshot", f"prices/{ticker}.csv",
-                                       "skipped", 0, msg)
-                    summary.items.append(ItemResult("snapshot", f"prices/{ticker}.csv",
-                                                    "skipped", error=msg))
+                    runlog.record_item(
+                        con, run_id, "snapshot", f"prices/{ticker}.csv", "skipped", 0, msg
+                    )
+                    summary.items.append(
+                        ItemResult("snapshot", f"prices/{ticker}.csv", "skipped", error=msg)
+                    )
         summary.status = runlog.finish_run(con, run_id)
     return summary

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -57,7 +57,7 @@ class Plan:
     hour: int
     minute: int
     tz_name: str
-    weekdays: tuple[int, ...]          # 0 = Monday ... 6 = Sunday
+    weekdays: tuple[int, ...]  # 0 = Monday ... 6 = Sunday
 
     @property
     def tz(self) -> ZoneInfo:
@@ -71,8 +71,10 @@ class Plan:
         """The weekdays in short form: 'mon-fri', 'mon,wed,fri', 'daily'."""
         if len(self.weekdays) == 7:
             return "daily"
-        return ",".join(DAY_NAMES[a] if a == b else f"{DAY_NAMES[a]}-{DAY_NAMES[b]}"
-                        for a, b in _runs(self.weekdays))
+        return ",".join(
+            DAY_NAMES[a] if a == b else f"{DAY_NAMES[a]}-{DAY_NAMES[b]}"
+            for a, b in _runs(self.weekdays)
+        )
 
     def describe(self) -> str:
         """'18:30 America/New_York, mon-fri'."""
@@ -100,11 +102,10 @@ def parse_days(text: str) -> tuple[int, ...]:
         part = part.strip()
         bounds = [b.strip()[:3] for b in part.split("-")]
         if not part or len(bounds) > 2 or any(b not in DAY_NAMES for b in bounds):
-            raise ConfigError(f"--days {text!r}: use day names like mon-fri, mon,wed,fri or "
-                              f"daily")
+            raise ConfigError(f"--days {text!r}: use day names like mon-fri, mon,wed,fri or daily")
         first, last = DAY_NAMES.index(bounds[0]), DAY_NAMES.index(bounds[-1])
         day = first
-        while True:            # wraps past Sunday, so fri-mon works
+        while True:  # wraps past Sunday, so fri-mon works
             days.add(day)
             if day == last:
                 break
@@ -120,8 +121,9 @@ def parse_plan(at: str = DEFAULT_AT, tz: str = DEFAULT_TZ, days: str = DEFAULT_D
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"--tz {tz!r}: not a known IANA time zone (e.g. America/New_York, "
-                          f"Europe/London, UTC)") from None
+        raise ConfigError(
+            f"--tz {tz!r}: not a known IANA time zone (e.g. America/New_York, Europe/London, UTC)"
+        ) from None
     return Plan(int(match[1]), int(match[2]), tz, parse_days(days))
 
 
@@ -131,7 +133,7 @@ class WallClockCronTrigger(CronTrigger):
     def get_next_fire_time(self, previous_fire_time, now):
         fire = super().get_next_fire_time(previous_fire_time, now)
         while fire is not None and fire.fold == 1 and _ambiguous(fire):
-            after = (fire.astimezone(timezone.utc) + timedelta(seconds=1)).astimezone(fire.tzinfo)
+            after = (fire.astimezone(UTC) + timedelta(seconds=1)).astimezone(fire.tzinfo)
             fire = super().get_next_fire_time(fire, after)
         return fire
 
@@ -144,8 +146,9 @@ def _ambiguous(moment: datetime) -> bool:
 def plan_trigger(plan: Plan) -> CronTrigger:
     """The APScheduler trigger for a plan, in the plan's time zone."""
     day_of_week = ",".join(DAY_NAMES[d] for d in plan.weekdays)
-    return WallClockCronTrigger(day_of_week=day_of_week, hour=plan.hour, minute=plan.minute,
-                                second=0, timezone=plan.tz)
+    return WallClockCronTrigger(
+        day_of_week=day_of_week, hour=plan.hour, minute=plan.minute, second=0, timezone=plan.tz
+    )
 
 
 def next_runs(trigger, after: datetime, count: int) -> list[datetime]:
@@ -163,26 +166,41 @@ def next_runs(trigger, after: datetime, count: int) -> list[datetime]:
 
 def upcoming_text(plan: Plan, count: int, now: datetime | None = None) -> str:
     """The next `count` run times of a plan, one a line, in its zone and in UTC."""
-    now = (now or datetime.now(timezone.utc)).astimezone(plan.tz)
+    now = (now or datetime.now(UTC)).astimezone(plan.tz)
     runs = next_runs(plan_trigger(plan), now, count)
-    return "\n".join([f"refresh at {plan.describe()}; the next {count} runs:",
-                      *[f"  {when(moment)}" for moment in runs]]) + "\n"
+    return (
+        "\n".join(
+            [
+                f"refresh at {plan.describe()}; the next {count} runs:",
+                *[f"  {when(moment)}" for moment in runs],
+            ]
+        )
+        + "\n"
+    )
 
 
 def when(moment: datetime | None) -> str:
     """'Mon 2026-03-09 18:30 EDT (22:30 UTC)'."""
     if moment is None:
         return "never"
-    utc = moment.astimezone(timezone.utc)
+    utc = moment.astimezone(UTC)
     return f"{moment:%a %Y-%m-%d %H:%M %Z} ({utc:%H:%M} UTC)"
 
 
 # --- the refresh command a scheduled run executes ---------------------------------------
 
-def refresh_args(db: str, *, from_dir: str | None = None, fallback: str | None = None,
-                 source: str | None = None, tickers: str | None = None, full: bool = False,
-                 wait_timeout_s: float | None = DEFAULT_WAIT_TIMEOUT_S,
-                 trigger: str = "schedule") -> list[str]:
+
+def refresh_args(
+    db: str,
+    *,
+    from_dir: str | None = None,
+    fallback: str | None = None,
+    source: str | None = None,
+    tickers: str | None = None,
+    full: bool = False,
+    wait_timeout_s: float | None = DEFAULT_WAIT_TIMEOUT_S,
+    trigger: str = "schedule",
+) -> list[str]:
     """Arguments after `bubblemeter` for one scheduled refresh (absolute paths: cron and
     systemd do not start in this directory). It waits for a manual refresh that holds the lock."""
     args = ["refresh", "--db", _absolute_db(db), "--wait"]
@@ -235,14 +253,19 @@ def installed_command() -> list[str]:
 def _settings_env(env: dict | None = None) -> dict[str, str]:
     """BUBBLEMETER_* settings of this shell for the scheduled run (the database is in --db)."""
     env = os.environ if env is None else env
-    return {k: v for k, v in sorted(env.items())
-            if k.startswith("BUBBLEMETER_") and k not in ("BUBBLEMETER_DB", "BUBBLEMETER_DEBUG")}
+    return {
+        k: v
+        for k, v in sorted(env.items())
+        if k.startswith("BUBBLEMETER_") and k not in ("BUBBLEMETER_DB", "BUBBLEMETER_DEBUG")
+    }
 
 
 # --- cron and systemd ---------------------------------------------------------------------
 
-def system_scheduler_text(kind: str, plan: Plan, settings: Settings, refresh: list[str],
-                          on_failure: str | None = None) -> str:
+
+def system_scheduler_text(
+    kind: str, plan: Plan, settings: Settings, refresh: list[str], on_failure: str | None = None
+) -> str:
     """The crontab entry (kind 'cron') or systemd units (kind 'systemd') running `refresh`
     (through `schedule --once` when there is a failure hook) with the installed command."""
     run = installed_command() + (once_args(refresh, on_failure) if on_failure else refresh)
@@ -253,26 +276,36 @@ def system_scheduler_text(kind: str, plan: Plan, settings: Settings, refresh: li
     return systemd_units(plan, run, db)
 
 
-def crontab_text(plan: Plan, argv: list[str], log_file: str, env: dict | None = None,
-                 local_zone: str | None = None) -> str:
+def crontab_text(
+    plan: Plan,
+    argv: list[str],
+    log_file: str,
+    env: dict | None = None,
+    local_zone: str | None = None,
+) -> str:
     """A crontab entry (with a comment saying how to install it) running argv on the plan."""
     if local_zone is None:
         local_zone = _local_zone_name()
-    days = ",".join(str((a + 1) % 7) if a == b else f"{(a + 1) % 7}-{(b + 1) % 7}"
-                    for a, b in _cron_runs(plan.weekdays))
+    days = ",".join(
+        str((a + 1) % 7) if a == b else f"{(a + 1) % 7}-{(b + 1) % 7}"
+        for a, b in _cron_runs(plan.weekdays)
+    )
     if len(plan.weekdays) == 7:
         days = "*"
     assignments = [f"{k}={shlex.quote(v)}" for k, v in _settings_env(env).items()]
     command = " ".join([*assignments, shlex.join(argv), ">>", shlex.quote(log_file), "2>&1"])
-    command = command.replace("%", r"\%")       # cron turns a bare % into a newline
-    lines = [f"# bubblemeter: refresh at {plan.describe()}. Install with `crontab -e`;",
-             f"# output is appended to {log_file}."]
+    command = command.replace("%", r"\%")  # cron turns a bare % into a newline
+    lines = [
+        f"# bubblemeter: refresh at {plan.describe()}. Install with `crontab -e`;",
+        f"# output is appended to {log_file}.",
+    ]
     if not _same_zone(local_zone, plan.tz_name):
-        lines += [f"# This machine's time zone is {local_zone}, not {plan.tz_name}: CRON_TZ makes",
-                  "# cronie (Fedora, RHEL, Arch) use the plan's zone; Debian's cron ignores it,",
-                  "# so there use `bubblemeter schedule --print-systemd` or the built-in "
-                  "scheduler.",
-                  f"CRON_TZ={plan.tz_name}"]
+        lines += [
+            f"# This machine's time zone is {local_zone}, not {plan.tz_name}: CRON_TZ makes",
+            "# cronie (Fedora, RHEL, Arch) use the plan's zone; Debian's cron ignores it,",
+            "# so there use `bubblemeter schedule --print-systemd` or the built-in scheduler.",
+            f"CRON_TZ={plan.tz_name}",
+        ]
     lines.append(f"{plan.minute} {plan.hour} * * {days} {command}")
     return "\n".join(lines) + "\n"
 
@@ -286,8 +319,9 @@ def _cron_runs(weekdays: tuple[int, ...]) -> list[tuple[int, int]]:
 def _local_zone_name() -> str:
     try:
         from tzlocal import get_localzone_name
+
         return get_localzone_name() or "UTC"
-    except Exception:   # an unreadable /etc/localtime: say UTC rather than fail to print
+    except Exception:  # an unreadable /etc/localtime: say UTC rather than fail to print
         return "UTC"
 
 
@@ -306,9 +340,10 @@ def _systemd_quote(arg: str) -> str:
 
 def systemd_units(plan: Plan, argv: list[str], db: str, env: dict | None = None) -> str:
     """A systemd service + timer pair (Persistent=true: a missed run catches up at boot)."""
-    on_calendar = (f"{_systemd_days(plan.weekdays)} *-*-* {plan.at}:00 {plan.tz_name}")
-    environment = [f"Environment={_systemd_quote(f'{k}={v}')}"
-                   for k, v in _settings_env(env).items()]
+    on_calendar = f"{_systemd_days(plan.weekdays)} *-*-* {plan.at}:00 {plan.tz_name}"
+    environment = [
+        f"Environment={_systemd_quote(f'{k}={v}')}" for k, v in _settings_env(env).items()
+    ]
     service = [
         f"# ~/.config/systemd/user/{UNIT_NAME}.service "
         f"(or /etc/systemd/system/ for a system-wide unit)",
@@ -344,21 +379,24 @@ def systemd_units(plan: Plan, argv: list[str], db: str, env: dict | None = None)
 def _systemd_days(weekdays: tuple[int, ...]) -> str:
     if len(weekdays) == 7:
         return "*"
-    return ",".join(SYSTEMD_DAYS[a] if a == b else f"{SYSTEMD_DAYS[a]}..{SYSTEMD_DAYS[b]}"
-                    for a, b in _runs(weekdays))
+    return ",".join(
+        SYSTEMD_DAYS[a] if a == b else f"{SYSTEMD_DAYS[a]}..{SYSTEMD_DAYS[b]}"
+        for a, b in _runs(weekdays)
+    )
 
 
 # --- the built-in scheduler ---------------------------------------------------------------
+
 
 @dataclass
 class RunOutcome:
     started_at: datetime
     finished_at: datetime
     exit_code: int
-    status: str                        # ok | failed
+    status: str  # ok | failed
     summary: str
     output_tail: list[str]
-    output_lines: list[str]            # the first few hundred lines
+    output_lines: list[str]  # the first few hundred lines
 
     @property
     def duration_s(self) -> float:
@@ -366,7 +404,7 @@ class RunOutcome:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -395,32 +433,51 @@ class RefreshScheduler:
     """Runs `bubblemeter refresh` on a trigger, logs each run, keeps going after failures,
     reports failures to a command, and keeps the scheduler state file up to date."""
 
-    def __init__(self, settings: Settings, args: list[str], *, plan: Plan | None = None,
-                 trigger=None, on_failure: str | None = None, describe: str | None = None,
-                 python: str = sys.executable, once: bool = False):
+    def __init__(
+        self,
+        settings: Settings,
+        args: list[str],
+        *,
+        plan: Plan | None = None,
+        trigger=None,
+        on_failure: str | None = None,
+        describe: str | None = None,
+        python: str = sys.executable,
+        once: bool = False,
+    ):
         if trigger is None and plan is None:
             raise ValueError("a plan or a trigger is needed")
         self.settings = settings
         self.args = list(args)
         self.plan = plan
         self.trigger = trigger if trigger is not None else plan_trigger(plan)
-        self.zone = plan.tz if plan else getattr(self.trigger, "timezone", timezone.utc)
+        self.zone = plan.tz if plan else getattr(self.trigger, "timezone", UTC)
         self.on_failure = on_failure
         self.describe = describe or (plan.describe() if plan else str(self.trigger))
         self.command = [python, "-m", "bubblemeter", *self.args]
-        self.once = once                 # one run now: no state file, no next run
+        self.once = once  # one run now: no state file, no next run
         self._child: subprocess.Popen | None = None
         self._scheduler: BlockingScheduler | None = None
         self._stopping = threading.Event()
         self._idle = threading.Event()
         self._idle.set()
         self.state: dict = {
-            "pid": os.getpid(), "host": socket.gethostname(), "started_at": _iso(_now()),
-            "trigger": self.describe, "warehouse": settings.db,
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started_at": _iso(_now()),
+            "trigger": self.describe,
+            "warehouse": settings.db,
             "command": shlex.join(["bubblemeter", *self.args]),
-            "last_run_at": None, "last_status": None, "last_summary": None,
-            "last_exit_code": None, "last_duration_s": None, "running_since": None,
-            "run_count": 0, "failure_count": 0, "next_run_at": None, "stopped_at": None,
+            "last_run_at": None,
+            "last_status": None,
+            "last_summary": None,
+            "last_exit_code": None,
+            "last_duration_s": None,
+            "running_since": None,
+            "run_count": 0,
+            "failure_count": 0,
+            "next_run_at": None,
+            "stopped_at": None,
         }
 
     def next_run(self, now: datetime | None = None) -> datetime | None:
@@ -438,9 +495,10 @@ class RefreshScheduler:
         self._idle.clear()
         try:
             return self._run()
-        except Exception as exc:   # e.g. the state file's disk is full: log it, keep going
-            log.error("scheduled refresh could not be run or recorded: %s: %s",
-                      type(exc).__name__, exc)
+        except Exception as exc:  # e.g. the state file's disk is full: log it, keep going
+            log.error(
+                "scheduled refresh could not be run or recorded: %s: %s", type(exc).__name__, exc
+            )
             return None
         finally:
             self._idle.set()
@@ -454,9 +512,14 @@ class RefreshScheduler:
         lines: list[str] = []
         try:
             env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-            self._child = subprocess.Popen(self.command, stdout=subprocess.PIPE,
-                                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                           text=True, env=env)
+            self._child = subprocess.Popen(
+                self.command,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                text=True,
+                env=env,
+            )
             for line in self._child.stdout:
                 line = line.rstrip("\n")
                 log.info("  | %s", line)
@@ -478,17 +541,27 @@ class RefreshScheduler:
             summary = "stopped with the scheduler; the warehouse was left as it was"
         outcome = RunOutcome(started, finished, exit_code, status, summary, list(tail), lines)
         nxt = None if (self._stopping.is_set() or self.once) else self.next_run(finished)
-        self.state.update({
-            "last_run_at": _iso(started), "last_status": status,
-            "last_summary": outcome.summary, "last_exit_code": exit_code,
-            "last_duration_s": round(outcome.duration_s, 1), "running_since": None,
-            "run_count": self.state["run_count"] + 1,
-            "failure_count": self.state["failure_count"] + (status != "ok"),
-            "next_run_at": _iso(nxt),
-        })
+        self.state.update(
+            {
+                "last_run_at": _iso(started),
+                "last_status": status,
+                "last_summary": outcome.summary,
+                "last_exit_code": exit_code,
+                "last_duration_s": round(outcome.duration_s, 1),
+                "running_since": None,
+                "run_count": self.state["run_count"] + 1,
+                "failure_count": self.state["failure_count"] + (status != "ok"),
+                "next_run_at": _iso(nxt),
+            }
+        )
         self._save()
-        log.info("refresh %s (exit %d) in %.1f s: %s", status, exit_code, outcome.duration_s,
-                 outcome.summary)
+        log.info(
+            "refresh %s (exit %d) in %.1f s: %s",
+            status,
+            exit_code,
+            outcome.duration_s,
+            outcome.summary,
+        )
         if status != "ok" and self.on_failure and not stopped:
             self.notify(outcome)
         if nxt is not None:
@@ -516,8 +589,14 @@ class RefreshScheduler:
     def notify(self, outcome: RunOutcome) -> int | None:
         """Run the --on-failure command with the summary on stdin; its failure is only logged."""
         try:
-            done = subprocess.run(self.on_failure, shell=True, input=self.failure_text(outcome),
-                                  text=True, capture_output=True, timeout=HOOK_TIMEOUT_S)
+            done = subprocess.run(
+                self.on_failure,
+                shell=True,
+                input=self.failure_text(outcome),
+                text=True,
+                capture_output=True,
+                timeout=HOOK_TIMEOUT_S,
+            )
         except subprocess.TimeoutExpired:
             log.warning("--on-failure command still running after %d s; left it", HOOK_TIMEOUT_S)
             return None
@@ -526,38 +605,54 @@ class RefreshScheduler:
             return None
         if done.returncode != 0:
             why = (done.stderr or done.stdout).strip().splitlines()
-            log.warning("--on-failure command exited %d%s", done.returncode,
-                        f": {why[-1]}" if why else "")
+            log.warning(
+                "--on-failure command exited %d%s", done.returncode, f": {why[-1]}" if why else ""
+            )
         else:
             log.info("--on-failure command ran")
         return done.returncode
 
     def run_forever(self) -> None:
         """Block, running refreshes on the trigger, until SIGTERM/SIGINT or stop()."""
-        with file_lock(state_path(self.settings).with_suffix(".lock"),
-                       f"a scheduler is already running for {self.settings.db}",
-                       busy=SchedulerBusy):
+        with file_lock(
+            state_path(self.settings).with_suffix(".lock"),
+            f"a scheduler is already running for {self.settings.db}",
+            busy=SchedulerBusy,
+        ):
             self._scheduler = BlockingScheduler(timezone=self.zone)
-            self._scheduler.add_job(self.run_once, self.trigger, id="refresh", max_instances=1,
-                                    coalesce=True, misfire_grace_time=MISFIRE_GRACE_S)
+            self._scheduler.add_job(
+                self.run_once,
+                self.trigger,
+                id="refresh",
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=MISFIRE_GRACE_S,
+            )
             nxt = self.next_run()
             self.state["next_run_at"] = _iso(nxt)
             self._save()
-            log.info("scheduler started (pid %d): refresh at %s; warehouse %s", os.getpid(),
-                     self.describe, self.settings.db)
+            log.info(
+                "scheduler started (pid %d): refresh at %s; warehouse %s",
+                os.getpid(),
+                self.describe,
+                self.settings.db,
+            )
             log.info("next run: %s", when(nxt))
             previous = {}
             if threading.current_thread() is threading.main_thread():
-                previous = {sig: signal.signal(sig, self._on_signal)
-                            for sig in (signal.SIGTERM, signal.SIGINT)}
+                previous = {
+                    sig: signal.signal(sig, self._on_signal)
+                    for sig in (signal.SIGTERM, signal.SIGINT)
+                }
             try:
                 self._scheduler.start()
             finally:
                 for sig, handler in previous.items():
                     signal.signal(sig, handler)
                 self._idle.wait(timeout=30)
-                self.state.update({"stopped_at": _iso(_now()), "next_run_at": None,
-                                   "running_since": None})
+                self.state.update(
+                    {"stopped_at": _iso(_now()), "next_run_at": None, "running_since": None}
+                )
                 self._save()
                 log.info("scheduler stopped")
 
@@ -587,4 +682,3 @@ def setup_logging(stream=None) -> None:
     aps.handlers[:] = [handler]
     aps.setLevel(logging.WARNING)
     aps.propagate = False
-

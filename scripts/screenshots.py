@@ -27,9 +27,12 @@ PAGES = {  # file name -> path (with a query string where the default view says 
     "ai-revenue-gap": "/revenue-gap",
     "markets": "/markets",
     "data-status": "/status",
-    "sql-console": "/sql?q=" + quote("select calendar_label, nvda_data_center_revenue_usd, "
-                                     "hyperscaler_capex_usd, dc_share_of_capex_pct\n"
-                                     "from nvda_dc_vs_capex order by calendar_label desc"),
+    "sql-console": "/sql?q="
+    + quote(
+        "select calendar_label, nvda_data_center_revenue_usd, "
+        "hyperscaler_capex_usd, dc_share_of_capex_pct\n"
+        "from nvda_dc_vs_capex order by calendar_label desc"
+    ),
 }
 
 
@@ -55,21 +58,39 @@ def wait_until_serving(url: str, timeout: float = 30) -> None:
 def shoot(chromium: str, url: str, out: Path, width: int, height: int) -> None:
     """One headless chromium screenshot, with no background traffic."""
     with tempfile.TemporaryDirectory() as profile:
-        subprocess.run([
-            chromium, "--headless=new", "--no-sandbox", "--disable-gpu",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--no-first-run", "--hide-scrollbars", f"--user-data-dir={profile}",
-            f"--window-size={width},{height}", "--virtual-time-budget=10000",
-            f"--screenshot={out}", url,
-        ], check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [
+                chromium,
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--hide-scrollbars",
+                f"--user-data-dir={profile}",
+                f"--window-size={width},{height}",
+                "--virtual-time-budget=10000",
+                f"--screenshot={out}",
+                url,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", help="warehouse to show (default: import --snapshot into a "
-                                     "temporary one)")
-    parser.add_argument("--snapshot", default=str(REPO.parent / "shared" / "data"),
-                        help="snapshot directory to import when --db is not given")
+    parser.add_argument(
+        "--db", help="warehouse to show (default: import --snapshot into a temporary one)"
+    )
+    parser.add_argument(
+        "--snapshot",
+        default=str(REPO.parent / "shared" / "data"),
+        help="snapshot directory to import when --db is not given",
+    )
     parser.add_argument("--out", default=str(REPO / "docs" / "screenshots"))
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=800)
@@ -85,12 +106,26 @@ def main(argv=None) -> int:
         db = args.db
         if not db:
             db = str(Path(tmp) / "warehouse.duckdb")
-            subprocess.run([str(BIN / "bubblemeter"), "refresh", "--from", args.snapshot,
-                            "--db", db], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [str(BIN / "bubblemeter"), "refresh", "--from", args.snapshot, "--db", db],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
         port = free_port()
-        server = subprocess.Popen([str(BIN / "bubblemeter"), "serve", "--db", db, "--host",
-                                   "127.0.0.1", "--port", str(port)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            [
+                str(BIN / "bubblemeter"),
+                "serve",
+                "--db",
+                db,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             wait_until_serving(base + "/")

@@ -13,6 +13,10 @@ import pytest
 from ingest.refresh import import_snapshot
 from warehouse.settings import Settings
 
+# The loopback fakes' fixtures (fake_yahoo, fake_sec, live_settings, yfinance_cache) for every
+# test module, without importing them by name.
+pytest_plugins = ["tests.fakes.fixtures"]
+
 REPO = Path(__file__).resolve().parents[1]
 SNAPSHOT = Path(os.environ.get("BUBBLEMETER_SNAPSHOT", REPO.parent / "shared" / "data"))
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -26,9 +30,17 @@ def pytest_setup_options():
     options = Options()
     if CHROMIUM:
         options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--window-size=1280,800"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,800",
+    ):
         options.add_argument(flag)
     return options
 
@@ -58,18 +70,21 @@ def module_dash_duo(request, tmp_path_factory):
     from dash.testing.composite import DashComposite
 
     config = request.config
-    with ThreadedRunner() as runner, DashComposite(
-        server=runner,
-        browser=config.getoption("webdriver"),
-        remote=config.getoption("remote"),
-        remote_url=config.getoption("remote_url"),
-        headless=config.getoption("headless"),
-        options=config.hook.pytest_setup_options(),
-        download_path=str(tmp_path_factory.mktemp("download")),
-        percy_assets_root=config.getoption("percy_assets"),
-        percy_finalize=config.getoption("nopercyfinalize"),
-        pause=config.getoption("pause"),
-    ) as duo:
+    with (
+        ThreadedRunner() as runner,
+        DashComposite(
+            server=runner,
+            browser=config.getoption("webdriver"),
+            remote=config.getoption("remote"),
+            remote_url=config.getoption("remote_url"),
+            headless=config.getoption("headless"),
+            options=config.hook.pytest_setup_options(),
+            download_path=str(tmp_path_factory.mktemp("download")),
+            percy_assets_root=config.getoption("percy_assets"),
+            percy_finalize=config.getoption("nopercyfinalize"),
+            pause=config.getoption("pause"),
+        ) as duo,
+    ):
         yield duo
 
 

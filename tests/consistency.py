@@ -22,9 +22,16 @@ from tests.conftest import REPO
 from warehouse.db import read_connection
 from warehouse.settings import Settings
 
-DATA_TABLES = ("companies", "prices_daily", "corporate_actions", "financial_facts",
-               "segment_revenue", "customer_concentration", "adoption_indicators",
-               "earnings_events")
+DATA_TABLES = (
+    "companies",
+    "prices_daily",
+    "corporate_actions",
+    "financial_facts",
+    "segment_revenue",
+    "customer_concentration",
+    "adoption_indicators",
+    "earnings_events",
+)
 
 # Per data table: its row count and an order-free hash of its rows. Each row is hashed as text:
 # DuckDB's hash of several values xors theirs, so the same change to an even number of rows
@@ -32,17 +39,22 @@ DATA_TABLES = ("companies", "prices_daily", "corporate_actions", "financial_fact
 # Per run mode: the fewest and most items a run of that mode logged (no items yet counts 0).
 FINGERPRINT_SQL = " union all ".join(
     [f"select '{t}' as name, count(*) as n from {t}" for t in DATA_TABLES]
-    + [f"select '{t}#hash', coalesce(bit_xor(hash(x::varchar) >> 1), 0)::bigint from {t} x"
-       for t in DATA_TABLES]
-    + ["select 'runs', count(*) from ingest_runs",
-       "select 'runs_unfinished', count(*) from ingest_runs "
-       "where status = 'running' or finished_at is null",
-       "select 'items_min:' || coalesce(mode, '?'), min(n) from "
-       "(select r.mode, count(i.item) as n from ingest_runs r "
-       "left join ingest_run_items i using (run_id) group by r.run_id, r.mode) group by mode",
-       "select 'items_max:' || coalesce(mode, '?'), max(n) from "
-       "(select r.mode, count(i.item) as n from ingest_runs r "
-       "left join ingest_run_items i using (run_id) group by r.run_id, r.mode) group by mode"])
+    + [
+        f"select '{t}#hash', coalesce(bit_xor(hash(x::varchar) >> 1), 0)::bigint from {t} x"
+        for t in DATA_TABLES
+    ]
+    + [
+        "select 'runs', count(*) from ingest_runs",
+        "select 'runs_unfinished', count(*) from ingest_runs "
+        "where status = 'running' or finished_at is null",
+        "select 'items_min:' || coalesce(mode, '?'), min(n) from "
+        "(select r.mode, count(i.item) as n from ingest_runs r "
+        "left join ingest_run_items i using (run_id) group by r.run_id, r.mode) group by mode",
+        "select 'items_max:' || coalesce(mode, '?'), max(n) from "
+        "(select r.mode, count(i.item) as n from ingest_runs r "
+        "left join ingest_run_items i using (run_id) group by r.run_id, r.mode) group by mode",
+    ]
+)
 
 
 def fingerprint(db: str | Path) -> dict[str, int]:
@@ -85,8 +97,11 @@ def run_problems(fp: dict[str, int], complete: dict[str, int]) -> list[str]:
 
 def check_complete(fp: dict[str, int], baseline: dict[str, int]) -> list[str]:
     """Why fp is not a complete warehouse of the same data as baseline ([] when it is)."""
-    problems = [f"{t}: {fp.get(t)} rows, complete has {baseline[t]}"
-                for t in DATA_TABLES if fp.get(t) != baseline[t]]
+    problems = [
+        f"{t}: {fp.get(t)} rows, complete has {baseline[t]}"
+        for t in DATA_TABLES
+        if fp.get(t) != baseline[t]
+    ]
     return problems + run_problems(fp, baseline)
 
 
@@ -102,9 +117,14 @@ def cli_env() -> dict[str, str]:
 
 def start_cli(*args: str, stderr=subprocess.DEVNULL, env: dict | None = None) -> subprocess.Popen:
     """Start `bubblemeter ARGS` in a child process (environment: `env`, else cli_env())."""
-    return subprocess.Popen([sys.executable, "-m", "bubblemeter", *args], cwd=REPO,
-                            env=cli_env() if env is None else env, stdout=subprocess.DEVNULL,
-                            stderr=stderr, stdin=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bubblemeter", *args],
+        cwd=REPO,
+        env=cli_env() if env is None else env,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def lock_record(db: str | Path) -> str:

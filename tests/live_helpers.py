@@ -15,16 +15,21 @@ from tests.fakes.fixtures import CLEAN_TICKERS, HTTP, SEC_USER_AGENT
 from warehouse.db import query_df
 from warehouse.settings import Settings
 
-FIRST_AS_OF = date(2026, 6, 1)     # the fakes' clock for the first load
-SECOND_AS_OF = date(2026, 6, 30)   # ... and for the next daily refresh
+FIRST_AS_OF = date(2026, 6, 1)  # the fakes' clock for the first load
+SECOND_AS_OF = date(2026, 6, 30)  # ... and for the next daily refresh
 NEW_YORK = ZoneInfo("America/New_York")
 
 
-def settings_for(db: Path | str, yahoo: FakeYahoo | None, sec: FakeSec | None,
-                 **changes) -> Settings:
+def settings_for(
+    db: Path | str, yahoo: FakeYahoo | None, sec: FakeSec | None, **changes
+) -> Settings:
     """Settings for `db` talking to the given fakes (generous timeouts unless changed)."""
-    values = dict(HTTP, sec_user_agent=SEC_USER_AGENT, yahoo_url=yahoo.url if yahoo else None,
-                  sec_url=sec.url if sec else None)
+    values = dict(
+        HTTP,
+        sec_user_agent=SEC_USER_AGENT,
+        yahoo_url=yahoo.url if yahoo else None,
+        sec_url=sec.url if sec else None,
+    )
     values.update(changes)
     settings = Settings.from_env(env={}, db=str(db), **values)
     # from_env ignores None overrides; a test may need a setting unset.
@@ -58,8 +63,11 @@ def ticker_rows(settings: Settings, ticker: str) -> dict[str, pd.DataFrame]:
 
 def run_items(settings: Settings, run_id: str) -> dict[str, tuple[str, str | None]]:
     """source:item -> (status, error) for one run, as recorded in ingest_run_items."""
-    frame = query_df(settings, "select source, item, status, error from ingest_run_items "
-                               "where run_id = ?", [run_id])
+    frame = query_df(
+        settings,
+        "select source, item, status, error from ingest_run_items where run_id = ?",
+        [run_id],
+    )
     return {f"{r.source}:{r.item}": (r.status, r.error) for r in frame.itertuples()}
 
 

@@ -20,8 +20,12 @@ def answers(url: str, read_timeout_s: float = 10.0) -> bool:
         return False
 
 
-def wait_until_serving(url: str, proc: subprocess.Popen | None = None,
-                       timeout_s: float = 120.0, what: str = "the server") -> None:
+def wait_until_serving(
+    url: str,
+    proc: subprocess.Popen | None = None,
+    timeout_s: float = 120.0,
+    what: str = "the server",
+) -> None:
     """Poll `url` until it answers 200; AssertionError if `proc` exits or time runs out."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:

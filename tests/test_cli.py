@@ -13,8 +13,15 @@ from tests.conftest import REPO
 def run(*args, env=None, stdin=None):
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "bubblemeter", *args], capture_output=True,
-                          text=True, cwd=REPO, env=full_env, input=stdin, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bubblemeter", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=full_env,
+        input=stdin,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize("command", ["refresh", "sql", "serve", "status"])
@@ -31,11 +38,18 @@ def test_refresh_from_snapshot_then_status_and_sql(tmp_path, snapshot_dir):
     assert "0 failed" in result.stdout
     status = run("status", "--db", db)
     assert status.returncode == 0 and "prices_daily" in status.stdout
-    csv = run("sql", "select ticker, role from companies where ticker = 'NVDA'",
-              "--format", "csv", "--db", db)
+    csv = run(
+        "sql",
+        "select ticker, role from companies where ticker = 'NVDA'",
+        "--format",
+        "csv",
+        "--db",
+        db,
+    )
     assert csv.stdout.splitlines() == ["ticker,role", "NVDA,gpu_vendor"]
-    js = run("sql", "select count(*) as n from companies", "--format", "json",
-             env={"BUBBLEMETER_DB": db})
+    js = run(
+        "sql", "select count(*) as n from companies", "--format", "json", env={"BUBBLEMETER_DB": db}
+    )
     assert json.loads(js.stdout) == [{"n": 18}]
     piped = run("sql", "-", "--db", db, stdin="select 41 + 1 as answer")
     assert "42" in piped.stdout
@@ -60,8 +74,12 @@ def test_missing_warehouse_is_a_clear_error(tmp_path):
 
 
 def test_usage_errors_exit_2(tmp_path):
-    assert run("refresh", "--from", str(tmp_path / "nope"), "--db",
-               str(tmp_path / "w.duckdb")).returncode == 2
+    assert (
+        run(
+            "refresh", "--from", str(tmp_path / "nope"), "--db", str(tmp_path / "w.duckdb")
+        ).returncode
+        == 2
+    )
     assert run("refresh", "--source", "bogus", "--db", str(tmp_path / "w.duckdb")).returncode == 2
     assert run("frobnicate").returncode == 2
 
@@ -69,16 +87,25 @@ def test_usage_errors_exit_2(tmp_path):
 def test_broken_universe_file_is_a_config_error(tmp_path, snapshot_dir):
     bad = tmp_path / "u.toml"
     bad.write_text('[[company]]\nticker = "X"\nname = "X"\nrole = "wizard"\n')
-    result = run("refresh", "--from", str(snapshot_dir), "--db", str(tmp_path / "w.duckdb"),
-                 env={"BUBBLEMETER_UNIVERSE": str(bad)})
+    result = run(
+        "refresh",
+        "--from",
+        str(snapshot_dir),
+        "--db",
+        str(tmp_path / "w.duckdb"),
+        env={"BUBBLEMETER_UNIVERSE": str(bad)},
+    )
     assert result.returncode == 2
     assert "wizard" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_live_refresh_offline_fails_fast_or_falls_back(tmp_path, snapshot_dir):
     db = str(tmp_path / "w.duckdb")
-    env = {"BUBBLEMETER_YAHOO_URL": "http://127.0.0.1:9", "BUBBLEMETER_SEC_URL":
-           "http://127.0.0.1:9", "BUBBLEMETER_SEC_USER_AGENT": "test test@example.com"}
+    env = {
+        "BUBBLEMETER_YAHOO_URL": "http://127.0.0.1:9",
+        "BUBBLEMETER_SEC_URL": "http://127.0.0.1:9",
+        "BUBBLEMETER_SEC_USER_AGENT": "test test@example.com",
+    }
     offline = run("refresh", "--db", db, env=env)
     assert offline.returncode == 1
     fallback = run("refresh", "--fallback", str(snapshot_dir), "--db", db, env=env)

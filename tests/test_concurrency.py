@@ -26,11 +26,21 @@ import requests
 from ingest.live import refresh_live
 from ingest.refresh import import_snapshot
 from tests.conftest import REPO, free_port
-from tests.consistency import (FINGERPRINT_SQL, check_complete, cli_env, data_of, fingerprint,
-                               fingerprint_from_rows, run_problems,
-                               state_of, stop, wait_until, working_copies)
+from tests.consistency import (
+    FINGERPRINT_SQL,
+    check_complete,
+    cli_env,
+    data_of,
+    fingerprint,
+    fingerprint_from_rows,
+    run_problems,
+    state_of,
+    stop,
+    wait_until,
+    working_copies,
+)
 from tests.fakes import FakeSec, FakeYahoo
-from tests.fakes.fixtures import CLEAN_TICKERS, SEC_USER_AGENT, yfinance_cache  # noqa: F401
+from tests.fakes.fixtures import CLEAN_TICKERS, SEC_USER_AGENT
 from tests.live_helpers import FIRST_AS_OF, copy_warehouse, settings_for
 from tests.serving import answers
 from warehouse import runlog
@@ -45,8 +55,13 @@ from warehouse.settings import Settings
 WRITER = ("refresh", "--tickers", ",".join(CLEAN_TICKERS))
 # The fakes' clock: the baseline's live load, then one day per refresh (new bars each time).
 REFRESH_DAYS = (date(2026, 6, 8), date(2026, 6, 15), date(2026, 6, 22))
-KILL_DAYS = (date(2026, 6, 4), date(2026, 6, 10), date(2026, 6, 16), date(2026, 6, 22),
-             date(2026, 6, 29))
+KILL_DAYS = (
+    date(2026, 6, 4),
+    date(2026, 6, 10),
+    date(2026, 6, 16),
+    date(2026, 6, 22),
+    date(2026, 6, 29),
+)
 # Generous: a loaded machine must not turn slow loopback answers into retries.
 HTTP_TIMEOUT_S = "30"
 MIN_REQUESTS = 300
@@ -64,10 +79,14 @@ def page_callback(path: str) -> dict:
     """The request Dash's page container sends to render the page at `path`."""
     return {
         "output": ".._pages_content.children..._pages_store.data..",
-        "outputs": [{"id": "_pages_content", "property": "children"},
-                    {"id": "_pages_store", "property": "data"}],
-        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
-                   {"id": "_pages_location", "property": "search", "value": ""}],
+        "outputs": [
+            {"id": "_pages_content", "property": "children"},
+            {"id": "_pages_store", "property": "data"},
+        ],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": path},
+            {"id": "_pages_location", "property": "search", "value": ""},
+        ],
         "changedPropIds": ["_pages_location.pathname"],
         "state": [],
     }
@@ -77,8 +96,9 @@ def ask(session: requests.Session, url: str, kind: str) -> requests.Response:
     """One dashboard request of a kind in KINDS."""
     if kind == "layout":
         return session.get(url + "/_dash-layout", timeout=60)
-    return session.post(url + "/_dash-update-component", json=page_callback(PAGES[kind]),
-                        timeout=60)
+    return session.post(
+        url + "/_dash-update-component", json=page_callback(PAGES[kind]), timeout=60
+    )
 
 
 def digest(response: requests.Response) -> str:
@@ -86,7 +106,7 @@ def digest(response: requests.Response) -> str:
 
 
 @pytest.fixture(scope="module")
-def fakes(yfinance_cache):  # noqa: F811
+def fakes(yfinance_cache):
     """The fake Yahoo and SEC for the whole module; tests set yahoo.as_of before refreshing."""
     with FakeYahoo(as_of=FIRST_AS_OF) as yahoo, FakeSec() as sec:
         yield yahoo, sec
@@ -99,8 +119,9 @@ def template(tmp_path_factory, fakes, snapshot_dir) -> Path:
     path = tmp_path_factory.mktemp("baseline") / "warehouse.duckdb"
     assert import_snapshot(Settings(db=str(path)), snapshot_dir).exit_code == 0
     yahoo.as_of = FIRST_AS_OF
-    summary = refresh_live(settings_for(path, yahoo, sec, http_timeout_s=float(HTTP_TIMEOUT_S)),
-                           tickers=CLEAN_TICKERS)
+    summary = refresh_live(
+        settings_for(path, yahoo, sec, http_timeout_s=float(HTTP_TIMEOUT_S)), tickers=CLEAN_TICKERS
+    )
     assert summary.exit_code == 0, summary.lines()
     return path
 
@@ -115,9 +136,14 @@ def writer_env(tmp_path, fakes) -> dict[str, str]:
     """The writers' environment: the fakes' URLs, short timeouts, yfinance caches in tmp_path."""
     yahoo, sec = fakes
     env = cli_env()
-    env.update(BUBBLEMETER_YAHOO_URL=yahoo.url, BUBBLEMETER_SEC_URL=sec.url,
-               BUBBLEMETER_SEC_USER_AGENT=SEC_USER_AGENT, BUBBLEMETER_HTTP_TIMEOUT=HTTP_TIMEOUT_S,
-               BUBBLEMETER_HTTP_BACKOFF="0.05", XDG_CACHE_HOME=str(tmp_path / "cache"))
+    env.update(
+        BUBBLEMETER_YAHOO_URL=yahoo.url,
+        BUBBLEMETER_SEC_URL=sec.url,
+        BUBBLEMETER_SEC_USER_AGENT=SEC_USER_AGENT,
+        BUBBLEMETER_HTTP_TIMEOUT=HTTP_TIMEOUT_S,
+        BUBBLEMETER_HTTP_BACKOFF="0.05",
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+    )
     return env
 
 
@@ -126,8 +152,14 @@ def writer_command(db: str) -> list[str]:
 
 
 def run_writer(db: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bubblemeter", *writer_command(db)],
-                          capture_output=True, text=True, cwd=REPO, env=env, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "bubblemeter", *writer_command(db)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=timeout,
+    )
 
 
 def test_the_check_rejects_incomplete_warehouses(tmp_path, warehouse, fakes, snapshot_dir):
@@ -148,9 +180,11 @@ def test_the_check_rejects_incomplete_warehouses(tmp_path, warehouse, fakes, sna
     # complete warehouse's.
     changed = Settings(db=str(copy_warehouse(Path(warehouse), tmp_path / "changed.duckdb")))
     with write_session(changed) as con:
-        updated = con.execute("update prices_daily set close = close + 1 where ticker = 'NVDA' "
-                              "and date = (select max(date) from prices_daily "
-                              "where ticker = 'NVDA')").fetchall()
+        updated = con.execute(
+            "update prices_daily set close = close + 1 where ticker = 'NVDA' "
+            "and date = (select max(date) from prices_daily "
+            "where ticker = 'NVDA')"
+        ).fetchall()
     assert updated == [(1,)]
     assert check_complete(fingerprint(changed.db), baseline) == []
     assert state_of(fingerprint(changed.db), [baseline]) is None
@@ -172,7 +206,7 @@ def test_one_answer_reads_one_warehouse(tmp_path, template):
     hold_reader(settings)
     try:
         assert int(query_df(settings, runs).n[0]) == first
-        os.replace(newer.db, settings.db)                  # what a refresh's swap does
+        os.replace(newer.db, settings.db)  # what a refresh's swap does
         assert int(query_df(settings, runs).n[0]) == first
         assert fingerprint(settings.db)["runs"] == first + 1
     finally:
@@ -189,8 +223,12 @@ class Server:
         self.log = open(log_path, "w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bubblemeter", "serve", "--db", db, "--port", str(self.port)],
-            cwd=REPO, env=cli_env(), stdout=self.log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL)
+            cwd=REPO,
+            env=cli_env(),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
 
     def ready(self) -> bool:
         return answers(self.url + "/")
@@ -212,10 +250,10 @@ def test_dashboard_and_sql_answer_while_refreshes_run(tmp_path, warehouse, fakes
     errors: list[str] = []
     counts = {"http": 0, "http_during_refresh": 0, "sql": 0}
     codes: list[int] = []
-    took: list[float] = []      # seconds each refresh ran
+    took: list[float] = []  # seconds each refresh ran
     guard = threading.Lock()
     writing, done = threading.Event(), threading.Event()
-    generation = [0]     # refreshes finished so far
+    generation = [0]  # refreshes finished so far
 
     def take_references(session: requests.Session) -> None:
         states.append(fingerprint(warehouse))
@@ -261,7 +299,7 @@ def test_dashboard_and_sql_answer_while_refreshes_run(tmp_path, warehouse, fakes
                     errors.append(problem)
                 else:
                     answers.append(("sql", start, generation[0], fp))
-            time.sleep(0.02)   # leave the two cores to the server and the writer
+            time.sleep(0.02)  # leave the two cores to the server and the writer
 
     def writer() -> None:
         try:
@@ -306,9 +344,11 @@ def test_dashboard_and_sql_answer_while_refreshes_run(tmp_path, warehouse, fakes
     finally:
         server.close()
     log = (tmp_path / "serve.log").read_text()
-    print(f"\n{counts['http']} HTTP requests ({counts['http_during_refresh']} during refreshes) "
-          f"and {counts['sql']} SQL queries in {elapsed:.1f} s while {len(codes)} live "
-          f"refreshes ran ({', '.join(f'{s:.1f}' for s in took)} s); {len(errors)} errors")
+    print(
+        f"\n{counts['http']} HTTP requests ({counts['http_during_refresh']} during refreshes) "
+        f"and {counts['sql']} SQL queries in {elapsed:.1f} s while {len(codes)} live "
+        f"refreshes ran ({', '.join(f'{s:.1f}' for s in took)} s); {len(errors)} errors"
+    )
     assert errors == []
     assert codes == [0] * len(REFRESH_DAYS)
     assert counts["http"] >= MIN_REQUESTS and counts["http_during_refresh"] >= MIN_REQUESTS // 3
@@ -331,37 +371,46 @@ def test_dashboard_and_sql_answer_while_refreshes_run(tmp_path, warehouse, fakes
     wrong, seen = [], {"sql": set(), "status": set()}
     for what, start, end, answer in answers:
         allowed = range(start, min(end + 1, len(states) - 1) + 1)
-        got = (state_of(answer, states) if what == "sql"
-               else next((k for k in allowed if refs[what][k] == answer), None))
+        got = (
+            state_of(answer, states)
+            if what == "sql"
+            else next((k for k in allowed if refs[what][k] == answer), None)
+        )
         if got not in allowed:
-            why = (run_problems(answer, states[0]) or "data of no complete warehouse"
-                   if what == "sql" else "no complete warehouse's answer")
+            why = (
+                run_problems(answer, states[0]) or "data of no complete warehouse"
+                if what == "sql"
+                else "no complete warehouse's answer"
+            )
             wrong.append(f"{what} asked during refreshes {start}..{end + 1}: {why}")
         elif what in seen:
             seen[what].add(got)
     assert wrong == [], wrong[:5]
-    print(f"answers came from {len(seen['sql'])} (SQL) and {len(seen['status'])} (data-status "
-          f"page) of the {len(states)} complete warehouses")
+    print(
+        f"answers came from {len(seen['sql'])} (SQL) and {len(seen['status'])} (data-status "
+        f"page) of the {len(states)} complete warehouses"
+    )
     assert len(seen["sql"]) >= 2 and len(seen["status"]) >= 2
 
 
-def test_refresh_killed_at_any_point_leaves_the_previous_warehouse(tmp_path, warehouse, fakes,
-                                                                   writer_env):
+def test_refresh_killed_at_any_point_leaves_the_previous_warehouse(
+    tmp_path, warehouse, fakes, writer_env
+):
     """kill -9 at every crash point (warehouse.crashpoints): the writer dies exactly there."""
     yahoo, _ = fakes
     started = time.monotonic()
     assert len(KILL_DAYS) == len(POINTS)
     for name, day in zip(POINTS, KILL_DAYS):
-        yahoo.as_of = day          # this refresh loads new days: its warehouse differs
+        yahoo.as_of = day  # this refresh loads new days: its warehouse differs
         before = fingerprint(warehouse)
         victim = run_writer(warehouse, {**writer_env, CRASH_ENV: name})
         assert victim.returncode == -signal.SIGKILL, f"{name}: {victim.returncode} {victim.stderr}"
-        after = fingerprint(warehouse)          # opens, read-only, with a complete run log
+        after = fingerprint(warehouse)  # opens, read-only, with a complete run log
         assert run_problems(after, before) == [], name
         assert current_writer(Settings(db=warehouse)) is None, name
-        if name == "just swapped in":   # the new warehouse is complete: it stays
+        if name == "just swapped in":  # the new warehouse is complete: it stays
             assert after["runs"] == before["runs"] + 1 and data_of(after) != data_of(before)
-        else:                           # killed before its swap: exactly the previous one
+        else:  # killed before its swap: exactly the previous one
             assert after == before, name
             # a dead writer's working copy is left until the next refresh removes it
             assert bool(working_copies(warehouse)) == (name != "lock taken"), name
@@ -370,9 +419,11 @@ def test_refresh_killed_at_any_point_leaves_the_previous_warehouse(tmp_path, war
         assert working_copies(warehouse) == [], name
         final = fingerprint(warehouse)
         assert run_problems(final, before) == [] and final["runs"] == after["runs"] + 1, name
-        if after == before:    # the refresh after the kill loaded the new days
+        if after == before:  # the refresh after the kill loaded the new days
             assert data_of(final) != data_of(before), name
-        else:                  # the killed one had: what it swapped in was complete
+        else:  # the killed one had: what it swapped in was complete
             assert data_of(final) == data_of(after), name
-    print(f"\n{len(POINTS)} kills ({', '.join(POINTS)}) and {len(POINTS)} live refreshes in "
-          f"{time.monotonic() - started:.1f} s")
+    print(
+        f"\n{len(POINTS)} kills ({', '.join(POINTS)}) and {len(POINTS)} live refreshes in "
+        f"{time.monotonic() - started:.1f} s"
+    )

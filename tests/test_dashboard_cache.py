@@ -40,7 +40,7 @@ def drop_prices_from(settings: Settings, cutoff: pd.Timestamp) -> None:
 
 def test_a_refresh_swap_is_seen_by_the_next_read(warehouse):
     before = newest_price(warehouse)
-    assert newest_price(warehouse) == before            # served again, same file
+    assert newest_price(warehouse) == before  # served again, same file
     cutoff = before - pd.Timedelta(days=30)
     drop_prices_from(warehouse, cutoff)
     after = newest_price(warehouse)
@@ -65,7 +65,7 @@ def test_an_open_reader_of_the_old_file_does_not_hide_the_new_one(warehouse):
 def test_a_writer_on_the_file_itself_invalidates_the_cache(warehouse):
     before = newest_price(warehouse)
     cutoff = before - pd.Timedelta(days=30)
-    con = duckdb.connect(warehouse.db)        # in place, as a DuckDB client could
+    con = duckdb.connect(warehouse.db)  # in place, as a DuckDB client could
     con.execute("delete from prices_daily where date >= ?", [cutoff.date()])
     con.close()
     assert newest_price(warehouse) < cutoff
@@ -85,7 +85,7 @@ def test_repeated_reads_query_once_and_hand_out_copies(warehouse, monkeypatch):
     second = data.thesis_scorecard(warehouse)
     assert len(calls) == 1
     assert (second.frame["value_pct"] != -1.0).any()
-    os.utime(warehouse.db)                  # a new mtime: the file may have changed
+    os.utime(warehouse.db)  # a new mtime: the file may have changed
     data.thesis_scorecard(warehouse)
     assert len(calls) == 2
 

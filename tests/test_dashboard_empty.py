@@ -13,8 +13,15 @@ from tests.conftest import free_port, module_dash_duo
 from warehouse.db import write_session
 
 PATHS = ["/", "/gpu-vendors", "/capex", "/enterprise", "/revenue-gap", "/markets", "/status"]
-PAGE_MODULES = ["pages.home", "pages.gpu_vendors", "pages.capex", "pages.enterprise",
-                "pages.revenue_gap", "pages.markets", "pages.data_status"]
+PAGE_MODULES = [
+    "pages.home",
+    "pages.gpu_vendors",
+    "pages.capex",
+    "pages.enterprise",
+    "pages.revenue_gap",
+    "pages.markets",
+    "pages.data_status",
+]
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +50,11 @@ def _text(component) -> str:
 def test_every_layout_names_what_is_missing(kind, empty_settings, tmp_path):
     from warehouse.settings import Settings
 
-    settings = (Settings.from_env(env={}, db=str(tmp_path / "none.duckdb"))
-                if kind == "missing file" else empty_settings)
+    settings = (
+        Settings.from_env(env={}, db=str(tmp_path / "none.duckdb"))
+        if kind == "missing file"
+        else empty_settings
+    )
     create_app(settings)
     for name in PAGE_MODULES:
         rendered = _text(dash.page_registry[name]["layout"]())

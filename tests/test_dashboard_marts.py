@@ -16,12 +16,18 @@ def one(settings, sql, params=None):
 
 def test_gpu_vendor_revenue_uses_sec_then_segment_sums(imported):
     # PROVENANCE: Q4 FY2024 total 22,103 M (segment sum); FY2026 Q4 68,127 M (SEC)
-    fy24 = one(imported, "select * from gpu_vendor_quarterly "
-                         "where ticker='NVDA' and fiscal_year=2024 and fiscal_quarter=4")
+    fy24 = one(
+        imported,
+        "select * from gpu_vendor_quarterly "
+        "where ticker='NVDA' and fiscal_year=2024 and fiscal_quarter=4",
+    )
     assert fy24.revenue_usd == 22_103_000_000
     assert fy24.revenue_source_kind == "segment_sum" and pd.isna(fy24.gross_margin_pct)
-    fy26 = one(imported, "select * from gpu_vendor_quarterly "
-                         "where ticker='NVDA' and fiscal_year=2026 and fiscal_quarter=4")
+    fy26 = one(
+        imported,
+        "select * from gpu_vendor_quarterly "
+        "where ticker='NVDA' and fiscal_year=2026 and fiscal_quarter=4",
+    )
     assert fy26.revenue_usd == 68_127_000_000 and fy26.revenue_source_kind == "sec"
     assert fy26.gross_margin_pct == pytest.approx(fy26.gross_profit_usd / fy26.revenue_usd * 100)
     vendors = query_df(imported, "select distinct ticker from gpu_vendor_quarterly")
@@ -29,36 +35,52 @@ def test_gpu_vendor_revenue_uses_sec_then_segment_sums(imported):
 
 
 def test_platform_mart_keeps_gaps_and_never_double_counts(imported):
-    row = one(imported, "select * from nvda_revenue_by_platform where presentation_group = "
-                        "'market_platform' and fiscal_label = 'FY2024 Q4' and segment = 'data_center'")
+    row = one(
+        imported,
+        "select * from nvda_revenue_by_platform where presentation_group = "
+        "'market_platform' and fiscal_label = 'FY2024 Q4' and segment = 'data_center'",
+    )
     assert row.revenue_usd == 18_404_000_000 and row.quarter_total_usd == 22_103_000_000
     # FY2026 Q4: only data center was published in this presentation -> no total, no shares
-    partial = query_df(imported, "select * from nvda_revenue_by_platform where "
-                                 "presentation_group = 'market_platform' and fiscal_label = 'FY2026 Q4'")
+    partial = query_df(
+        imported,
+        "select * from nvda_revenue_by_platform where "
+        "presentation_group = 'market_platform' and fiscal_label = 'FY2026 Q4'",
+    )
     assert list(partial.segment) == ["data_center"]
     assert partial.quarter_total_usd.isna().all() and not partial.is_complete.any()
     # fy27 group: hyperscale + AI clouds + edge = total revenue; data_center is not stacked again
-    fy27 = query_df(imported, "select * from nvda_revenue_by_platform where "
-                              "presentation_group = 'fy27'")
+    fy27 = query_df(
+        imported, "select * from nvda_revenue_by_platform where presentation_group = 'fy27'"
+    )
     assert "data_center" not in set(fy27.segment)
     assert fy27.groupby("fiscal_label").presentation.nunique().max() == 1  # never mixed
     q2 = fy27[fy27.fiscal_label == "FY2027 Q2"]
     assert set(q2.presentation) == {"fy27_recast"}
-    sec = one(imported, "select value_usd from quarterly_financials where ticker='NVDA' and "
-                        "metric='revenue' and fiscal_year=2027 and fiscal_quarter=2")
+    sec = one(
+        imported,
+        "select value_usd from quarterly_financials where ticker='NVDA' and "
+        "metric='revenue' and fiscal_year=2027 and fiscal_quarter=2",
+    )
     assert q2.revenue_usd.sum() == pytest.approx(sec.value_usd)
 
 
 def test_btos_summary_matches_provenance_and_keeps_xx_apart(imported):
     # PROVENANCE: median across states 3.7% on 2023-09-10 and 5.2% on 2024-02-11
-    frame = query_df(imported, "select * from btos_ai_use_by_period "
-                               "where indicator = 'btos_ai_use_rate' order by period_date")
+    frame = query_df(
+        imported,
+        "select * from btos_ai_use_by_period "
+        "where indicator = 'btos_ai_use_rate' order by period_date",
+    )
     by_date = frame.set_index(frame.period_date.dt.strftime("%Y-%m-%d"))
     assert by_date.loc["2023-09-10", "median_pct"] == pytest.approx(3.7)
     assert by_date.loc["2024-02-11", "median_pct"] == pytest.approx(5.2)
-    states = query_df(imported, "select period_date, count(*) n from adoption_indicators "
-                                "where indicator = 'btos_ai_use_rate' and geography <> 'XX' "
-                                "group by 1 order by 1")
+    states = query_df(
+        imported,
+        "select period_date, count(*) n from adoption_indicators "
+        "where indicator = 'btos_ai_use_rate' and geography <> 'XX' "
+        "group by 1 order by 1",
+    )
     assert list(frame.states_reported) == list(states.n)
     assert (frame.min_pct <= frame.median_pct).all() and (frame.median_pct <= frame.max_pct).all()
     assert set(frame.series_version) == {"2023_goods_or_services"}
@@ -68,14 +90,18 @@ def test_capex_panel_sums_the_same_companies_every_quarter(imported):
     panel = query_df(imported, "select * from hyperscaler_capex_panel")
     assert set(panel.tickers) == {"AMZN,GOOGL,META,MSFT"}
     assert "2026Q2" not in set(panel.calendar_label)  # AMZN and META had not reported
-    per_company = query_df(imported, """
+    per_company = query_df(
+        imported,
+        """
         select calendar_label, sum(capex_usd) s from hyperscaler_capex_quarterly
-        where ticker in ('AMZN','GOOGL','META','MSFT') group by 1""").set_index("calendar_label")
+        where ticker in ('AMZN','GOOGL','META','MSFT') group by 1""",
+    ).set_index("calendar_label")
     for row in panel.itertuples():
         assert row.capex_usd == pytest.approx(per_company.loc[row.calendar_label, "s"])
     q = panel.set_index("calendar_label").loc["2026Q1"]
     assert q.capex_yoy_pct == pytest.approx(
-        (q.capex_usd / panel.set_index("calendar_label").loc["2025Q1", "capex_usd"] - 1) * 100)
+        (q.capex_usd / panel.set_index("calendar_label").loc["2025Q1", "capex_usd"] - 1) * 100
+    )
 
 
 def test_enterprise_basket_is_like_for_like(imported):
@@ -90,20 +116,29 @@ def test_enterprise_basket_is_like_for_like(imported):
         assert b.tickers_reported == ",".join(sorted(members.ticker))
         assert b.revenue_usd == pytest.approx(members.revenue_usd.sum())
         assert b.revenue_yoy_pct == pytest.approx(
-            (members.revenue_usd.sum() / members.revenue_usd_year_ago.sum() - 1) * 100)
+            (members.revenue_usd.sum() / members.revenue_usd_year_ago.sum() - 1) * 100
+        )
 
 
 def test_scorecard_compares_like_with_like(imported):
     card = query_df(imported, "select * from thesis_scorecard").set_index("indicator")
-    assert list(card.index) == ["nvda_enterprise_share", "hyperscaler_capex_yoy",
-                                "nvda_dc_share_of_capex", "enterprise_adopters_growth",
-                                "btos_ai_use_rate", "nvda_top_customer_share"]
+    assert list(card.index) == [
+        "nvda_enterprise_share",
+        "hyperscaler_capex_yoy",
+        "nvda_dc_share_of_capex",
+        "enterprise_adopters_growth",
+        "btos_ai_use_rate",
+        "nvda_top_customer_share",
+    ]
     share = card.loc["nvda_enterprise_share"]
-    seg = query_df(imported, """
+    seg = query_df(
+        imported,
+        """
         select fiscal_year, fiscal_quarter,
                sum(revenue_usd) filter (where segment = 'ai_clouds_industrial_enterprise')
                / sum(revenue_usd) filter (where segment = 'data_center') * 100 as pct
-        from segment_revenue where presentation = 'fy27_recast' group by 1, 2""")
+        from segment_revenue where presentation = 'fy27_recast' group by 1, 2""",
+    )
     pct = {(r.fiscal_year, r.fiscal_quarter): r.pct for r in seg.itertuples()}
     assert share.period_label == "FY2027 Q2" and share.value_pct == pytest.approx(pct[(2027, 2)])
     assert share.year_ago_label == "FY2026 Q2"
@@ -115,8 +150,12 @@ def test_scorecard_compares_like_with_like(imported):
     assert top.year_ago_value_pct == 14.0 and top.points_to == "capex-led"
     btos = card.loc["btos_ai_use_rate"]
     assert btos.basis == "2023_goods_or_services"
-    assert set(card.points_to) <= {"enterprise-led", "capex-led", "unchanged",
-                                   "no year-ago reading"}
+    assert set(card.points_to) <= {
+        "enterprise-led",
+        "capex-led",
+        "unchanged",
+        "no year-ago reading",
+    }
 
 
 def test_drawdown_and_relative_to_benchmark(imported):
@@ -124,21 +163,24 @@ def test_drawdown_and_relative_to_benchmark(imported):
     assert (perf.drawdown_pct <= 1e-9).all()
     nvda = perf[perf.series == "NVDA"].sort_values("date")
     peak = nvda.index_value.cummax()
-    assert nvda.drawdown_pct.to_numpy() == pytest.approx(((nvda.index_value / peak - 1) * 100)
-                                                         .to_numpy())
+    assert nvda.drawdown_pct.to_numpy() == pytest.approx(
+        ((nvda.index_value / peak - 1) * 100).to_numpy()
+    )
     # a group is drawn only on days every member traded (ORCL's prices end before MSFT's)
     hyper = perf[(perf.series_kind == "group") & (perf.series == "hyperscaler")]
     orcl_last = perf[perf.series == "ORCL"].date.max()
     assert hyper.date.max() == orcl_last
-    vs = query_df(imported, "select * from relative_performance_vs(DATE '2025-01-02', 'SPY') "
-                            "where series = 'NVDA' order by date")
+    vs = query_df(
+        imported,
+        "select * from relative_performance_vs(DATE '2025-01-02', 'SPY') "
+        "where series = 'NVDA' order by date",
+    )
     spy = perf[perf.series == "SPY"].set_index("date").index_value
     row = vs.iloc[-1]
     assert row.relative_index == pytest.approx(row.index_value / spy.loc[row.date] * 100)
 
 
-def test_run_summary_and_source_status_show_failures_with_reasons(imported, tmp_path,
-                                                                   snapshot_dir):
+def test_run_summary_and_source_status_show_failures_with_reasons(imported, tmp_path, snapshot_dir):
     db = tmp_path / "w.duckdb"
     shutil.copyfile(imported.db, db)
     settings = imported.with_(db=str(db))
@@ -152,8 +194,9 @@ def test_run_summary_and_source_status_show_failures_with_reasons(imported, tmp_
     assert latest.status == "failed"  # nothing loaded: one file failed, the rest were skipped
     assert latest.items_failed == 1 and latest.items_ok == 0 and latest.items_skipped > 0
     assert "corporate_actions.csv: " in latest.failures and "missing column" in latest.failures
-    source = query_df(settings, "select * from source_last_refresh where source = 'snapshot'"
-                      ).iloc[0]
+    source = query_df(settings, "select * from source_last_refresh where source = 'snapshot'").iloc[
+        0
+    ]
     assert source.last_run_status == "failed" and "missing column" in source.failures
     assert source.last_success_at < source.last_run_started_at  # the earlier import
     status = query_df(settings, "select * from warehouse_status").iloc[0]

@@ -27,8 +27,12 @@ pytestmark = pytest.mark.browser
 # path -> graphs that must draw on it
 PAGES = {
     "/": [ids.HOME_DC_MIX_GRAPH, ids.HOME_DC_VS_CAPEX_GRAPH],
-    "/gpu-vendors": [ids.GPU_REVENUE_GRAPH, ids.GPU_MARGIN_GRAPH, ids.GPU_PLATFORM_GRAPH,
-                     ids.GPU_EARNINGS_GRAPH],
+    "/gpu-vendors": [
+        ids.GPU_REVENUE_GRAPH,
+        ids.GPU_MARGIN_GRAPH,
+        ids.GPU_PLATFORM_GRAPH,
+        ids.GPU_EARNINGS_GRAPH,
+    ],
     "/capex": [ids.CAPEX_GRAPH, ids.CAPEX_INTENSITY_GRAPH, ids.CAPEX_DC_SHARE_GRAPH],
     "/enterprise": [ids.ENT_MIX_GRAPH, ids.ENT_GROWTH_GRAPH, ids.ENT_BTOS_GRAPH],
     "/revenue-gap": [ids.GAP_GRAPH],
@@ -37,11 +41,19 @@ PAGES = {
 }
 CAPTIONS = {
     "/": [ids.HOME_DC_MIX_CAPTION, ids.HOME_DC_VS_CAPEX_CAPTION],
-    "/gpu-vendors": [ids.GPU_REVENUE_CAPTION, ids.GPU_MARGIN_CAPTION, ids.GPU_PLATFORM_CAPTION,
-                     ids.GPU_EARNINGS_CAPTION],
+    "/gpu-vendors": [
+        ids.GPU_REVENUE_CAPTION,
+        ids.GPU_MARGIN_CAPTION,
+        ids.GPU_PLATFORM_CAPTION,
+        ids.GPU_EARNINGS_CAPTION,
+    ],
     "/capex": [ids.CAPEX_CAPTION, ids.CAPEX_INTENSITY_CAPTION, ids.CAPEX_DC_SHARE_CAPTION],
-    "/enterprise": [ids.ENT_MIX_CAPTION, ids.ENT_GROWTH_CAPTION, ids.ENT_BTOS_CAPTION,
-                    ids.ENT_CONCENTRATION_CAPTION],
+    "/enterprise": [
+        ids.ENT_MIX_CAPTION,
+        ids.ENT_GROWTH_CAPTION,
+        ids.ENT_BTOS_CAPTION,
+        ids.ENT_CONCENTRATION_CAPTION,
+    ],
     "/revenue-gap": [ids.GAP_CAPTION],
     "/markets": [ids.MKT_PERF_CAPTION, ids.MKT_DRAWDOWN_CAPTION],
     "/status": [],
@@ -73,9 +85,11 @@ def traces(duo, graph_id: str) -> list[dict]:
     raw = duo.driver.execute_script(
         "const el = document.querySelector(arguments[0] + ' .js-plotly-plot');"
         "return JSON.stringify(el.data.map(t => ({name: t.name, x: t.x, y: t.y})));",
-        f"#{graph_id}")
-    return [{"name": t["name"], "x": _values(t["x"]), "y": _values(t["y"])}
-            for t in json.loads(raw)]
+        f"#{graph_id}",
+    )
+    return [
+        {"name": t["name"], "x": _values(t["x"]), "y": _values(t["y"])} for t in json.loads(raw)
+    ]
 
 
 def search_params(duo) -> dict:
@@ -111,8 +125,15 @@ def test_every_page_renders_with_captions_and_no_console_errors(duo, path):
 def test_nav_lists_every_page_in_order(duo):
     visit(duo, "/")
     names = [a.text for a in duo.find_elements(".navbar .nav-link")]
-    expected = ["Thesis", "GPU vendors", "Big-tech capex", "Enterprise adoption",
-                "AI revenue gap", "Markets", "Data status"]
+    expected = [
+        "Thesis",
+        "GPU vendors",
+        "Big-tech capex",
+        "Enterprise adoption",
+        "AI revenue gap",
+        "Markets",
+        "Data status",
+    ]
     assert [n for n in names if n in expected] == expected
 
 
@@ -139,10 +160,14 @@ def test_gpu_vendors_draws_nvidia_data_center_fy2024_q4(duo):
     path = Path(duo.download_path) / "bubblemeter-gpu-platform.csv"
     wait_until(lambda: path.exists() and path.stat().st_size > 0, 15, "CSV not downloaded")
     rows = list(csv.DictReader(io.StringIO(path.read_text())))
-    row = next(r for r in rows if r["fiscal_label"] == "FY2024 Q4" and r["segment"] == "data_center")
+    row = next(
+        r for r in rows if r["fiscal_label"] == "FY2024 Q4" and r["segment"] == "data_center"
+    )
     assert float(row["revenue_usd"]) == 18_404_000_000
-    drawn_points = sum(len([y for y in t["y"] if y is not None and not math.isnan(y)])
-                       for t in traces(duo, ids.GPU_PLATFORM_GRAPH))
+    drawn_points = sum(
+        len([y for y in t["y"] if y is not None and not math.isnan(y)])
+        for t in traces(duo, ids.GPU_PLATFORM_GRAPH)
+    )
     assert len(rows) == drawn_points  # exactly the data drawn
     assert duo.get_logs() == []
 
@@ -150,13 +175,22 @@ def test_gpu_vendors_draws_nvidia_data_center_fy2024_q4(duo):
 def test_filter_change_updates_url_and_the_link_restores_it(duo):
     visit(duo, "/gpu-vendors")
     duo.find_element(f"#{ids.GPU_PRESENTATION} input[value='fy27']").click()
-    wait_until(lambda: search_params(duo).get("presentation") == ["fy27"], 10,
-               f"URL not updated: {duo.driver.current_url}")
-    wait_until(lambda: any(t["name"] == "Hyperscale" for t in traces(duo, ids.GPU_PLATFORM_GRAPH)),
-               10, "platform chart not redrawn")
+    wait_until(
+        lambda: search_params(duo).get("presentation") == ["fy27"],
+        10,
+        f"URL not updated: {duo.driver.current_url}",
+    )
+    wait_until(
+        lambda: any(t["name"] == "Hyperscale" for t in traces(duo, ids.GPU_PLATFORM_GRAPH)),
+        10,
+        "platform chart not redrawn",
+    )
     duo.find_element(f"#{ids.GPU_TICKERS} input[value='INTC']").click()
-    wait_until(lambda: search_params(duo).get("tickers") == ["NVDA,AMD,AVGO"], 10,
-               f"URL not updated: {duo.driver.current_url}")
+    wait_until(
+        lambda: search_params(duo).get("tickers") == ["NVDA,AMD,AVGO"],
+        10,
+        f"URL not updated: {duo.driver.current_url}",
+    )
     assert "INTC" not in {t["name"] for t in traces(duo, ids.GPU_REVENUE_GRAPH)}
 
     shared = duo.driver.current_url
@@ -176,8 +210,11 @@ def _set_number(duo, input_id: str, value: str):
 
 
 def test_revenue_gap_recomputes_when_an_assumption_changes(duo, imported):
-    latest = query_df(imported, "select data_center_revenue_usd from stg_nvda_data_center "
-                                "order by fiscal_year desc, fiscal_quarter desc limit 1")
+    latest = query_df(
+        imported,
+        "select data_center_revenue_usd from stg_nvda_data_center "
+        "order by fiscal_year desc, fiscal_quarter desc limit 1",
+    )
     dc = float(latest.iloc[0, 0])
     visit(duo, "/revenue-gap")
     assert duo.find_element(f"#{ids.GAP_REQUIRED}").text == f"${dc * 4 * 2 * 2 / 1e9:,.1f}B"
@@ -185,14 +222,20 @@ def test_revenue_gap_recomputes_when_an_assumption_changes(duo, imported):
 
     _set_number(duo, ids.GAP_COST_MULTIPLIER, "3")
     expected = f"${dc * 4 * 3 * 2 / 1e9:,.1f}B"
-    wait_until(lambda: duo.find_element(f"#{ids.GAP_REQUIRED}").text == expected, 10,
-               "required revenue not recomputed")
+    wait_until(
+        lambda: duo.find_element(f"#{ids.GAP_REQUIRED}").text == expected,
+        10,
+        "required revenue not recomputed",
+    )
     wait_until(lambda: search_params(duo).get("cost") == ["3"], 10, "URL not updated")
 
     _set_number(duo, ids.GAP_EARNED, "600")
     gap = f"${abs(dc * 4 * 3 * 2 - 600e9) / 1e9:,.1f}B"
-    wait_until(lambda: gap in duo.find_element(f"#{ids.GAP_RESULT}").text, 10,
-               "gap not computed from the estimate")
+    wait_until(
+        lambda: gap in duo.find_element(f"#{ids.GAP_RESULT}").text,
+        10,
+        "gap not computed from the estimate",
+    )
     names = {t["name"] for t in traces(duo, ids.GAP_GRAPH)}
     assert "Your estimate of AI revenue earned" in names
     assert duo.get_logs() == []
@@ -205,13 +248,16 @@ def test_markets_range_and_log_scale_go_to_the_url(duo):
     duo.find_element(f"#{ids.MKT_LOG} input[value='log']").click()
     wait_until(lambda: search_params(duo).get("log") == ["1"], 10, "log not in URL")
     layout_type = duo.driver.execute_script(
-        f"return document.querySelector('#{ids.MKT_PERF_GRAPH} .js-plotly-plot')"
-        ".layout.yaxis.type")
+        f"return document.querySelector('#{ids.MKT_PERF_GRAPH} .js-plotly-plot').layout.yaxis.type"
+    )
     assert layout_type == "log"
     duo.find_element(f"#{ids.MKT_VS} input[value='SMH']").click()
     wait_until(lambda: search_params(duo).get("vs") == ["SMH"], 10, "benchmark not in URL")
-    wait_until(lambda: "SMH" not in {t["name"] for t in traces(duo, ids.MKT_PERF_GRAPH)}, 10,
-               "relative chart still draws its own benchmark")
+    wait_until(
+        lambda: "SMH" not in {t["name"] for t in traces(duo, ids.MKT_PERF_GRAPH)},
+        10,
+        "relative chart still draws its own benchmark",
+    )
     assert duo.get_logs() == []
 
 
@@ -226,18 +272,27 @@ def test_status_page_shows_runs_and_freshness(duo, imported):
     assert "No scheduler running" in duo.find_element(f"#{ids.STATUS_SCHEDULER}").text
     duo.find_element(f"#{ids.STATUS_FAILED_ONLY} input[value='failed']").click()
     wait_until(lambda: search_params(duo).get("failed") == ["1"], 10, "filter not in URL")
-    wait_until(lambda: "no failed runs" in duo.find_element(f"#{ids.STATUS_RUNS_TABLE}").text,
-               10, "failed-only filter not applied")
+    wait_until(
+        lambda: "no failed runs" in duo.find_element(f"#{ids.STATUS_RUNS_TABLE}").text,
+        10,
+        "failed-only filter not applied",
+    )
     assert duo.get_logs() == []
 
 
-@pytest.mark.parametrize("path, expected", [
-    ("/revenue-gap?cost=abc&margin=0.5", "cost multiplier 'abc' is not a number"),
-    ("/markets?range=zzz&series=NOPE", "no series chosen"),
-    ("/gpu-vendors?tickers=&presentation=nope", "no vendor chosen"),
-])
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("/revenue-gap?cost=abc&margin=0.5", "cost multiplier 'abc' is not a number"),
+        ("/markets?range=zzz&series=NOPE", "no series chosen"),
+        ("/gpu-vendors?tickers=&presentation=nope", "no vendor chosen"),
+    ],
+)
 def test_bad_query_strings_explain_themselves(duo, path, expected):
     duo.wait_for_page(url=duo.server_url + path, timeout=20)
-    wait_until(lambda: expected in duo.find_element("#_pages_content").text, 15,
-               f"{expected!r} not shown on {path}")
+    wait_until(
+        lambda: expected in duo.find_element("#_pages_content").text,
+        15,
+        f"{expected!r} not shown on {path}",
+    )
     assert duo.get_logs() == []

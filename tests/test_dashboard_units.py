@@ -22,13 +22,19 @@ def pages(imported):
 
 # --- figure builders --------------------------------------------------------------------------
 
+
 def test_platform_figure_draws_nvidia_data_center(imported):
     chart = data.nvda_revenue_by_platform(imported, "market_platform")
     drawn = figures.platform_drawn(chart.frame)
     fig = figures.platform_figure(drawn)
     names = [t.name for t in fig.data]
-    assert sorted(names) == ["Automotive", "Data center", "Gaming", "OEM & other",
-                             "Professional visualization"]
+    assert sorted(names) == [
+        "Automotive",
+        "Data center",
+        "Gaming",
+        "OEM & other",
+        "Professional visualization",
+    ]
     dc = next(t for t in fig.data if t.name == "Data center")
     assert dc.y[list(dc.x).index("FY2024 Q4")] == pytest.approx(18.404)
     assert "B (" in dc.hovertemplate  # USD billions with the share on hover
@@ -92,14 +98,17 @@ def test_performance_figure_log_scale_and_benchmark(imported):
 
 
 def test_empty_figure_says_what_is_missing():
-    fig = figures.empty_figure("no SEC data yet: run `bubblemeter refresh --source sec` and "
-                               "then reload this page to see the chart")
+    fig = figures.empty_figure(
+        "no SEC data yet: run `bubblemeter refresh --source sec` and "
+        "then reload this page to see the chart"
+    )
     assert "bubblemeter refresh" in fig.layout.annotations[0].text
     assert "<br>" in fig.layout.annotations[0].text  # wrapped, not cut off
     assert fig.layout.xaxis.visible is False
 
 
 # --- text -------------------------------------------------------------------------------------
+
 
 def test_number_formats():
     assert text.usd_billions(89_023_000_000) == "$89.0B"
@@ -117,14 +126,19 @@ def test_thesis_sentences_come_from_the_numbers(imported):
     # change the numbers (synthetic) and the words follow
     flipped = card.copy()
     flipped["points_to"] = "capex-led"
-    assert "none of the six indicators point toward enterprise-led growth and six toward " \
-           "capex-led" in text.thesis_sentences(flipped)[0]
+    assert (
+        "none of the six indicators point toward enterprise-led growth and six toward "
+        "capex-led" in text.thesis_sentences(flipped)[0]
+    )
 
 
 def _status(**values):
     """A synthetic one-row warehouse_status frame."""
-    row = {"newest_price_date": pd.Timestamp("2026-11-27"),
-           "last_success_at": pd.Timestamp("2026-11-28 06:00"), "snapshot_only": False}
+    row = {
+        "newest_price_date": pd.Timestamp("2026-11-27"),
+        "last_success_at": pd.Timestamp("2026-11-28 06:00"),
+        "snapshot_only": False,
+    }
     row.update(values)
     return pd.DataFrame([row])
 
@@ -133,7 +147,9 @@ def test_banner_messages_for_snapshot_and_staleness():
     now = dt.datetime(2026, 11, 30, 12, 0)  # a Monday
     assert text.banner_messages(_status(), now) == []
     stale = text.banner_messages(_status(newest_price_date=pd.Timestamp("2026-11-20")), now)
-    assert stale[0][0] == "warning" and "2026-11-20" in stale[0][1] and "6 trading days" in stale[0][1]
+    assert (
+        stale[0][0] == "warning" and "2026-11-20" in stale[0][1] and "6 trading days" in stale[0][1]
+    )
     old_load = text.banner_messages(_status(last_success_at=pd.Timestamp("2026-11-20 06:00")), now)
     assert "10 days ago" in old_load[0][1]
     snap = text.banner_messages(_status(snapshot_only=True), now)
@@ -147,6 +163,7 @@ def test_trading_days_skip_weekends():
 
 
 # --- the revenue-gap method -------------------------------------------------------------------
+
 
 def test_revenue_gap_arithmetic():
     gap = revenue_gap.compute(50e9, 2, 2, earned_usd=100e9)  # synthetic inputs
@@ -167,12 +184,19 @@ def test_revenue_gap_rejects_bad_assumptions():
 
 # --- components -------------------------------------------------------------------------------
 
+
 def test_search_string_keeps_only_what_differs():
     defaults = {"tickers": ["A", "B"], "presentation": "market_platform", "log": False}
-    assert components.search_string({"tickers": ["A", "B"], "presentation": "market_platform",
-                                     "log": False}, defaults) == ""
-    assert components.search_string({"tickers": ["A"], "presentation": "fy27", "log": True},
-                                    defaults) == "?tickers=A&presentation=fy27&log=1"
+    assert (
+        components.search_string(
+            {"tickers": ["A", "B"], "presentation": "market_platform", "log": False}, defaults
+        )
+        == ""
+    )
+    assert (
+        components.search_string({"tickers": ["A"], "presentation": "fy27", "log": True}, defaults)
+        == "?tickers=A&presentation=fy27&log=1"
+    )
     assert components.query_list("B,Z,A", ["A", "B"], []) == ["A", "B"]
     assert components.query_list(None, ["A", "B"], ["A"]) == ["A"]
     assert components.query_choice("evil", ["x"], "x") == "x"
@@ -190,12 +214,16 @@ def test_download_sends_exactly_the_stored_rows():
 
 # --- page callbacks ---------------------------------------------------------------------------
 
+
 def test_gpu_vendors_callback(pages):
     out = pages["gpu_vendors"].update(["NVDA"], "fy27")
     assert out[0] == "?tickers=NVDA&presentation=fy27"
     platform_fig, platform_csv = out[9], out[11]
-    assert {t.name for t in platform_fig.data} == {"Hyperscale", "Edge computing",
-                                                   "AI clouds, industrial & enterprise"}
+    assert {t.name for t in platform_fig.data} == {
+        "Hyperscale",
+        "Edge computing",
+        "AI clouds, industrial & enterprise",
+    }
     assert "fy27_recast" in platform_csv["csv"]
     assert "Next report date: none loaded" in out[-1] and "Latest reported: NVDA" in out[-1]
     empty = pages["gpu_vendors"].update([], "market_platform")
@@ -244,6 +272,7 @@ def test_status_callback(pages):
 
 # --- reading while a refresh swaps the file ---------------------------------------------------
 
+
 def test_pages_keep_reading_while_a_refresh_swaps_the_warehouse(fresh_settings, snapshot_dir):
     assert import_snapshot(fresh_settings, snapshot_dir).exit_code == 0
     errors, reads = [], []
@@ -269,8 +298,9 @@ def test_pages_keep_reading_while_a_refresh_swaps_the_warehouse(fresh_settings, 
 
 
 def test_lines_stop_at_a_missing_period():
-    rows = pd.DataFrame({"d": pd.to_datetime(["2024-01-01", "2024-04-01", "2024-10-01"]),
-                         "v": [1.0, 2.0, 3.0]})  # synthetic: 2024Q3 missing
+    rows = pd.DataFrame(
+        {"d": pd.to_datetime(["2024-01-01", "2024-04-01", "2024-10-01"]), "v": [1.0, 2.0, 3.0]}
+    )  # synthetic: 2024Q3 missing
     broken = figures._break_gaps(rows, "d", figures.QUARTER_GAP_DAYS)
     assert len(broken) == 4 and broken["v"].isna().sum() == 1
     assert list(broken["v"].iloc[[0, 1, 3]]) == [1.0, 2.0, 3.0]
@@ -280,8 +310,14 @@ def test_lines_stop_at_a_missing_period():
 def test_scheduler_block(pages):
     status = pages["data_status"]
     assert "No scheduler running" in str(status.scheduler_block(None).to_plotly_json())
-    alive = {"pid": 123, "alive": True, "last_run_at": "2026-11-28T06:00:00",  # synthetic
-             "last_status": "ok", "last_summary": "28 loaded", "next_run_at": "2026-11-29T06:00:00"}
+    alive = {
+        "pid": 123,
+        "alive": True,
+        "last_run_at": "2026-11-28T06:00:00",  # synthetic
+        "last_status": "ok",
+        "last_summary": "28 loaded",
+        "next_run_at": "2026-11-29T06:00:00",
+    }
     shown = str(status.scheduler_block(alive).to_plotly_json())
     assert "Scheduler running" in shown and "2026-11-29 06:00 UTC" in shown
     stopped = str(status.scheduler_block({**alive, "alive": False}).to_plotly_json())

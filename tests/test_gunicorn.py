@@ -27,10 +27,13 @@ def children(pid: int) -> list[int]:
 
 def pages_callback_payload(dependencies: list[dict], pathname: str) -> dict:
     """The request the browser sends when it opens `pathname` (Dash pages' routing callback)."""
-    dep = next(d for d in dependencies
-               if {"id": "_pages_location", "property": "pathname"} in d["inputs"])
-    outputs = [dict(zip(("id", "property"), part.rsplit(".", 1)))
-               for part in dep["output"].strip(".").split("...")]
+    dep = next(
+        d for d in dependencies if {"id": "_pages_location", "property": "pathname"} in d["inputs"]
+    )
+    outputs = [
+        dict(zip(("id", "property"), part.rsplit(".", 1)))
+        for part in dep["output"].strip(".").split("...")
+    ]
     values = {"pathname": pathname, "search": ""}
     return {
         "output": dep["output"],
@@ -51,10 +54,26 @@ def gunicorn(tmp_path, imported):
     env["BUBBLEMETER_DB"] = str(db)
     log = open(tmp_path / "gunicorn.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--timeout", "60", "--control-socket", str(tmp_path / "gunicorn.ctl"),
-         "dashboard.wsgi:server"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "60",
+            "--control-socket",
+            str(tmp_path / "gunicorn.ctl"),
+            "dashboard.wsgi:server",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         yield proc, f"http://127.0.0.1:{port}", Settings.from_env(env={}, db=str(db))
     finally:
@@ -88,7 +107,7 @@ def test_two_workers_serve_pages_and_callbacks(gunicorn):
     for _ in range(6):
         content = str(thesis_page())
         assert ids.HOME_DC_VS_CAPEX_GRAPH in content and ids.HOME_DC_MIX_GRAPH in content
-        assert "SEC EDGAR" in content    # the capex caption names its source
+        assert "SEC EDGAR" in content  # the capex caption names its source
 
     # readers hold no lock: a refresh swaps a new file in while the workers serve
     with write_session(settings) as con:

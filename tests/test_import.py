@@ -1,4 +1,4 @@
-"""Import of the real snapshot into a real DuckDB file; figures from ../shared/data/PROVENANCE.md."""
+"""Import of the real snapshot into a real DuckDB file (figures: ../shared/data/PROVENANCE.md)."""
 
 import shutil
 
@@ -17,42 +17,57 @@ def one(settings, sql, params=None):
 
 
 def test_nvidia_q4_fy2024_data_center_and_total(imported):
-    row = one(imported, """
+    row = one(
+        imported,
+        """
         select sum(revenue_usd) filter (where segment = 'data_center') as dc,
                sum(revenue_usd) as total
         from segment_revenue
         where ticker = 'NVDA' and presentation = 'market_platform'
-          and fiscal_year = 2024 and fiscal_quarter = 4""")
+          and fiscal_year = 2024 and fiscal_quarter = 4""",
+    )
     assert row.dc == 18_404_000_000
     assert row.total == 22_103_000_000
 
 
 def test_nvidia_q4_fy2026_revenue_from_sec(imported):
-    row = one(imported, """select value_usd, source_kind from quarterly_financials
+    row = one(
+        imported,
+        """select value_usd, source_kind from quarterly_financials
                            where ticker='NVDA' and metric='revenue'
-                             and fiscal_year=2026 and fiscal_quarter=4""")
+                             and fiscal_year=2026 and fiscal_quarter=4""",
+    )
     assert row.value_usd == 68_127_000_000 and row.source_kind == "sec"
 
 
-@pytest.mark.parametrize("ticker, label, expected", [
-    ("META", "2026Q1", 18_997_000_000),
-    ("MSFT", "2026Q1", 30_876_000_000),   # Microsoft fiscal Q3 2026
-    ("GOOGL", "2026Q1", 35_674_000_000),
-    ("AMZN", "2025Q3", 35_095_000_000),
-    ("AMZN", "2025Q4", 39_522_000_000),
-    ("ORCL", "2025Q3", 8_502_000_000),    # Oracle fiscal Q1 2026 (ends August 31)
-])
+@pytest.mark.parametrize(
+    "ticker, label, expected",
+    [
+        ("META", "2026Q1", 18_997_000_000),
+        ("MSFT", "2026Q1", 30_876_000_000),  # Microsoft fiscal Q3 2026
+        ("GOOGL", "2026Q1", 35_674_000_000),
+        ("AMZN", "2025Q3", 35_095_000_000),
+        ("AMZN", "2025Q4", 39_522_000_000),
+        ("ORCL", "2025Q3", 8_502_000_000),  # Oracle fiscal Q1 2026 (ends August 31)
+    ],
+)
 def test_hyperscaler_capex_by_calendar_quarter(imported, ticker, label, expected):
-    row = one(imported, "select capex_usd from hyperscaler_capex_quarterly "
-                        "where ticker = ? and calendar_label = ?", [ticker, label])
+    row = one(
+        imported,
+        "select capex_usd from hyperscaler_capex_quarterly where ticker = ? and calendar_label = ?",
+        [ticker, label],
+    )
     assert row.capex_usd == expected
 
 
 def test_capex_total_and_growth_only_for_same_companies(imported):
     frame = query_df(imported, "select * from hyperscaler_capex_quarterly where ticker = 'ALL'")
     row = frame[frame.calendar_label == "2026Q1"].iloc[0]
-    parts = query_df(imported, "select sum(capex_usd) s from hyperscaler_capex_quarterly "
-                               "where ticker <> 'ALL' and calendar_label = '2026Q1'").s[0]
+    parts = query_df(
+        imported,
+        "select sum(capex_usd) s from hyperscaler_capex_quarterly "
+        "where ticker <> 'ALL' and calendar_label = '2026Q1'",
+    ).s[0]
     assert row.capex_usd == parts
     # 2025Q3 has Oracle, 2024Q3 does not: no like-for-like growth figure
     assert frame[frame.calendar_label == "2025Q3"].capex_yoy_pct.isna().all()
@@ -62,14 +77,17 @@ def test_data_center_mix_marks_vintage_and_recast_sums(imported):
     frame = query_df(imported, "select * from nvda_data_center_mix")
     recast = frame[frame.presentation == "fy27_recast"]
     assert len(recast) == 3
-    assert (recast.hyperscale_usd + recast.ai_clouds_industrial_enterprise_usd
-            == recast.data_center_usd).all()
+    assert (
+        recast.hyperscale_usd + recast.ai_clouds_industrial_enterprise_usd == recast.data_center_usd
+    ).all()
     current = frame[frame.is_current_basis]
     assert not current.duplicated(["fiscal_year", "fiscal_quarter"]).any()
     q2fy26 = frame[(frame.fiscal_year == 2026) & (frame.fiscal_quarter == 2)]
     assert set(q2fy26.presentation) == {"fy27_original", "fy27_recast"}
     assert q2fy26.set_index("presentation").is_current_basis.to_dict() == {
-        "fy27_original": False, "fy27_recast": True}
+        "fy27_original": False,
+        "fy27_recast": True,
+    }
     shares = current.hyperscale_share_pct + current.ai_clouds_industrial_enterprise_share_pct
     assert ((shares - 100).abs() < 1e-9).all()
 
@@ -79,16 +97,23 @@ def test_dc_vs_capex_uses_calendar_quarter(imported):
     assert (row.nvda_fiscal_year, row.nvda_fiscal_quarter) == (2024, 4)
     assert row.nvda_data_center_revenue_usd == 18_404_000_000
     assert row.dc_share_of_capex_pct == pytest.approx(
-        row.nvda_data_center_revenue_usd / row.hyperscaler_capex_usd * 100)
+        row.nvda_data_center_revenue_usd / row.hyperscaler_capex_usd * 100
+    )
 
 
 def test_relative_performance_starts_at_100(imported):
-    frame = query_df(imported, """select series, index_value from relative_performance
-                                  where date = base_date and series_kind = 'ticker'""")
+    frame = query_df(
+        imported,
+        """select series, index_value from relative_performance
+                                  where date = base_date and series_kind = 'ticker'""",
+    )
     assert len(frame) == 18
     assert (frame.index_value == 100).all()
-    since = one(imported, "select count(distinct series) n from "
-                          "relative_performance_since(DATE '2024-06-10') where series_kind='group'")
+    since = one(
+        imported,
+        "select count(distinct series) n from "
+        "relative_performance_since(DATE '2024-06-10') where series_kind='group'",
+    )
     assert since.n == 5
 
 
@@ -102,8 +127,16 @@ def test_data_freshness_and_run_log(imported):
 
 
 def _table_snapshot(settings):
-    tables = ["prices_daily", "corporate_actions", "financial_facts", "segment_revenue",
-              "customer_concentration", "adoption_indicators", "earnings_events", "companies"]
+    tables = [
+        "prices_daily",
+        "corporate_actions",
+        "financial_facts",
+        "segment_revenue",
+        "customer_concentration",
+        "adoption_indicators",
+        "earnings_events",
+        "companies",
+    ]
     return {t: query_df(settings, f"select * from {t} order by all") for t in tables}
 
 
@@ -126,8 +159,11 @@ def broken_snapshot(tmp_path, snapshot_dir):
     for path in root.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
     # missing column
-    text = (root / "corporate_actions.csv").read_text().replace("ticker,date,action,value",
-                                                                "ticker,day,action,value", 1)
+    text = (
+        (root / "corporate_actions.csv")
+        .read_text()
+        .replace("ticker,date,action,value", "ticker,day,action,value", 1)
+    )
     (root / "corporate_actions.csv").write_text(text)
     # unparsable number on data line 3 (file line 4)
     lines = (root / "customer_concentration.csv").read_text().splitlines(keepends=True)
@@ -147,8 +183,12 @@ def test_bad_files_are_reported_and_the_rest_load(fresh_settings, broken_snapsho
     summary = import_snapshot(fresh_settings, broken_snapshot)
     assert summary.exit_code == 1
     errors = {i.item: i.error for i in summary.failed}
-    assert set(errors) == {"corporate_actions.csv", "customer_concentration.csv",
-                           "segment_revenue.csv", "sec/companyfacts/CIK0001326801.json"}
+    assert set(errors) == {
+        "corporate_actions.csv",
+        "customer_concentration.csv",
+        "segment_revenue.csv",
+        "sec/companyfacts/CIK0001326801.json",
+    }
     assert "missing column(s) date" in errors["corporate_actions.csv"]
     assert "customer_concentration.csv:4:" in errors["customer_concentration.csv"]
     assert "'fourteen'" in errors["customer_concentration.csv"]
@@ -156,15 +196,20 @@ def test_bad_files_are_reported_and_the_rest_load(fresh_settings, broken_snapsho
     assert "unknown ticker 'ZZZZ'" in errors["segment_revenue.csv"]
     assert "malformed JSON" in errors["sec/companyfacts/CIK0001326801.json"]
     # everything else loaded
-    counts = query_df(fresh_settings, """
+    counts = query_df(
+        fresh_settings,
+        """
         select (select count(*) from prices_daily) prices,
                (select count(*) from segment_revenue) segments,
                (select count(*) from financial_facts where ticker = 'MSFT') msft,
-               (select count(*) from financial_facts where ticker = 'META') meta""").iloc[0]
+               (select count(*) from financial_facts where ticker = 'META') meta""",
+    ).iloc[0]
     assert counts.prices > 100_000 and counts.msft > 0
     assert counts.segments == 0 and counts.meta == 0
-    logged = query_df(fresh_settings, "select item, status, error from ingest_run_items "
-                                      "where status = 'failed' order by item")
+    logged = query_df(
+        fresh_settings,
+        "select item, status, error from ingest_run_items where status = 'failed' order by item",
+    )
     assert list(logged["item"]) == sorted(errors)
 
 
@@ -189,6 +234,10 @@ def test_readers_are_not_blocked_by_a_writer(imported, tmp_path):
         con.execute("delete from prices_daily where ticker = 'SPY'")
         # a reader opens the live file while the writer holds its copy
         with duckdb.connect(str(copy), read_only=True) as reader:
-            assert reader.execute("select count(*) from prices_daily where ticker='SPY'"
-                                  ).fetchall()[0][0] > 0
+            assert (
+                reader.execute("select count(*) from prices_daily where ticker='SPY'").fetchall()[
+                    0
+                ][0]
+                > 0
+            )
     assert query_df(settings, "select count(*) n from prices_daily where ticker='SPY'").n[0] == 0

@@ -14,10 +14,15 @@ import pytest
 
 from ingest.live import GIVE_UP_AFTER, refresh_live
 from tests.fakes import FakeSec, FakeYahoo
-from tests.fakes.fixtures import (CLEAN_TICKERS, SHORT_TIMEOUT_S, fake_sec,  # noqa: F401
-                                  fake_yahoo, yfinance_cache)
-from tests.live_helpers import (SECOND_AS_OF, build_baseline, copy_warehouse, run_items,
-                                settings_for, ticker_rows)
+from tests.fakes.fixtures import CLEAN_TICKERS, SHORT_TIMEOUT_S
+from tests.live_helpers import (
+    SECOND_AS_OF,
+    build_baseline,
+    copy_warehouse,
+    run_items,
+    settings_for,
+    ticker_rows,
+)
 from warehouse.db import query_df
 
 FAULTY = "MSFT"
@@ -30,12 +35,21 @@ YAHOO_REASONS = {
     "timeout": [TIMEOUT_REASON] * 3,
     "429": ["HTTP 429 after 4 tries"] * 3,
     "500": ["HTTP 500 after 4 tries"] * 3,
-    "malformed": [r"malformed JSON \(.+\)", r"malformed JSON \(.+\)",
-                  r"unexpected payload layout \(KeyError: .+\)"],
-    "empty": [r"no price rows returned", r"no quarterly income statement rows returned",
-              r"no earnings dates returned"],
-    "missing_field": ["missing field 'timestamp'", "missing field 'reportedValue'",
-                      "missing field 'Reported EPS'"],
+    "malformed": [
+        r"malformed JSON \(.+\)",
+        r"malformed JSON \(.+\)",
+        r"unexpected payload layout \(KeyError: .+\)",
+    ],
+    "empty": [
+        r"no price rows returned",
+        r"no quarterly income statement rows returned",
+        r"no earnings dates returned",
+    ],
+    "missing_field": [
+        "missing field 'timestamp'",
+        "missing field 'reportedValue'",
+        "missing field 'Reported EPS'",
+    ],
 }
 SEC_REASONS = {
     "timeout": TIMEOUT_REASON,
@@ -48,7 +62,7 @@ SEC_REASONS = {
 
 
 @pytest.fixture(scope="module")
-def baseline(tmp_path_factory, yfinance_cache):  # noqa: F811
+def baseline(tmp_path_factory, yfinance_cache):
     return build_baseline(tmp_path_factory.mktemp("baseline") / "warehouse.duckdb")
 
 
@@ -63,12 +77,14 @@ def _frames_equal(before: dict[str, pd.DataFrame], after: dict[str, pd.DataFrame
 
 
 @pytest.mark.parametrize("fault", list(YAHOO_REASONS))
-def test_yahoo_fault_on_one_ticker(fault, baseline, tmp_path, fake_yahoo, fake_sec):  # noqa: F811
-    settings = settings_for(copy_warehouse(baseline, tmp_path / "w.duckdb"), fake_yahoo, fake_sec,
-                            **_timeout_for(fault))
+def test_yahoo_fault_on_one_ticker(fault, baseline, tmp_path, fake_yahoo, fake_sec):
+    settings = settings_for(
+        copy_warehouse(baseline, tmp_path / "w.duckdb"), fake_yahoo, fake_sec, **_timeout_for(fault)
+    )
     before = ticker_rows(settings, FAULTY)
-    newest_before = query_df(settings, "select ticker, max(date) as newest from prices_daily "
-                                       "group by ticker").set_index("ticker")["newest"]
+    newest_before = query_df(
+        settings, "select ticker, max(date) as newest from prices_daily group by ticker"
+    ).set_index("ticker")["newest"]
     fake_yahoo.as_of = SECOND_AS_OF
     fake_yahoo.fail(FAULTY, fault)
 
@@ -84,8 +100,9 @@ def test_yahoo_fault_on_one_ticker(fault, baseline, tmp_path, fake_yahoo, fake_s
     assert logged[f"yahoo:prices/{FAULTY}"] == ("failed", failed[f"prices/{FAULTY}"])
     assert f"  failed  yahoo:prices/{FAULTY}: {failed[f'prices/{FAULTY}']}" in summary.lines()
     # Healthy tickers moved on; the faulty one kept exactly what it had.
-    newest_after = query_df(settings, "select ticker, max(date) as newest from prices_daily "
-                                      "group by ticker").set_index("ticker")["newest"]
+    newest_after = query_df(
+        settings, "select ticker, max(date) as newest from prices_daily group by ticker"
+    ).set_index("ticker")["newest"]
     for ticker in HEALTHY:
         assert newest_after[ticker] > newest_before[ticker]
         assert logged[f"yahoo:prices/{ticker}"][0] == "ok"
@@ -97,9 +114,10 @@ def test_yahoo_fault_on_one_ticker(fault, baseline, tmp_path, fake_yahoo, fake_s
 
 
 @pytest.mark.parametrize("fault", list(SEC_REASONS))
-def test_sec_fault_on_one_ticker(fault, baseline, tmp_path, fake_sec):  # noqa: F811
-    settings = settings_for(copy_warehouse(baseline, tmp_path / "w.duckdb"), None, fake_sec,
-                            **_timeout_for(fault))
+def test_sec_fault_on_one_ticker(fault, baseline, tmp_path, fake_sec):
+    settings = settings_for(
+        copy_warehouse(baseline, tmp_path / "w.duckdb"), None, fake_sec, **_timeout_for(fault)
+    )
     before = ticker_rows(settings, FAULTY)
     fake_sec.fail(FAULTY, fault)
 
@@ -116,7 +134,7 @@ def test_sec_fault_on_one_ticker(fault, baseline, tmp_path, fake_sec):  # noqa: 
     assert tries == (1 if fault in ("malformed", "empty", "missing_field") else 4)
 
 
-def test_429_then_success_loads_everything(baseline, tmp_path, fake_yahoo, fake_sec):  # noqa: F811
+def test_429_then_success_loads_everything(baseline, tmp_path, fake_yahoo, fake_sec):
     settings = settings_for(copy_warehouse(baseline, tmp_path / "w.duckdb"), fake_yahoo, fake_sec)
     fake_yahoo.as_of = SECOND_AS_OF
     fake_yahoo.fail(FAULTY, "429", times=1, kind="chart")
@@ -129,14 +147,20 @@ def test_429_then_success_loads_everything(baseline, tmp_path, fake_yahoo, fake_
     # Two 429s, then an answer (a slow machine may repeat that last request; never a fault).
     served = [r.fault for r in fake_sec.requests_for("companyfacts", FAULTY)]
     assert served[:3] == ["429", "429", None] and set(served[3:]) <= {None}
-    newest = query_df(settings, "select max(date) as d from prices_daily where ticker = ?",
-                      [FAULTY])["d"][0]
+    newest = query_df(
+        settings, "select max(date) as d from prices_daily where ticker = ?", [FAULTY]
+    )["d"][0]
     assert pd.Timestamp(newest) > pd.Timestamp("2026-06-01")
 
 
-def test_a_source_that_stops_answering_is_given_up(baseline, tmp_path, fake_yahoo):  # noqa: F811
-    settings = settings_for(copy_warehouse(baseline, tmp_path / "w.duckdb"), fake_yahoo, None,
-                            http_tries=1, http_timeout_s=SHORT_TIMEOUT_S)
+def test_a_source_that_stops_answering_is_given_up(baseline, tmp_path, fake_yahoo):
+    settings = settings_for(
+        copy_warehouse(baseline, tmp_path / "w.duckdb"),
+        fake_yahoo,
+        None,
+        http_tries=1,
+        http_timeout_s=SHORT_TIMEOUT_S,
+    )
     for ticker in CLEAN_TICKERS:
         fake_yahoo.fail(ticker, "timeout")
 
@@ -149,7 +173,7 @@ def test_a_source_that_stops_answering_is_given_up(baseline, tmp_path, fake_yaho
     assert len([r for r in fake_yahoo.requests if r.fault]) == GIVE_UP_AFTER
 
 
-def test_fakes_answer_each_fault_as_documented(yfinance_cache):  # noqa: F811
+def test_fakes_answer_each_fault_as_documented(yfinance_cache):
     import requests
 
     with FakeYahoo() as yahoo, FakeSec() as sec:

@@ -13,14 +13,20 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from ingest.live import (LIVE_SOURCES, PRICE_OVERLAP_DAYS, SourcesUnreachable, plan,
-                         refresh_live)
+from ingest.live import LIVE_SOURCES, PRICE_OVERLAP_DAYS, SourcesUnreachable, plan, refresh_live
 from tests.conftest import REPO, SNAPSHOT, free_port
 from tests.fakes import FakeSec, FakeYahoo
-from tests.fakes.fixtures import (CLEAN_TICKERS, SEC_USER_AGENT, fake_sec, fake_yahoo,  # noqa: F401
-                                  yfinance_cache)
-from tests.live_helpers import (FIRST_AS_OF, SECOND_AS_OF, build_baseline, copy_warehouse,
-                                midnight_new_york, run_items, settings_for, window_requests)
+from tests.fakes.fixtures import CLEAN_TICKERS, SEC_USER_AGENT
+from tests.live_helpers import (
+    FIRST_AS_OF,
+    SECOND_AS_OF,
+    build_baseline,
+    copy_warehouse,
+    midnight_new_york,
+    run_items,
+    settings_for,
+    window_requests,
+)
 from warehouse.db import query_df, write_session
 from warehouse.settings import ConfigError, Settings
 
@@ -28,7 +34,7 @@ WHOLE_HISTORY_BEFORE = midnight_new_york(date(1980, 1, 1))
 
 
 @pytest.fixture(scope="module")
-def baseline(tmp_path_factory, yfinance_cache):  # noqa: F811
+def baseline(tmp_path_factory, yfinance_cache):
     return build_baseline(tmp_path_factory.mktemp("baseline") / "warehouse.duckdb")
 
 
@@ -39,16 +45,20 @@ def _csv_prices(ticker: str) -> pd.DataFrame:
 
 
 def _newest(settings: Settings) -> dict[str, date]:
-    frame = query_df(settings, "select ticker, max(date) as newest from prices_daily "
-                               "group by ticker")
+    frame = query_df(
+        settings, "select ticker, max(date) as newest from prices_daily group by ticker"
+    )
     return {r.ticker: pd.Timestamp(r.newest).date() for r in frame.itertuples()}
 
 
 def test_first_load_takes_whole_history_with_actions(baseline, tmp_path):
     settings = settings_for(baseline, None, None)
     csv = _csv_prices("NVDA")
-    stored = query_df(settings, "select date, close, adj_close, volume, source from prices_daily "
-                                "where ticker = 'NVDA' order by date")
+    stored = query_df(
+        settings,
+        "select date, close, adj_close, volume, source from prices_daily "
+        "where ticker = 'NVDA' order by date",
+    )
     served = csv[csv.index <= FIRST_AS_OF]
     assert len(stored) == len(served)
     assert stored["source"].unique().tolist() == ["yahoo"]
@@ -56,12 +66,15 @@ def test_first_load_takes_whole_history_with_actions(baseline, tmp_path):
     day = date(2024, 6, 10)
     row = stored[stored["date"].map(lambda d: pd.Timestamp(d).date()) == day].iloc[0]
     assert row.close == pytest.approx(csv.loc[day, "Close"])
-    actions = query_df(settings, "select date, action, value from corporate_actions "
-                                 "where ticker = 'NVDA' and source = 'yahoo' and action = 'split'")
+    actions = query_df(
+        settings,
+        "select date, action, value from corporate_actions "
+        "where ticker = 'NVDA' and source = 'yahoo' and action = 'split'",
+    )
     assert [(pd.Timestamp(a.date).date(), a.value) for a in actions.itertuples()] == [(day, 10.0)]
 
 
-def test_daily_refresh_asks_only_for_the_new_window(baseline, tmp_path, fake_yahoo, fake_sec):  # noqa: F811
+def test_daily_refresh_asks_only_for_the_new_window(baseline, tmp_path, fake_yahoo, fake_sec):
     settings = settings_for(copy_warehouse(baseline, tmp_path / "w.duckdb"), fake_yahoo, fake_sec)
     before = _newest(settings)
     fake_yahoo.as_of = SECOND_AS_OF
@@ -90,12 +103,15 @@ def test_daily_refresh_asks_only_for_the_new_window(baseline, tmp_path, fake_yah
     again = refresh_live(settings, sources=["yahoo"], tickers=CLEAN_TICKERS)
     assert again.exit_code == 0
     assert all(i.status == "ok" and i.rows_written == 0 for i in again.items), again.lines()
-    assert all(int(r.query["period1"]) == midnight_new_york(
-        after[r.key] - timedelta(days=PRICE_OVERLAP_DAYS))
-        for t in CLEAN_TICKERS for r in window_requests(fake_yahoo, t))
+    assert all(
+        int(r.query["period1"])
+        == midnight_new_york(after[r.key] - timedelta(days=PRICE_OVERLAP_DAYS))
+        for t in CLEAN_TICKERS
+        for r in window_requests(fake_yahoo, t)
+    )
 
 
-def test_full_refetches_everything(baseline, tmp_path, fake_yahoo, fake_sec):  # noqa: F811
+def test_full_refetches_everything(baseline, tmp_path, fake_yahoo, fake_sec):
     settings = settings_for(copy_warehouse(baseline, tmp_path / "w.duckdb"), fake_yahoo, fake_sec)
     fake_yahoo.as_of = FIRST_AS_OF
 
@@ -107,14 +123,14 @@ def test_full_refetches_everything(baseline, tmp_path, fake_yahoo, fake_sec):  #
     assert {i.item: i.rows_written for i in summary.items}["prices/MSFT"] == 0
 
 
-def test_split_inside_the_window_refetches_history_without_a_jump(
-        tmp_path, fake_yahoo, fake_sec):  # noqa: F811
+def test_split_inside_the_window_refetches_history_without_a_jump(tmp_path, fake_yahoo, fake_sec):
     settings = settings_for(tmp_path / "w.duckdb", fake_yahoo, fake_sec)
     csv = _csv_prices("NVDA")
     fake_yahoo.as_of = date(2024, 6, 3)  # a week before NVIDIA's 10-for-1 split
     refresh_live(settings, sources=["yahoo"], tickers=["NVDA"])
-    first = query_df(settings, "select close from prices_daily where ticker = 'NVDA' "
-                               "and date = '2024-06-03'")["close"][0]
+    first = query_df(
+        settings, "select close from prices_daily where ticker = 'NVDA' and date = '2024-06-03'"
+    )["close"][0]
     assert first == pytest.approx(csv.loc[date(2024, 6, 3), "Close"] * 10)  # pre-split price
 
     fake_yahoo.as_of = date(2024, 6, 20)
@@ -125,49 +141,70 @@ def test_split_inside_the_window_refetches_history_without_a_jump(
     assert len(asked) == 2
     assert int(asked[0].query["period1"]) == midnight_new_york(date(2024, 5, 29))
     assert int(asked[1].query["period1"]) < WHOLE_HISTORY_BEFORE
-    assert any("split on 2024-06-10 inside the new window; full history re-fetched" in n
-               for n in summary.notes)
-    stored = query_df(settings, "select date, close from prices_daily where ticker = 'NVDA' "
-                                "order by date")
+    assert any(
+        "split on 2024-06-10 inside the new window; full history re-fetched" in n
+        for n in summary.notes
+    )
+    stored = query_df(
+        settings, "select date, close from prices_daily where ticker = 'NVDA' order by date"
+    )
     stored["date"] = stored["date"].map(lambda d: pd.Timestamp(d).date())
     stored = stored.set_index("date")["close"]
     served = csv[csv.index <= date(2024, 6, 20)]["Close"]
     pd.testing.assert_series_equal(stored, served, check_names=False, check_index_type=False)
-    window = stored[date(2024, 5, 1):date(2024, 6, 20)]
+    window = stored[date(2024, 5, 1) : date(2024, 6, 20)]
     assert (window.pct_change().dropna().abs() < 0.2).all()  # no 10x step at the split
 
 
-def test_a_moved_close_in_the_overlap_refetches_history(baseline, tmp_path, fake_yahoo,  # noqa: F811
-                                                        fake_sec):
+def test_a_moved_close_in_the_overlap_refetches_history(
+    baseline,
+    tmp_path,
+    fake_yahoo,
+    fake_sec,
+):
     settings = settings_for(copy_warehouse(baseline, tmp_path / "w.duckdb"), fake_yahoo, fake_sec)
     newest = _newest(settings)["META"]
-    day = pd.Timestamp(query_df(settings, "select max(date) as d from prices_daily where "
-                                          "ticker = 'META' and date < ?", [newest])["d"][0]).date()
+    day = pd.Timestamp(
+        query_df(
+            settings,
+            "select max(date) as d from prices_daily where ticker = 'META' and date < ?",
+            [newest],
+        )["d"][0]
+    ).date()
     with write_session(settings) as con:  # as if Yahoo had adjusted history since the last run
-        con.execute("update prices_daily set close = close * 2 where ticker = 'META' "
-                    "and date = ?", [day])
+        con.execute(
+            "update prices_daily set close = close * 2 where ticker = 'META' and date = ?", [day]
+        )
     fake_yahoo.as_of = SECOND_AS_OF
 
     summary = refresh_live(settings, sources=["yahoo"], tickers=["META"])
 
-    assert any(f"stored close on {day} no longer matches Yahoo" in n and
-               n.endswith("full history re-fetched") for n in summary.notes), summary.notes
+    assert any(
+        f"stored close on {day} no longer matches Yahoo" in n
+        and n.endswith("full history re-fetched")
+        for n in summary.notes
+    ), summary.notes
     asked = window_requests(fake_yahoo, "META")
     assert [int(r.query["period1"]) < WHOLE_HISTORY_BEFORE for r in asked] == [False, True]
     csv = _csv_prices("META")
-    stored = query_df(settings, "select close from prices_daily where ticker = 'META' "
-                                "and date = ?", [day])["close"][0]
+    stored = query_df(
+        settings, "select close from prices_daily where ticker = 'META' and date = ?", [day]
+    )["close"][0]
     assert stored == pytest.approx(csv.loc[day, "Close"])
 
 
 def _adj_closes(settings: Settings, ticker: str) -> pd.Series:
-    frame = query_df(settings, "select date, adj_close from prices_daily where ticker = ? "
-                               "order by date", [ticker])
+    frame = query_df(
+        settings,
+        "select date, adj_close from prices_daily where ticker = ? order by date",
+        [ticker],
+    )
     return frame.set_index(frame["date"].map(lambda d: pd.Timestamp(d).date()))["adj_close"]
 
 
 def test_dividend_inside_the_window_rescales_history_without_refetching(
-        tmp_path, fake_yahoo, fake_sec):  # noqa: F811
+    tmp_path, fake_yahoo, fake_sec
+):
     settings = settings_for(tmp_path / "w.duckdb", fake_yahoo, fake_sec)
     fake_yahoo.as_of = date(2025, 8, 15)
     refresh_live(settings, sources=["yahoo"], tickers=["MSFT"])
@@ -180,12 +217,18 @@ def test_dividend_inside_the_window_rescales_history_without_refetching(
     assert summary.exit_code == 0, summary.lines()
     asked = window_requests(fake_yahoo, "MSFT")
     assert [int(r.query["period1"]) < WHOLE_HISTORY_BEFORE for r in asked] == [False]
-    assert any("dividend on 2025-08-21: adj_close before it rescaled by 0.998" in n and
-               n.endswith("history not re-fetched") for n in summary.notes), summary.notes
+    assert any(
+        "dividend on 2025-08-21: adj_close before it rescaled by 0.998" in n
+        and n.endswith("history not re-fetched")
+        for n in summary.notes
+    ), summary.notes
     actions = pd.read_csv(SNAPSHOT / "corporate_actions.csv")
     expected = actions[(actions.ticker == "MSFT") & (actions.date == "2025-08-21")]["value"].item()
-    stored = query_df(settings, "select value from corporate_actions where ticker = 'MSFT' "
-                                "and date = '2025-08-21' and action = 'dividend'")["value"].item()
+    stored = query_df(
+        settings,
+        "select value from corporate_actions where ticker = 'MSFT' "
+        "and date = '2025-08-21' and action = 'dividend'",
+    )["value"].item()
     assert stored == pytest.approx(expected)
     # The rescaled history is what a full fetch on the new day gives, day by day.
     full = settings_for(tmp_path / "full.duckdb", fake_yahoo, fake_sec)
@@ -196,14 +239,19 @@ def test_dividend_inside_the_window_rescales_history_without_refetching(
     assert after[old_day] != pytest.approx(before[old_day], rel=1e-4)  # it did move
 
 
-def test_dividend_with_an_unexpected_adjustment_refetches_history(tmp_path, fake_yahoo,  # noqa: F811
-                                                                  fake_sec):
+def test_dividend_with_an_unexpected_adjustment_refetches_history(
+    tmp_path,
+    fake_yahoo,
+    fake_sec,
+):
     settings = settings_for(tmp_path / "w.duckdb", fake_yahoo, fake_sec)
     fake_yahoo.as_of = date(2025, 8, 15)
     refresh_live(settings, sources=["yahoo"], tickers=["MSFT"])
     with write_session(settings) as con:  # one overlap day no longer fits Yahoo's factor
-        con.execute("update prices_daily set adj_close = adj_close * 1.01 where ticker = 'MSFT' "
-                    "and date = '2025-08-14'")
+        con.execute(
+            "update prices_daily set adj_close = adj_close * 1.01 where ticker = 'MSFT' "
+            "and date = '2025-08-14'"
+        )
     fake_yahoo.as_of = date(2025, 8, 29)
     fake_yahoo.clear_requests()
 
@@ -211,30 +259,40 @@ def test_dividend_with_an_unexpected_adjustment_refetches_history(tmp_path, fake
 
     asked = window_requests(fake_yahoo, "MSFT")
     assert [int(r.query["period1"]) < WHOLE_HISTORY_BEFORE for r in asked] == [False, True]
-    assert any("dividend on 2025-08-21: Yahoo's adjustment of earlier days" in n and
-               n.endswith("full history re-fetched") for n in summary.notes), summary.notes
+    assert any(
+        "dividend on 2025-08-21: Yahoo's adjustment of earlier days" in n
+        and n.endswith("full history re-fetched")
+        for n in summary.notes
+    ), summary.notes
 
 
-@pytest.mark.parametrize("ticker, metric, fy, fq, expected_usd", [
-    ("NVDA", "revenue", 2026, 4, 68_127_000_000),   # PROVENANCE: FY2026 215,938 M - 9M 147,811 M
-    ("NVDA", "revenue", 2026, 2, 46_743_000_000),
-    ("META", "capex", 2026, 1, 18_997_000_000),
-    ("MSFT", "capex", 2026, 3, 30_876_000_000),
-    ("GOOGL", "capex", 2026, 1, 35_674_000_000),
-])
-def test_sec_over_http_reproduces_provenance_figures(ticker, metric, fy, fq, expected_usd,
-                                                     sec_loaded):
-    row = query_df(sec_loaded, "select value_usd, source_kind, form, filed_at "
-                               "from quarterly_financials where ticker = ? and metric = ? "
-                               "and fiscal_year = ? and fiscal_quarter = ?",
-                   [ticker, metric, fy, fq])
+@pytest.mark.parametrize(
+    "ticker, metric, fy, fq, expected_usd",
+    [
+        ("NVDA", "revenue", 2026, 4, 68_127_000_000),  # PROVENANCE: FY2026 215,938 M - 9M 147,811 M
+        ("NVDA", "revenue", 2026, 2, 46_743_000_000),
+        ("META", "capex", 2026, 1, 18_997_000_000),
+        ("MSFT", "capex", 2026, 3, 30_876_000_000),
+        ("GOOGL", "capex", 2026, 1, 35_674_000_000),
+    ],
+)
+def test_sec_over_http_reproduces_provenance_figures(
+    ticker, metric, fy, fq, expected_usd, sec_loaded
+):
+    row = query_df(
+        sec_loaded,
+        "select value_usd, source_kind, form, filed_at "
+        "from quarterly_financials where ticker = ? and metric = ? "
+        "and fiscal_year = ? and fiscal_quarter = ?",
+        [ticker, metric, fy, fq],
+    )
     assert len(row) == 1
     assert row["value_usd"][0] == expected_usd
     assert row["source_kind"][0] == "sec"
 
 
 @pytest.fixture(scope="module")
-def sec_loaded(tmp_path_factory, yfinance_cache) -> Settings:  # noqa: F811
+def sec_loaded(tmp_path_factory, yfinance_cache) -> Settings:
     """Both sources loaded for the four companies the SEC fake has files for."""
     db = tmp_path_factory.mktemp("sec") / "w.duckdb"
     with FakeYahoo() as yahoo, FakeSec() as sec:
@@ -242,22 +300,30 @@ def sec_loaded(tmp_path_factory, yfinance_cache) -> Settings:  # noqa: F811
         summary = refresh_live(settings, tickers=["NVDA", "MSFT", "GOOGL", "META"])
         asked = sec.requests_for("companyfacts")
     assert {i.item for i in summary.items if i.source == "sec" and i.status == "ok"} == {
-        "companyfacts/NVDA", "companyfacts/MSFT", "companyfacts/GOOGL", "companyfacts/META"}
+        "companyfacts/NVDA",
+        "companyfacts/MSFT",
+        "companyfacts/GOOGL",
+        "companyfacts/META",
+    }
     assert {r.headers.get("User-Agent") for r in asked} == {SEC_USER_AGENT}
     return settings
 
 
 def test_sec_wins_where_yahoo_has_the_same_quarter(sec_loaded):
-    both = query_df(sec_loaded, "select source, value_usd from financial_facts where "
-                                "ticker = 'NVDA' and metric = 'revenue' and fiscal_year = 2026 "
-                                "and fiscal_quarter = 4 order by source")
+    both = query_df(
+        sec_loaded,
+        "select source, value_usd from financial_facts where "
+        "ticker = 'NVDA' and metric = 'revenue' and fiscal_year = 2026 "
+        "and fiscal_quarter = 4 order by source",
+    )
     assert both["source"].tolist() == ["sec", "yahoo"]
-    yahoo_only = query_df(sec_loaded, "select count(*) as n from financial_facts "
-                                      "where source = 'yahoo'")["n"][0]
+    yahoo_only = query_df(
+        sec_loaded, "select count(*) as n from financial_facts where source = 'yahoo'"
+    )["n"][0]
     assert yahoo_only > 0
 
 
-def test_without_user_agent_sec_is_skipped(tmp_path, fake_yahoo, fake_sec):  # noqa: F811
+def test_without_user_agent_sec_is_skipped(tmp_path, fake_yahoo, fake_sec):
     settings = settings_for(tmp_path / "w.duckdb", fake_yahoo, fake_sec, sec_user_agent=None)
 
     summary = refresh_live(settings, tickers=CLEAN_TICKERS)
@@ -266,8 +332,10 @@ def test_without_user_agent_sec_is_skipped(tmp_path, fake_yahoo, fake_sec):  # n
     skipped = [i for i in summary.items if i.status == "skipped"]
     assert [(i.source, i.item) for i in skipped] == [("sec", "companyfacts/*")]
     assert "BUBBLEMETER_SEC_USER_AGENT is not set" in skipped[0].error
-    assert any(line.startswith("  skipped sec:companyfacts/*: BUBBLEMETER_SEC_USER_AGENT")
-               for line in summary.lines())
+    assert any(
+        line.startswith("  skipped sec:companyfacts/*: BUBBLEMETER_SEC_USER_AGENT")
+        for line in summary.lines()
+    )
     assert fake_sec.requests == []
     assert run_items(settings, summary.run_id)["sec:companyfacts/*"][0] == "skipped"
     source = query_df(settings, "select * from source_last_refresh where source = 'sec'").iloc[0]
@@ -275,9 +343,10 @@ def test_without_user_agent_sec_is_skipped(tmp_path, fake_yahoo, fake_sec):  # n
     assert "BUBBLEMETER_SEC_USER_AGENT is not set" in source.skips
 
 
-def test_a_skipped_source_never_moves_its_last_success(baseline, tmp_path, fake_yahoo):  # noqa: F811
-    settings = settings_for(copy_warehouse(baseline, tmp_path / "w.duckdb"), fake_yahoo, None,
-                            sec_user_agent=None)
+def test_a_skipped_source_never_moves_its_last_success(baseline, tmp_path, fake_yahoo):
+    settings = settings_for(
+        copy_warehouse(baseline, tmp_path / "w.duckdb"), fake_yahoo, None, sec_user_agent=None
+    )
     sql = "select * from source_last_refresh where source = 'sec'"
     before = query_df(settings, sql).iloc[0]
     assert before.last_run_status == "ok"
@@ -291,7 +360,7 @@ def test_a_skipped_source_never_moves_its_last_success(baseline, tmp_path, fake_
     assert fresh.last_success_at == before.last_success_at
 
 
-def test_a_run_that_loaded_nothing_is_failed(tmp_path, fake_sec):  # noqa: F811
+def test_a_run_that_loaded_nothing_is_failed(tmp_path, fake_sec):
     settings = settings_for(tmp_path / "w.duckdb", None, fake_sec, sec_user_agent=None)
 
     summary = refresh_live(settings, sources=["sec"], tickers=CLEAN_TICKERS)
@@ -307,36 +376,65 @@ def test_cli_prints_the_skipped_source_with_how_to_enable_it(tmp_path):
     closed = f"http://127.0.0.1:{free_port()}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
     env.update(BUBBLEMETER_YAHOO_URL=closed, BUBBLEMETER_SEC_URL=closed)
-    result = subprocess.run([sys.executable, "-m", "bubblemeter", "refresh", "--db",
-                             str(tmp_path / "w.duckdb")], capture_output=True, text=True,
-                            cwd=REPO, env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "bubblemeter", "refresh", "--db", str(tmp_path / "w.duckdb")],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 1
-    assert "recorded 48 items as failed; sec skipped (BUBBLEMETER_SEC_USER_AGENT is not set" in \
-        result.stderr
+    assert (
+        "recorded 48 items as failed; sec skipped (BUBBLEMETER_SEC_USER_AGENT is not set"
+        in result.stderr
+    )
     assert "BUBBLEMETER_SEC_USER_AGENT='Jane Doe jane@example.com'" in result.stderr
-    status = subprocess.run([sys.executable, "-m", "bubblemeter", "status", "--db",
-                             str(tmp_path / "w.duckdb")], capture_output=True, text=True,
-                            cwd=REPO, env=env, timeout=120)
+    status = subprocess.run(
+        [sys.executable, "-m", "bubblemeter", "status", "--db", str(tmp_path / "w.duckdb")],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=120,
+    )
     lines = status.stdout.splitlines()
     sec = next(i for i, line in enumerate(lines) if line.split()[:2] == ["sec", "skipped"])
     assert "BUBBLEMETER_SEC_USER_AGENT is not set" in lines[sec + 1]
     assert any(line.split()[:2] == ["yahoo", "failed"] for line in lines)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--fallback", "MISSING"], "--fallback: snapshot directory MISSING does not exist"),
-    (["--from", "MISSING"], "--from: snapshot directory MISSING does not exist"),
-    (["--source", "yahoo,census"], "unknown --source census"),
-    (["--tickers", "NVDA,ZZZZ"], "unknown ticker(s) ZZZZ"),
-])
-def test_cli_options_are_checked_before_any_request(args, message, tmp_path, fake_yahoo,  # noqa: F811
-                                                    fake_sec):
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--fallback", "MISSING"], "--fallback: snapshot directory MISSING does not exist"),
+        (["--from", "MISSING"], "--from: snapshot directory MISSING does not exist"),
+        (["--source", "yahoo,census"], "unknown --source census"),
+        (["--tickers", "NVDA,ZZZZ"], "unknown ticker(s) ZZZZ"),
+    ],
+)
+def test_cli_options_are_checked_before_any_request(
+    args,
+    message,
+    tmp_path,
+    fake_yahoo,
+    fake_sec,
+):
     env = {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
-    env.update(BUBBLEMETER_YAHOO_URL=fake_yahoo.url, BUBBLEMETER_SEC_URL=fake_sec.url,
-               BUBBLEMETER_SEC_USER_AGENT=SEC_USER_AGENT, XDG_CACHE_HOME=str(tmp_path / "c"))
-    result = subprocess.run([sys.executable, "-m", "bubblemeter", "refresh", "--db",
-                             str(tmp_path / "w.duckdb"), *args], capture_output=True, text=True,
-                            cwd=tmp_path, env=env, timeout=120)
+    env.update(
+        BUBBLEMETER_YAHOO_URL=fake_yahoo.url,
+        BUBBLEMETER_SEC_URL=fake_sec.url,
+        BUBBLEMETER_SEC_USER_AGENT=SEC_USER_AGENT,
+        XDG_CACHE_HOME=str(tmp_path / "c"),
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "bubblemeter", "refresh", "--db", str(tmp_path / "w.duckdb"), *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 2, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
     assert fake_yahoo.requests == [] and fake_sec.requests == []
@@ -345,8 +443,13 @@ def test_cli_options_are_checked_before_any_request(args, message, tmp_path, fak
 
 def test_offline_gives_up_at_once_and_records_every_item(tmp_path, snapshot_dir):
     closed = f"http://127.0.0.1:{free_port()}"
-    settings = Settings.from_env(env={}, db=str(tmp_path / "w.duckdb"), yahoo_url=closed,
-                                 sec_url=closed, sec_user_agent=SEC_USER_AGENT)
+    settings = Settings.from_env(
+        env={},
+        db=str(tmp_path / "w.duckdb"),
+        yahoo_url=closed,
+        sec_url=closed,
+        sec_user_agent=SEC_USER_AGENT,
+    )
 
     with pytest.raises(SourcesUnreachable, match="live sources unreachable") as raised:
         refresh_live(settings)
@@ -356,14 +459,20 @@ def test_offline_gives_up_at_once_and_records_every_item(tmp_path, snapshot_dir)
     items = query_df(settings, "select source, item, status, error from ingest_run_items")
     assert len(items) == len(expected) == 63
     assert (items["status"] == "failed").all()
-    assert items["error"].str.match(r"not tried: (yahoo|sec) unreachable \(127\.0\.0\.1:\d+: "
-                                    r"Connection refused\)").all()
+    assert (
+        items["error"]
+        .str.match(
+            r"not tried: (yahoo|sec) unreachable \(127\.0\.0\.1:\d+: "
+            r"Connection refused\)"
+        )
+        .all()
+    )
     runs = query_df(settings, "select status, mode from ingest_runs")
     assert runs.values.tolist() == [["failed", "live"]]
     assert query_df(settings, "select count(*) as n from prices_daily")["n"][0] == 0
 
 
-def test_one_source_down_the_other_loads(tmp_path, fake_sec):  # noqa: F811
+def test_one_source_down_the_other_loads(tmp_path, fake_sec):
     closed = f"http://127.0.0.1:{free_port()}"
     settings = settings_for(tmp_path / "w.duckdb", None, fake_sec, yahoo_url=closed)
 
@@ -375,14 +484,16 @@ def test_one_source_down_the_other_loads(tmp_path, fake_sec):  # noqa: F811
     assert all("yahoo unreachable" in i.error for i in summary.failed)
 
 
-def test_upcoming_earnings_become_confirmed(tmp_path, fake_yahoo, fake_sec):  # noqa: F811
+def test_upcoming_earnings_become_confirmed(tmp_path, fake_yahoo, fake_sec):
     settings = settings_for(tmp_path / "w.duckdb", fake_yahoo, fake_sec)
     events = pd.read_csv(SNAPSHOT / "earnings_events.csv")
     reported = events[(events.ticker == "MSFT") & (events.report_date == "2026-01-28")].iloc[0]
     fake_yahoo.as_of = date(2026, 1, 20)
     refresh_live(settings, sources=["yahoo"], tickers=["MSFT"])
-    query = ("select report_date, eps_estimate, eps_actual, is_confirmed from earnings_events "
-             "where ticker = 'MSFT' and source = 'yahoo' and fiscal_period_label = 'FY2026Q2'")
+    query = (
+        "select report_date, eps_estimate, eps_actual, is_confirmed from earnings_events "
+        "where ticker = 'MSFT' and source = 'yahoo' and fiscal_period_label = 'FY2026Q2'"
+    )
     upcoming = query_df(settings, query).iloc[0]
     assert upcoming.eps_estimate == reported.eps_estimate
     assert pd.isna(upcoming.eps_actual) and not upcoming.is_confirmed
@@ -395,22 +506,47 @@ def test_upcoming_earnings_become_confirmed(tmp_path, fake_yahoo, fake_sec):  # 
     assert str(pd.Timestamp(confirmed.report_date[0]).date()) == "2026-01-28"
 
 
-def test_cli_refresh_against_the_fakes(tmp_path, fake_yahoo, fake_sec):  # noqa: F811
+def test_cli_refresh_against_the_fakes(tmp_path, fake_yahoo, fake_sec):
     fake_yahoo.fail("META", "500", kind="chart")
     env = {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
-    env.update(BUBBLEMETER_YAHOO_URL=fake_yahoo.url, BUBBLEMETER_SEC_URL=fake_sec.url,
-               BUBBLEMETER_SEC_USER_AGENT=SEC_USER_AGENT, BUBBLEMETER_HTTP_TIMEOUT="30",
-               BUBBLEMETER_HTTP_BACKOFF="0.01", XDG_CACHE_HOME=str(tmp_path / "cache"))
+    env.update(
+        BUBBLEMETER_YAHOO_URL=fake_yahoo.url,
+        BUBBLEMETER_SEC_URL=fake_sec.url,
+        BUBBLEMETER_SEC_USER_AGENT=SEC_USER_AGENT,
+        BUBBLEMETER_HTTP_TIMEOUT="30",
+        BUBBLEMETER_HTTP_BACKOFF="0.01",
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+    )
     db = str(tmp_path / "w.duckdb")
-    result = subprocess.run([sys.executable, "-m", "bubblemeter", "refresh", "--db", db,
-                             "--tickers", ",".join(CLEAN_TICKERS)], capture_output=True,
-                            text=True, cwd=REPO, env=env, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bubblemeter",
+            "refresh",
+            "--db",
+            db,
+            "--tickers",
+            ",".join(CLEAN_TICKERS),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 1, result.stderr
     assert "  failed  yahoo:prices/META: HTTP 500 after 4 tries" in result.stdout
     assert "refreshed from live sources" in result.stdout
     assert "Traceback" not in result.stderr
-    status = subprocess.run([sys.executable, "-m", "bubblemeter", "status", "--db", db],
-                            capture_output=True, text=True, cwd=REPO, env=env, timeout=60)
+    status = subprocess.run(
+        [sys.executable, "-m", "bubblemeter", "status", "--db", db],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=60,
+    )
     assert "yahoo" in status.stdout and "sec" in status.stdout
 
 

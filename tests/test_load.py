@@ -13,11 +13,19 @@ from warehouse.load import upsert
 def synthetic_prices(ticker: str, days: int, close: float = 10.0) -> pd.DataFrame:
     """A tiny synthetic prices_daily frame (not market data)."""
     dates = pd.bdate_range("2024-01-01", periods=days)
-    return pd.DataFrame({
-        "ticker": ticker, "date": dates.date, "open": close, "high": close + 1,
-        "low": close - 1, "close": [close + i for i in range(days)],
-        "adj_close": [close + i for i in range(days)], "volume": 1000, "source": "synthetic",
-    })
+    return pd.DataFrame(
+        {
+            "ticker": ticker,
+            "date": dates.date,
+            "open": close,
+            "high": close + 1,
+            "low": close - 1,
+            "close": [close + i for i in range(days)],
+            "adj_close": [close + i for i in range(days)],
+            "volume": 1000,
+            "source": "synthetic",
+        }
+    )
 
 
 def load(settings, frame) -> int:
@@ -33,7 +41,7 @@ def test_new_rows_then_nothing_then_only_changes(fresh_settings):
     assert load(fresh_settings, synthetic_prices("SYN1", 5)) == 0
     changed = synthetic_prices("SYN1", 6)
     changed.loc[2, "close"] = 99.5
-    assert load(fresh_settings, changed) == 2          # one changed, one new day
+    assert load(fresh_settings, changed) == 2  # one changed, one new day
     stored = query_df(fresh_settings, "select date, close from prices_daily order by date")
     assert len(stored) == 6
     assert stored.close[2] == 99.5
@@ -42,8 +50,10 @@ def test_new_rows_then_nothing_then_only_changes(fresh_settings):
 def test_other_keys_do_not_block_the_insert(fresh_settings):
     assert load(fresh_settings, synthetic_prices("SYN1", 5)) == 5
     assert load(fresh_settings, synthetic_prices("SYN2", 5)) == 5
-    assert load(fresh_settings, pd.concat([synthetic_prices("SYN1", 5),
-                                           synthetic_prices("SYN3", 3)])) == 3
+    assert (
+        load(fresh_settings, pd.concat([synthetic_prices("SYN1", 5), synthetic_prices("SYN3", 3)]))
+        == 3
+    )
     assert query_df(fresh_settings, "select count(*) n from prices_daily").n[0] == 13
 
 
@@ -68,8 +78,10 @@ def test_keys_of_every_kind_load(fresh_settings):
     for part in (frame, as_datetime, as_object, shuffled):
         assert load(fresh_settings, part) == 6
         assert load(fresh_settings, part) == 0
-    counts = query_df(fresh_settings, "select ticker, count(*) n, min(date) first "
-                                      "from prices_daily group by 1 order by 1")
+    counts = query_df(
+        fresh_settings,
+        "select ticker, count(*) n, min(date) first from prices_daily group by 1 order by 1",
+    )
     assert counts.n.tolist() == [6, 6, 6, 6]
     assert counts["first"].nunique() == 1
 
@@ -84,7 +96,7 @@ def test_two_different_rows_for_one_key_are_refused(fresh_settings):
 def test_timestamps_that_fall_on_one_date_are_one_key(fresh_settings):
     frame = synthetic_prices("SYN1", 2)
     frame["date"] = [dt.datetime(2024, 1, 1, 9), dt.datetime(2024, 1, 1, 16)]
-    with pytest.raises(duckdb.Error):   # two different rows for (SYN1, 2024-01-01)
+    with pytest.raises(duckdb.Error):  # two different rows for (SYN1, 2024-01-01)
         load(fresh_settings, frame)
     frame["close"] = frame["adj_close"] = 10.0
     assert load(fresh_settings, frame) == 1

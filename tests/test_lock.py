@@ -14,16 +14,30 @@ import pytest
 
 from ingest.refresh import import_snapshot
 from tests.conftest import REPO
-from tests.consistency import (check_complete, cli_env, fingerprint, lock_record, start_cli,
-                               stop, wait_until, working_copies)
+from tests.consistency import (
+    check_complete,
+    cli_env,
+    fingerprint,
+    lock_record,
+    start_cli,
+    stop,
+    wait_until,
+    working_copies,
+)
 from warehouse.db import write_session
 from warehouse.lock import WarehouseBusy, current_writer, read_holder, writer_lock
 from warehouse.settings import Settings
 
 
 def run_cli(*args, timeout=120):
-    return subprocess.run([sys.executable, "-m", "bubblemeter", *args], capture_output=True,
-                          text=True, cwd=REPO, env=cli_env(), timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "bubblemeter", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=cli_env(),
+        timeout=timeout,
+    )
 
 
 def in_thread(fn):
@@ -33,8 +47,9 @@ def in_thread(fn):
     def target():
         try:
             box["value"] = fn()
-        except BaseException as exc:   # handed back to the test
+        except BaseException as exc:  # handed back to the test
             box["error"] = exc
+
     thread = threading.Thread(target=target)
     thread.start()
     thread.join(timeout=60)
@@ -47,7 +62,7 @@ def test_lock_is_reentrant_in_its_thread_and_refuses_others(tmp_path):
         assert record["pid"] == os.getpid() and record["host"] == socket.gethostname()
         on_disk = json.loads(Path(f"{settings.db}.lock").read_text())
         assert on_disk["command"] == "test holder"
-        with writer_lock(settings):          # the same thread may take it again
+        with writer_lock(settings):  # the same thread may take it again
             pass
         assert current_writer(settings)["pid"] == os.getpid()
         other = in_thread(lambda: writer_lock(settings).__enter__())
@@ -66,8 +81,10 @@ def test_every_write_takes_the_lock(tmp_path, snapshot_dir):
     import_snapshot(settings, snapshot_dir, datasets=["corporate_actions"])
     before = Path(settings.db).read_bytes()
     with writer_lock(settings, command="another writer"):
-        for write in (lambda: import_snapshot(settings, snapshot_dir),
-                      lambda: write_session(settings).__enter__()):
+        for write in (
+            lambda: import_snapshot(settings, snapshot_dir),
+            lambda: write_session(settings).__enter__(),
+        ):
             box = in_thread(write)
             assert isinstance(box.get("error"), WarehouseBusy), box
     assert Path(settings.db).read_bytes() == before and working_copies(settings.db) == []
@@ -75,11 +92,19 @@ def test_every_write_takes_the_lock(tmp_path, snapshot_dir):
 
 def test_a_dead_holders_record_does_not_block(tmp_path):
     settings = Settings(db=str(tmp_path / "w.duckdb"))
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True).stdout.strip()
-    Path(f"{settings.db}.lock").write_text(json.dumps(
-        {"pid": int(dead), "host": socket.gethostname(), "started_at": "2026-01-02T03:04:05Z",
-         "command": "bubblemeter refresh"}))
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    ).stdout.strip()
+    Path(f"{settings.db}.lock").write_text(
+        json.dumps(
+            {
+                "pid": int(dead),
+                "host": socket.gethostname(),
+                "started_at": "2026-01-02T03:04:05Z",
+                "command": "bubblemeter refresh",
+            }
+        )
+    )
     assert read_holder(Path(f"{settings.db}.lock"))["alive"] is False
     assert current_writer(settings) is None
     with writer_lock(settings) as record:
@@ -92,8 +117,9 @@ def stopped_refresh(tmp_path, snapshot_dir):
     db = str(tmp_path / "w.duckdb")
     proc = start_cli("refresh", "--from", str(snapshot_dir), "--db", db)
     try:
-        assert wait_until(lambda: f'"pid": {proc.pid}' in lock_record(db), 60), \
+        assert wait_until(lambda: f'"pid": {proc.pid}' in lock_record(db), 60), (
             "the refresh never took the lock"
+        )
         os.kill(proc.pid, signal.SIGSTOP)
         yield db, proc
     finally:
@@ -110,15 +136,15 @@ def test_second_refresh_is_refused_then_waits(stopped_refresh, snapshot_dir, tmp
     assert f"refresh --from {snapshot_dir} --db {db}" in lines[0]
     assert "use --wait" in lines[0]
 
-    gave_up = run_cli("refresh", "--from", str(snapshot_dir), "--db", db,
-                      "--wait", "--wait-timeout", "0.5")
+    gave_up = run_cli(
+        "refresh", "--from", str(snapshot_dir), "--db", db, "--wait", "--wait-timeout", "0.5"
+    )
     assert gave_up.returncode == 2
     assert "still, after waiting 0.5 s" in gave_up.stderr and f"pid {holder.pid}" in gave_up.stderr
 
     waiter_err = tmp_path / "waiter.err"
     with open(waiter_err, "w") as err:
-        waiter = start_cli("refresh", "--from", str(snapshot_dir), "--db", db, "--wait",
-                           stderr=err)
+        waiter = start_cli("refresh", "--from", str(snapshot_dir), "--db", db, "--wait", stderr=err)
     try:
         assert wait_until(lambda: "waiting for the warehouse" in waiter_err.read_text(), 60)
         assert f"held by pid {holder.pid}" in waiter_err.read_text()
@@ -146,8 +172,8 @@ def test_a_killed_refresh_leaves_no_lock_behind(tmp_path, snapshot_dir):
     finally:
         stop(proc)
     record = read_holder(Path(f"{db}.lock"))
-    assert record["pid"] == proc.pid and record["alive"] is False   # left behind, stale
-    assert working_copies(db)                                       # the dead writer's copy
+    assert record["pid"] == proc.pid and record["alive"] is False  # left behind, stale
+    assert working_copies(db)  # the dead writer's copy
     assert fingerprint(db) == before
     after = run_cli("refresh", "--from", str(snapshot_dir), "--db", db, timeout=60)
     assert after.returncode == 0, after.stderr

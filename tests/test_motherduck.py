@@ -19,8 +19,12 @@ TOKEN = "synthetic-token-not-real"
 
 
 def md_env(tmp_path, repository: str, **extra) -> dict:
-    return {"HOME": str(tmp_path), "motherduck_token": TOKEN,
-            "BUBBLEMETER_DUCKDB_EXTENSION_REPOSITORY": repository, **extra}
+    return {
+        "HOME": str(tmp_path),
+        "motherduck_token": TOKEN,
+        "BUBBLEMETER_DUCKDB_EXTENSION_REPOSITORY": repository,
+        **extra,
+    }
 
 
 @pytest.fixture
@@ -45,8 +49,9 @@ def silent_server():
         conn.close()
 
 
-@pytest.mark.parametrize("command", [["status"], ["refresh", "--from", "{snapshot}"],
-                                     ["sql", "select 1"]])
+@pytest.mark.parametrize(
+    "command", [["status"], ["refresh", "--from", "{snapshot}"], ["sql", "select 1"]]
+)
 def test_md_offline_fails_fast_with_one_line(tmp_path, snapshot_dir, command):
     args = [a.format(snapshot=snapshot_dir) for a in command]
     env = md_env(tmp_path, f"http://127.0.0.1:{free_port()}")
@@ -68,8 +73,10 @@ def test_md_silent_network_times_out(tmp_path, silent_server):
     elapsed = time.monotonic() - started
     print(f"status against a silent network gave up after {elapsed:.1f} s")
     assert result.returncode == 1
-    assert result.stderr.strip() == ("error: MotherDuck unreachable: md:bubblemeter_test did "
-                                     "not answer within 2 s (BUBBLEMETER_MD_CONNECT_TIMEOUT)")
+    assert result.stderr.strip() == (
+        "error: MotherDuck unreachable: md:bubblemeter_test did "
+        "not answer within 2 s (BUBBLEMETER_MD_CONNECT_TIMEOUT)"
+    )
     assert elapsed < 30
 
 
@@ -81,8 +88,9 @@ def test_md_without_token_is_a_config_error(tmp_path):
 
 
 def test_md_settings_hold_the_token_without_showing_it():
-    settings = Settings.from_env(env={"BUBBLEMETER_DB": "md:bubblemeter_test",
-                                      "motherduck_token": TOKEN})
+    settings = Settings.from_env(
+        env={"BUBBLEMETER_DB": "md:bubblemeter_test", "motherduck_token": TOKEN}
+    )
     assert settings.is_motherduck and not settings.is_local_file
     assert settings.motherduck_token == TOKEN and TOKEN not in repr(settings)
 
@@ -100,8 +108,11 @@ def test_dashboard_data_names_an_unreachable_motherduck(tmp_path, monkeypatch):
     from dashboard import data
 
     monkeypatch.setenv("HOME", str(tmp_path))
-    settings = Settings(db="md:bubblemeter_test", motherduck_token=TOKEN,
-                        duckdb_extension_repository=f"http://127.0.0.1:{free_port()}")
+    settings = Settings(
+        db="md:bubblemeter_test",
+        motherduck_token=TOKEN,
+        duckdb_extension_repository=f"http://127.0.0.1:{free_port()}",
+    )
     chart = data.hyperscaler_capex_quarterly(settings)
     assert chart.frame.empty
     assert chart.empty_reason.startswith("MotherDuck unreachable: ")

@@ -9,28 +9,42 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 
-from ingest.schedule import (RefreshScheduler, parse_days, parse_plan, plan_trigger,
-                             crontab_text, next_runs, refresh_args, systemd_units)
+from ingest.schedule import (
+    RefreshScheduler,
+    crontab_text,
+    next_runs,
+    parse_days,
+    parse_plan,
+    plan_trigger,
+    refresh_args,
+    systemd_units,
+)
 from tests.conftest import REPO
 from warehouse.scheduler_state import read_state, state_path
 from warehouse.settings import ConfigError, Settings
 
 NEW_YORK = ZoneInfo("America/New_York")
-UTC = timezone.utc
+UTC = UTC
 
 
 def run_cli(*args, env=None, timeout=120):
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "bubblemeter", *args], capture_output=True,
-                          text=True, cwd=REPO, env=full_env, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "bubblemeter", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=full_env,
+        timeout=timeout,
+    )
 
 
 def utc_times(runs):
@@ -39,23 +53,35 @@ def utc_times(runs):
 
 # --- trigger times across daylight-saving changes -----------------------------------------
 
+
 def test_default_is_1830_new_york_weekdays_across_the_march_change():
     # US clocks go forward on Sunday 2026-03-08: 18:30 EST is 23:30 UTC, 18:30 EDT is 22:30.
     runs = next_runs(plan_trigger(parse_plan()), datetime(2026, 3, 5, 12, tzinfo=NEW_YORK), 5)
     assert [r.strftime("%a %Y-%m-%d %H:%M") for r in runs] == [
-        "Thu 2026-03-05 18:30", "Fri 2026-03-06 18:30", "Mon 2026-03-09 18:30",
-        "Tue 2026-03-10 18:30", "Wed 2026-03-11 18:30"]
+        "Thu 2026-03-05 18:30",
+        "Fri 2026-03-06 18:30",
+        "Mon 2026-03-09 18:30",
+        "Tue 2026-03-10 18:30",
+        "Wed 2026-03-11 18:30",
+    ]
     assert [r.utcoffset() for r in runs] == [timedelta(hours=-5)] * 2 + [timedelta(hours=-4)] * 3
-    assert utc_times(runs) == ["Thu 2026-03-05 23:30", "Fri 2026-03-06 23:30",
-                               "Mon 2026-03-09 22:30", "Tue 2026-03-10 22:30",
-                               "Wed 2026-03-11 22:30"]
+    assert utc_times(runs) == [
+        "Thu 2026-03-05 23:30",
+        "Fri 2026-03-06 23:30",
+        "Mon 2026-03-09 22:30",
+        "Tue 2026-03-10 22:30",
+        "Wed 2026-03-11 22:30",
+    ]
 
 
 def test_default_schedule_across_the_november_change():
     # US clocks go back on Sunday 2026-11-01.
     runs = next_runs(plan_trigger(parse_plan()), datetime(2026, 10, 29, 19, tzinfo=NEW_YORK), 3)
-    assert utc_times(runs) == ["Fri 2026-10-30 22:30", "Mon 2026-11-02 23:30",
-                               "Tue 2026-11-03 23:30"]
+    assert utc_times(runs) == [
+        "Fri 2026-10-30 22:30",
+        "Mon 2026-11-02 23:30",
+        "Tue 2026-11-03 23:30",
+    ]
     assert [r.hour for r in runs] == [18, 18, 18]
 
 
@@ -63,16 +89,23 @@ def test_another_zone_and_every_day():
     # Europe/London leaves BST on Sunday 2026-10-25; a daily 07:00 stays 07:00 local.
     plan = parse_plan("07:00", "Europe/London", "daily")
     runs = next_runs(plan_trigger(plan), datetime(2026, 10, 23, 12, tzinfo=UTC), 4)
-    assert utc_times(runs) == ["Sat 2026-10-24 06:00", "Sun 2026-10-25 07:00",
-                               "Mon 2026-10-26 07:00", "Tue 2026-10-27 07:00"]
+    assert utc_times(runs) == [
+        "Sat 2026-10-24 06:00",
+        "Sun 2026-10-25 07:00",
+        "Mon 2026-10-26 07:00",
+        "Tue 2026-10-27 07:00",
+    ]
 
 
 def test_a_repeated_hour_runs_once_and_a_skipped_hour_runs_an_hour_late():
     # 01:30 happens twice on 2026-11-01 in New York; 02:30 does not happen on 2026-03-08.
     late_night = plan_trigger(parse_plan("01:30", "America/New_York", "daily"))
     runs = next_runs(late_night, datetime(2026, 10, 31, 12, tzinfo=UTC), 3)
-    assert utc_times(runs) == ["Sun 2026-11-01 05:30", "Mon 2026-11-02 06:30",
-                               "Tue 2026-11-03 06:30"]
+    assert utc_times(runs) == [
+        "Sun 2026-11-01 05:30",
+        "Mon 2026-11-02 06:30",
+        "Tue 2026-11-03 06:30",
+    ]
     skipped = plan_trigger(parse_plan("02:30", "America/New_York", "daily"))
     runs = next_runs(skipped, datetime(2026, 3, 7, 12, tzinfo=UTC), 2)
     assert utc_times(runs) == ["Sun 2026-03-08 07:30", "Mon 2026-03-09 06:30"]
@@ -84,8 +117,13 @@ def test_days_and_bad_values():
     assert parse_days("fri-mon") == (0, 4, 5, 6)
     assert parse_days("daily") == tuple(range(7))
     assert parse_plan(days="sat-sun").days_text() == "sat-sun"
-    for kwargs in ({"at": "25:00"}, {"at": "6pm"}, {"tz": "Mars/Olympus"},
-                   {"days": "weekdays"}, {"days": "mon-"}):
+    for kwargs in (
+        {"at": "25:00"},
+        {"at": "6pm"},
+        {"tz": "Mars/Olympus"},
+        {"days": "weekdays"},
+        {"days": "mon-"},
+    ):
         with pytest.raises(ConfigError):
             parse_plan(**kwargs)
 
@@ -100,16 +138,23 @@ def test_cli_next_and_usage_errors(tmp_path):
     bad = run_cli("schedule", "--tz", "Nowhere/Special", "--db", str(tmp_path / "w.duckdb"))
     assert bad.returncode == 2
     assert bad.stderr.startswith("error: --tz") and len(bad.stderr.splitlines()) == 1
-    missing = run_cli("schedule", "--from", str(tmp_path / "nope"), "--db",
-                      str(tmp_path / "w.duckdb"))
+    missing = run_cli(
+        "schedule", "--from", str(tmp_path / "nope"), "--db", str(tmp_path / "w.duckdb")
+    )
     assert missing.returncode == 2 and "does not exist" in missing.stderr
 
 
 # --- cron and systemd ------------------------------------------------------------------------
 
+
 def test_print_cron_uses_the_installed_command_and_absolute_db(tmp_path):
-    result = run_cli("schedule", "--print-cron", "--db", "rel/warehouse.duckdb",
-                     env={"BUBBLEMETER_SEC_USER_AGENT": "Jane Doe jane@example.com"})
+    result = run_cli(
+        "schedule",
+        "--print-cron",
+        "--db",
+        "rel/warehouse.duckdb",
+        env={"BUBBLEMETER_SEC_USER_AGENT": "Jane Doe jane@example.com"},
+    )
     assert result.returncode == 0, result.stderr
     entry = [line for line in result.stdout.splitlines() if line.startswith("30 18 ")]
     assert len(entry) == 1
@@ -135,8 +180,16 @@ def test_crontab_time_zone_and_percent_escaping():
 
 def test_print_systemd_timer_is_persistent_and_right_in_the_zone(tmp_path, snapshot_dir):
     db = tmp_path / "w.duckdb"
-    result = run_cli("schedule", "--print-systemd", "--db", str(db), "--from", str(snapshot_dir),
-                     "--on-failure", 'mail -s "refresh failed" ops@example.com')
+    result = run_cli(
+        "schedule",
+        "--print-systemd",
+        "--db",
+        str(db),
+        "--from",
+        str(snapshot_dir),
+        "--on-failure",
+        'mail -s "refresh failed" ops@example.com',
+    )
     assert result.returncode == 0, result.stderr
     text = result.stdout
     assert "OnCalendar=Mon..Fri *-*-* 18:30:00 America/New_York" in text
@@ -153,21 +206,30 @@ def test_print_systemd_timer_is_persistent_and_right_in_the_zone(tmp_path, snaps
         service, timer = text.split("\n\n# ~/.config/systemd/user/bubblemeter-refresh.timer\n")
         (tmp_path / "bubblemeter-refresh.service").write_text(service)
         (tmp_path / "bubblemeter-refresh.timer").write_text(timer.split("\n# Then:")[0])
-        verify = subprocess.run([analyze, "verify", "bubblemeter-refresh.service",
-                                 "bubblemeter-refresh.timer"], cwd=tmp_path,
-                                capture_output=True, text=True, timeout=60)
+        verify = subprocess.run(
+            [analyze, "verify", "bubblemeter-refresh.service", "bubblemeter-refresh.timer"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert verify.returncode == 0, verify.stderr
 
 
 def test_systemd_quoting_of_specials():
     plan = parse_plan()
-    text = systemd_units(plan, ["/x/bubblemeter", "refresh", "--db", "/d/50% $HOME.duckdb"],
-                         "/d/w.duckdb", env={"BUBBLEMETER_SEC_USER_AGENT": "Jane jane@x.org"})
+    text = systemd_units(
+        plan,
+        ["/x/bubblemeter", "refresh", "--db", "/d/50% $HOME.duckdb"],
+        "/d/w.duckdb",
+        env={"BUBBLEMETER_SEC_USER_AGENT": "Jane jane@x.org"},
+    )
     assert 'ExecStart=/x/bubblemeter refresh --db "/d/50%% $$HOME.duckdb"' in text
     assert 'Environment="BUBBLEMETER_SEC_USER_AGENT=Jane jane@x.org"' in text
 
 
 # --- running refreshes -------------------------------------------------------------------
+
 
 @pytest.fixture
 def broken_snapshot(tmp_path):
@@ -180,21 +242,38 @@ def broken_snapshot(tmp_path):
 
 def test_once_reports_a_failed_refresh_on_stdin_of_the_hook(tmp_path, broken_snapshot):
     got = tmp_path / "hook.txt"
-    result = run_cli("schedule", "--once", "--db", str(tmp_path / "w.duckdb"),
-                     "--from", str(broken_snapshot), "--on-failure", f"cat > {got}")
+    result = run_cli(
+        "schedule",
+        "--once",
+        "--db",
+        str(tmp_path / "w.duckdb"),
+        "--from",
+        str(broken_snapshot),
+        "--on-failure",
+        f"cat > {got}",
+    )
     assert result.returncode == 1, result.stderr
     text = got.read_text()
     assert text.startswith("bubblemeter: scheduled refresh failed (exit 1)")
     assert "corporate_actions.csv" in text and "missing column" in text
-    assert "refresh failed (exit 1)" in result.stderr      # the log line
+    assert "refresh failed (exit 1)" in result.stderr  # the log line
     assert not state_path(Settings(db=str(tmp_path / "w.duckdb"))).exists()
 
 
 def test_once_success_runs_no_hook(tmp_path, snapshot_dir):
     got = tmp_path / "hook.txt"
-    result = run_cli("schedule", "--once", "--db", str(tmp_path / "w.duckdb"),
-                     "--from", str(snapshot_dir), "--source", "corporate_actions",
-                     "--on-failure", f"cat > {got}")
+    result = run_cli(
+        "schedule",
+        "--once",
+        "--db",
+        str(tmp_path / "w.duckdb"),
+        "--from",
+        str(snapshot_dir),
+        "--source",
+        "corporate_actions",
+        "--on-failure",
+        f"cat > {got}",
+    )
     assert result.returncode == 0, result.stderr
     assert "refresh ok (exit 0)" in result.stderr and not got.exists()
 
@@ -204,17 +283,23 @@ def test_scheduler_keeps_running_after_failed_refreshes(tmp_path, broken_snapsho
     settings = Settings(db=str(tmp_path / "w.duckdb"))
     hook_log = tmp_path / "failures.txt"
     scheduler = RefreshScheduler(
-        settings, refresh_args(settings.db, from_dir=str(broken_snapshot)),
-        trigger=IntervalTrigger(seconds=1, timezone=UTC), describe="every second (test)",
-        on_failure=f"head -1 >> {hook_log}")
+        settings,
+        refresh_args(settings.db, from_dir=str(broken_snapshot)),
+        trigger=IntervalTrigger(seconds=1, timezone=UTC),
+        describe="every second (test)",
+        on_failure=f"head -1 >> {hook_log}",
+    )
     loop = threading.Thread(target=scheduler.run_forever, daemon=True)
     loop.start()
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             state = read_state(settings) or {}
-            if state.get("run_count", 0) >= 2 and hook_log.exists() \
-                    and len(hook_log.read_text().splitlines()) >= 2:
+            if (
+                state.get("run_count", 0) >= 2
+                and hook_log.exists()
+                and len(hook_log.read_text().splitlines()) >= 2
+            ):
                 break
             time.sleep(0.2)
         state = read_state(settings)
@@ -223,9 +308,12 @@ def test_scheduler_keeps_running_after_failed_refreshes(tmp_path, broken_snapsho
         assert state["last_status"] == "failed" and state["last_exit_code"] == 1
         assert "): failed - 0 loaded" in state["last_summary"]  # nothing loaded
         assert datetime.fromisoformat(state["next_run_at"]) > datetime.fromisoformat(
-            state["last_run_at"])
-        assert all(line.startswith("bubblemeter: scheduled refresh failed")
-                   for line in hook_log.read_text().splitlines())
+            state["last_run_at"]
+        )
+        assert all(
+            line.startswith("bubblemeter: scheduled refresh failed")
+            for line in hook_log.read_text().splitlines()
+        )
     finally:
         scheduler.stop()
         loop.join(timeout=30)
@@ -238,9 +326,14 @@ def test_schedule_command_status_and_stop(tmp_path, snapshot_dir):
     db = str(tmp_path / "w.duckdb")
     assert run_cli("refresh", "--from", str(snapshot_dir), "--db", db).returncode == 0
     env = {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
-    proc = subprocess.Popen([sys.executable, "-m", "bubblemeter", "schedule", "--db", db,
-                             "--from", str(snapshot_dir)], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bubblemeter", "schedule", "--db", db, "--from", str(snapshot_dir)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     settings = Settings(db=db)
     try:
         deadline = time.monotonic() + 30
@@ -279,9 +372,12 @@ def test_stopping_the_scheduler_mid_refresh_leaves_the_warehouse(tmp_path, snaps
     settings = Settings(db=db)
     hook_log = tmp_path / "failures.txt"
     scheduler = RefreshScheduler(
-        settings, refresh_args(db, from_dir=str(snapshot_dir)),
-        trigger=IntervalTrigger(seconds=1, timezone=UTC), describe="every second (test)",
-        on_failure=f"cat >> {hook_log}")
+        settings,
+        refresh_args(db, from_dir=str(snapshot_dir)),
+        trigger=IntervalTrigger(seconds=1, timezone=UTC),
+        describe="every second (test)",
+        on_failure=f"cat >> {hook_log}",
+    )
     loop = threading.Thread(target=scheduler.run_forever, daemon=True)
     loop.start()
     try:

@@ -15,7 +15,9 @@ def _load(snapshot_dir, cik):
 
 
 def _value(frame, metric, fy, fq):
-    rows = frame[(frame.metric == metric) & (frame.fiscal_year == fy) & (frame.fiscal_quarter == fq)]
+    rows = frame[
+        (frame.metric == metric) & (frame.fiscal_year == fy) & (frame.fiscal_quarter == fq)
+    ]
     assert len(rows) == 1, rows
     return rows.iloc[0]
 
@@ -39,11 +41,14 @@ def test_nvidia_fiscal_year_is_the_company_not_the_filing(snapshot_dir):
     assert str(q1.filed_at) == "2026-05-20"
 
 
-@pytest.mark.parametrize("cik, ticker, fye, fy, fq, expected", [
-    ("0001326801", "META", 12, 2026, 1, 18_997_000_000),
-    ("0000789019", "MSFT", 6, 2026, 3, 30_876_000_000),
-    ("0001652044", "GOOGL", 12, 2026, 1, 35_674_000_000),
-])
+@pytest.mark.parametrize(
+    "cik, ticker, fye, fy, fq, expected",
+    [
+        ("0001326801", "META", 12, 2026, 1, 18_997_000_000),
+        ("0000789019", "MSFT", 6, 2026, 3, 30_876_000_000),
+        ("0001652044", "GOOGL", 12, 2026, 1, 35_674_000_000),
+    ],
+)
 def test_capex_quarters(snapshot_dir, cik, ticker, fye, fy, fq, expected):
     frame = companyfacts_to_frame(_load(snapshot_dir, cik), ticker, fye)
     assert _value(frame, "capex", fy, fq).value_usd == expected
@@ -57,8 +62,12 @@ def test_alphabet_2024_capex_sums_to_annual(snapshot_dir):
 
 
 def test_no_quarter_longer_than_a_quarter(snapshot_dir):
-    for cik, ticker, fye in (("0001045810", "NVDA", 1), ("0000789019", "MSFT", 6),
-                             ("0001652044", "GOOGL", 12), ("0001326801", "META", 12)):
+    for cik, ticker, fye in (
+        ("0001045810", "NVDA", 1),
+        ("0000789019", "MSFT", 6),
+        ("0001652044", "GOOGL", 12),
+        ("0001326801", "META", 12),
+    ):
         frame = companyfacts_to_frame(_load(snapshot_dir, cik), ticker, fye)
         days = (frame.period_end - frame.period_start).apply(lambda d: d.days + 1)
         assert days.between(80, 100).all(), ticker
@@ -70,17 +79,49 @@ def test_amazon_capex_concept():
 
 
 def test_annual_fact_alone_never_becomes_a_quarter():
-    payload = {"facts": {"us-gaap": {"Revenues": {"units": {"USD": [
-        {"start": "2024-01-01", "end": "2024-12-31", "val": 400, "fy": 2024, "fp": "FY",
-         "form": "10-K", "filed": "2025-02-01"}]}}}}}
+    payload = {
+        "facts": {
+            "us-gaap": {
+                "Revenues": {
+                    "units": {
+                        "USD": [
+                            {
+                                "start": "2024-01-01",
+                                "end": "2024-12-31",
+                                "val": 400,
+                                "fy": 2024,
+                                "fp": "FY",
+                                "form": "10-K",
+                                "filed": "2025-02-01",
+                            }
+                        ]
+                    }
+                }
+            }
+        }
+    }
     assert companyfacts_to_frame(payload, "X", 12).empty
 
 
 def test_latest_filing_of_a_refiled_fact_wins():
-    facts = [{"start": "2024-01-01", "end": "2024-03-31", "val": 100, "form": "10-Q",
-              "filed": "2024-04-30", "accn": "a"},
-             {"start": "2024-01-01", "end": "2024-03-31", "val": 101, "form": "10-Q/A",
-              "filed": "2024-06-30", "accn": "b"}]
+    facts = [
+        {
+            "start": "2024-01-01",
+            "end": "2024-03-31",
+            "val": 100,
+            "form": "10-Q",
+            "filed": "2024-04-30",
+            "accn": "a",
+        },
+        {
+            "start": "2024-01-01",
+            "end": "2024-03-31",
+            "val": 101,
+            "form": "10-Q/A",
+            "filed": "2024-06-30",
+            "accn": "b",
+        },
+    ]
     payload = {"facts": {"us-gaap": {"Revenues": {"units": {"USD": facts}}}}}
     row = companyfacts_to_frame(payload, "X", 12).iloc[0]
     assert row.value_usd == 101 and row.form == "10-Q/A"

@@ -38,8 +38,9 @@ def _type_query(dash_duo, sql: str):
 
 
 def _cell(dash_duo, row: int, column: str) -> str:
-    selector = (f"#{ids.SQL_GRID} .ag-center-cols-container .ag-row[row-index='{row}'] "
-                f"[col-id='{column}']")
+    selector = (
+        f"#{ids.SQL_GRID} .ag-center-cols-container .ag-row[row-index='{row}'] [col-id='{column}']"
+    )
     return dash_duo.wait_for_element(selector, timeout=20).text
 
 
@@ -52,9 +53,11 @@ def test_example_query_runs_and_shows_rows_count_link_and_csv(dash_duo, imported
 
     dash_duo.wait_for_contains_text(f"#{ids.SQL_STATUS}", f"{len(expected)} rows in", timeout=20)
     assert _cell(dash_duo, 0, "calendar_label") == expected["calendar_label"][0]
-    assert _cell(dash_duo, 0, "nvda_data_center_revenue_usd") == \
-        f"{expected['nvda_data_center_revenue_usd'][0]:,.0f}"
-    assert dash_duo.find_elements(f"#{ids.SQL_ERROR}") == []       # closed alerts render nothing
+    assert (
+        _cell(dash_duo, 0, "nvda_data_center_revenue_usd")
+        == f"{expected['nvda_data_center_revenue_usd'][0]:,.0f}"
+    )
+    assert dash_duo.find_elements(f"#{ids.SQL_ERROR}") == []  # closed alerts render nothing
     assert dash_duo.find_elements(f"#{ids.SQL_TRUNCATED}") == []
 
     # The URL carries the query: opening it elsewhere runs the same SQL.
@@ -65,14 +68,17 @@ def test_example_query_runs_and_shows_rows_count_link_and_csv(dash_duo, imported
     # CSV download: the grid writes the result in the browser.
     dash_duo.find_element(f"#{ids.SQL_DOWNLOAD}").click()
     target = Path(dash_duo.download_path) / "bubblemeter-query.csv"
-    WebDriverWait(dash_duo.driver, 10).until(lambda _: target.exists()
-                                             and target.stat().st_size > 0)
+    WebDriverWait(dash_duo.driver, 10).until(
+        lambda _: target.exists() and target.stat().st_size > 0
+    )
     csv = pd.read_csv(target, encoding="utf-8-sig")
     assert list(csv.columns)[:2] == ["calendar_label", "nvda_data_center_revenue_usd"]
     assert len(csv) == len(expected)
     # raw numbers, not the grid's thousands separators
-    assert csv["nvda_data_center_revenue_usd"].tolist() == \
-        expected["nvda_data_center_revenue_usd"].tolist()
+    assert (
+        csv["nvda_data_center_revenue_usd"].tolist()
+        == expected["nvda_data_center_revenue_usd"].tolist()
+    )
     assert dash_duo.get_logs() == []
 
 
@@ -81,8 +87,7 @@ def test_hostile_query_shows_the_refusal_in_place(dash_duo, imported):
     _type_query(dash_duo, "select * from read_csv('/etc/passwd')")
     dash_duo.find_element(f"#{ids.SQL_RUN}").click()
     dash_duo.wait_for_contains_text(f"#{ids.SQL_ERROR}", "read_csv() refused", timeout=20)
-    assert "queries may only read the warehouse" in dash_duo.find_element(
-        f"#{ids.SQL_ERROR}").text
+    assert "queries may only read the warehouse" in dash_duo.find_element(f"#{ids.SQL_ERROR}").text
     assert dash_duo.find_elements(f"#{ids.SQL_GRID} .ag-center-cols-container .ag-row") == []
 
     _type_query(dash_duo, "select 1; drop table companies")
@@ -108,8 +113,9 @@ def test_shared_link_runs_its_query(dash_duo, imported):
 def test_truncated_result_is_flagged(dash_duo, imported):
     _console(dash_duo, imported.with_(sql_row_cap=50), "select * from prices_daily")
     dash_duo.wait_for_contains_text(f"#{ids.SQL_STATUS}", "first 50 rows", timeout=20)
-    dash_duo.wait_for_contains_text(f"#{ids.SQL_TRUNCATED}", "Showing the first 50 rows",
-                                    timeout=10)
+    dash_duo.wait_for_contains_text(
+        f"#{ids.SQL_TRUNCATED}", "Showing the first 50 rows", timeout=10
+    )
 
 
 def test_schema_browser_lists_tables_views_and_descriptions(dash_duo, imported):
@@ -131,9 +137,13 @@ def served(imported):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
     env.update({"BUBBLEMETER_DB": imported.db, "BUBBLEMETER_SQL_TIMEOUT": "15"})
-    proc = subprocess.Popen([sys.executable, "-m", "bubblemeter", "serve", "--port", str(port)],
-                            cwd=REPO, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bubblemeter", "serve", "--port", str(port)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(url, proc, what="bubblemeter serve")
@@ -145,7 +155,7 @@ def served(imported):
 
 def test_runaway_query_does_not_stop_other_pages(dash_duo, served):
     driver = dash_duo.driver
-    driver.get(f"{served}/sql?q={quote(RUNAWAY)}")     # the link runs the query on load
+    driver.get(f"{served}/sql?q={quote(RUNAWAY)}")  # the link runs the query on load
     WebDriverWait(driver, 20).until(lambda d: d.title == "Updating...")
     started = time.monotonic()
     console_tab = driver.current_window_handle
@@ -158,8 +168,9 @@ def test_runaway_query_does_not_stop_other_pages(dash_duo, served):
     rendered_after = time.monotonic() - started
     driver.close()
     driver.switch_to.window(console_tab)
-    assert driver.title == "Updating...", \
+    assert driver.title == "Updating...", (
         f"the query still ran meanwhile (home rendered after {rendered_after:.1f} s)"
+    )
 
     dash_duo.wait_for_contains_text(f"#{ids.SQL_ERROR}", "query stopped after 15 s", timeout=30)
     assert dash_duo.get_logs() == []

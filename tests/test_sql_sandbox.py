@@ -7,8 +7,14 @@ import pytest
 
 from dashboard import data
 from warehouse.db import SCHEMA_FILE, model_files, query_df
-from warehouse.query import (QueryError, QueryRefused, QueryTimeout, example_queries,
-                             run_sandboxed, schema_frame)
+from warehouse.query import (
+    QueryError,
+    QueryRefused,
+    QueryTimeout,
+    example_queries,
+    run_sandboxed,
+    schema_frame,
+)
 
 RUNAWAY = "select count(*) from range(100000000) a, range(100000000) b"
 
@@ -88,11 +94,14 @@ def test_hostile_inputs_left_the_warehouse_as_it_was(imported):
     assert query_df(imported, "select count(*) as n from companies")["n"][0] == 18
 
 
-@pytest.mark.parametrize("query", [
-    "selec nonsense",
-    "select * from no_such_table",
-    "select nonexistent_column from companies",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "selec nonsense",
+        "select * from no_such_table",
+        "select nonexistent_column from companies",
+    ],
+)
 def test_bad_sql_gives_duckdbs_message_on_one_line(imported, query):
     with pytest.raises(QueryError) as caught:
         run_sandboxed(imported, query)
@@ -106,24 +115,27 @@ def test_empty_query_is_an_error(imported):
         run_sandboxed(imported, "-- only a comment\n")
 
 
-@pytest.mark.parametrize("query", [
-    "select * from companies",
-    "from companies",
-    "table companies",
-    "with c as (select * from companies) select role, count(*) as n from c group by role",
-    "values (1, 'a'), (2, 'b')",
-    "describe companies",
-    "show tables",
-    "summarize companies",
-    "explain select * from companies",
-    "explain analyze select count(*) from prices_daily",
-    "pivot companies on role using count(*)",
-    "select * from relative_performance_since(DATE '2024-06-10') limit 5",
-    "select * from pragma_table_info('companies')",
-    "select * from warehouse.main.companies",
-    "select * from customer_concentration where source like 'https://%'",
-    "select 1;",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "select * from companies",
+        "from companies",
+        "table companies",
+        "with c as (select * from companies) select role, count(*) as n from c group by role",
+        "values (1, 'a'), (2, 'b')",
+        "describe companies",
+        "show tables",
+        "summarize companies",
+        "explain select * from companies",
+        "explain analyze select count(*) from prices_daily",
+        "pivot companies on role using count(*)",
+        "select * from relative_performance_since(DATE '2024-06-10') limit 5",
+        "select * from pragma_table_info('companies')",
+        "select * from warehouse.main.companies",
+        "select * from customer_concentration where source like 'https://%'",
+        "select 1;",
+    ],
+)
 def test_read_statements_run(imported, query):
     result = run_sandboxed(imported, query)
     assert len(result.frame) > 0 and not result.truncated
@@ -131,9 +143,13 @@ def test_read_statements_run(imported, query):
 
 def test_meta_capex_figure_comes_back(imported):
     # PROVENANCE.md: Meta Q1 2026 capex 18,997 M, checked against an independent table.
-    frame = run_sandboxed(imported, (
-        "select value_usd from quarterly_financials where ticker = 'META' "
-        "and metric = 'capex' and calendar_year = 2026 and calendar_quarter = 1")).frame
+    frame = run_sandboxed(
+        imported,
+        (
+            "select value_usd from quarterly_financials where ticker = 'META' "
+            "and metric = 'capex' and calendar_year = 2026 and calendar_quarter = 1"
+        ),
+    ).frame
     assert frame["value_usd"].tolist() == [18_997_000_000]
 
 
@@ -189,8 +205,9 @@ def test_other_readers_work_while_a_runaway_query_runs(imported):
 
 def test_memory_limit_stops_a_query(imported):
     with pytest.raises(QueryError, match="64MB memory limit"):
-        run_sandboxed(imported.with_(sql_memory_limit="64MB"),
-                      "select list(range) from range(30000000)")
+        run_sandboxed(
+            imported.with_(sql_memory_limit="64MB"), "select list(range) from range(30000000)"
+        )
 
 
 def test_row_cap_flags_truncation(imported):
@@ -204,11 +221,15 @@ def test_row_cap_flags_truncation(imported):
 
 
 def test_settings_are_locked_inside_the_sandbox(imported):
-    frame = run_sandboxed(imported, (
-        "select current_setting('enable_external_access') as external, "
-        "current_setting('lock_configuration') as locked, "
-        "current_setting('max_temp_directory_size') as temp, "
-        "current_setting('threads') as threads")).frame
+    frame = run_sandboxed(
+        imported,
+        (
+            "select current_setting('enable_external_access') as external, "
+            "current_setting('lock_configuration') as locked, "
+            "current_setting('max_temp_directory_size') as temp, "
+            "current_setting('threads') as threads"
+        ),
+    ).frame
     row = frame.iloc[0]
     assert not row["external"] and row["locked"] and row["temp"] == "0 bytes"
     assert int(row["threads"]) == 1
@@ -224,8 +245,9 @@ def test_every_example_runs_and_has_a_title(imported):
 
 
 def test_capex_vs_data_center_example_matches_provenance(imported):
-    example = next(e for e in example_queries()
-                   if e.name == "hyperscaler_capex_vs_nvda_data_center")
+    example = next(
+        e for e in example_queries() if e.name == "hyperscaler_capex_vs_nvda_data_center"
+    )
     assert example.title == "Hyperscaler capex vs NVIDIA data-center revenue by calendar quarter"
     frame = run_sandboxed(imported, example.sql).frame.set_index("calendar_label")
     # PROVENANCE.md: NVIDIA Q4 FY2024 data center 18,404 M; that quarter is calendar 2023 Q4.
@@ -255,6 +277,7 @@ def test_schema_lists_tables_and_views_with_descriptions(imported):
 
 def test_schema_comments_are_idempotent(fresh_settings):
     from warehouse.db import write_session
+
     for _ in range(2):
         with write_session(fresh_settings):
             pass
@@ -264,13 +287,13 @@ def test_schema_comments_are_idempotent(fresh_settings):
     assert not frame.empty
 
 
-
 def test_queries_see_a_refresh_that_swapped_in_while_they_ran(fresh_settings, snapshot_dir):
     """A refresh is never blocked by a running query; the next query reads the new file."""
     from ingest.refresh import import_snapshot
 
-    assert import_snapshot(fresh_settings, snapshot_dir, datasets=["corporate_actions"]
-                           ).exit_code == 0
+    assert (
+        import_snapshot(fresh_settings, snapshot_dir, datasets=["corporate_actions"]).exit_code == 0
+    )
     count = "select count(*) as n from earnings_events"
     assert run_sandboxed(fresh_settings, count).frame["n"][0] == 0
     thread, outcome = _runaway_in_thread(fresh_settings, RUNAWAY_LIMIT_S)

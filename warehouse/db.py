@@ -8,8 +8,8 @@ import os
 import re
 import shutil
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 import pandas as pd
@@ -26,7 +26,7 @@ TMP_MARK = ".tmp-"
 # opens (the DuckDB CLI, notebooks pinned to an older duckdb); DuckDB's default for a new file
 # is its own newest format, which older clients refuse.
 STORAGE_COMPATIBILITY = "v1.2.0"
-STORAGE_VERSIONS_READABLE = (64, 65)   # the header's version numbers DuckDB 1.2 reads
+STORAGE_VERSIONS_READABLE = (64, 65)  # the header's version numbers DuckDB 1.2 reads
 WRITE_COPY_CONFIG = {"fsync_mode": "none", "storage_compatibility_version": STORAGE_COMPATIBILITY}
 
 
@@ -41,8 +41,10 @@ class WarehouseUnreachable(Exception):
 def _motherduck_config(settings: Settings, config: dict | None = None) -> dict:
     """Connect config for md:NAME; the token comes from settings, never the connection string."""
     if not settings.motherduck_token:
-        raise ConfigError(f"{settings.db} is a MotherDuck database: set the motherduck_token "
-                          f"environment variable to a MotherDuck access token")
+        raise ConfigError(
+            f"{settings.db} is a MotherDuck database: set the motherduck_token "
+            f"environment variable to a MotherDuck access token"
+        )
     extra = {"motherduck_token": settings.motherduck_token}
     if settings.duckdb_extension_repository:
         # a mirror for the motherduck extension (proxies, air-gapped networks, tests)
@@ -64,8 +66,9 @@ def _unreachable_message(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     if "Failed to download extension" in text:
         reason = re.search(r"\((?:ERROR )?([^()]*)\)\s*$", text)
-        return ("cannot install DuckDB's motherduck extension"
-                + (f" ({reason.group(1)})" if reason else ""))
+        return "cannot install DuckDB's motherduck extension" + (
+            f" ({reason.group(1)})" if reason else ""
+        )
     return text.split(" For more info")[0]
 
 
@@ -101,13 +104,14 @@ def _connect_remote(settings: Settings, db: str, config: dict) -> duckdb.DuckDBP
         abandoned.set()
         raise WarehouseUnreachable(
             f"MotherDuck unreachable: {settings.db} did not answer within "
-            f"{settings.remote_connect_timeout_s:g} s (BUBBLEMETER_MD_CONNECT_TIMEOUT)")
+            f"{settings.remote_connect_timeout_s:g} s (BUBBLEMETER_MD_CONNECT_TIMEOUT)"
+        )
     if "error" in box:
         exc = box["error"]
-        if isinstance(exc, (duckdb.IOException, duckdb.HTTPException,
-                            duckdb.ConnectionException)):
+        if isinstance(exc, (duckdb.IOException, duckdb.HTTPException, duckdb.ConnectionException)):
             raise WarehouseUnreachable(
-                f"MotherDuck unreachable: {_unreachable_message(exc)}") from None
+                f"MotherDuck unreachable: {_unreachable_message(exc)}"
+            ) from None
         raise exc
     return box["con"]
 
@@ -170,11 +174,12 @@ def attached_reader(settings: Settings, config: dict) -> duckdb.DuckDBPyConnecti
         )
     alias = path.stem.replace('"', '""')
     if alias.lower() in ("", "memory", "system", "temp", "main"):
-        alias = "warehouse"   # names DuckDB keeps for itself
+        alias = "warehouse"  # names DuckDB keeps for itself
     con = duckdb.connect(":memory:", config=config)
     try:
-        con.execute(f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as \"{alias}\" "
-                    f"(read_only)")
+        con.execute(
+            f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as \"{alias}\" (read_only)"
+        )
         con.execute(f'use "{alias}"')
     except BaseException:
         con.close()
@@ -219,7 +224,7 @@ def _held_reader(settings: Settings) -> tuple[duckdb.DuckDBPyConnection, tuple |
                 break
             cm.__exit__(None, None, None)
         else:
-            before = None          # kept changing: read it, but cache nothing
+            before = None  # kept changing: read it, but cache nothing
         _held.cm, _held.con, _held.identity = cm, con, before
     return _held.con, _held.identity
 
@@ -240,7 +245,7 @@ def _reader_cursor() -> duckdb.DuckDBPyConnection:
     """A new cursor on this process's in-memory DuckDB instance (created once per process)."""
     global _reader_base, _reader_base_pid
     with _reader_lock:
-        if _reader_base is None or _reader_base_pid != os.getpid():   # new after a fork
+        if _reader_base is None or _reader_base_pid != os.getpid():  # new after a fork
             _reader_base = duckdb.connect(":memory:")
             _reader_base_pid = os.getpid()
         return _reader_base.cursor()
@@ -271,8 +276,7 @@ def attached_cursor(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     alias = f"warehouse_{next(_reader_aliases)}"
     con = _reader_cursor()
     try:
-        con.execute(f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as {alias} "
-                    f"(read_only)")
+        con.execute(f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as {alias} (read_only)")
         try:
             con.execute(f"use {alias}")
             yield con
@@ -376,7 +380,7 @@ def _write_session_locked(settings: Settings) -> Iterator[duckdb.DuckDBPyConnect
     # fsync per item commit; the checkpoint and the fsync below make the copy durable.
     con = duckdb.connect(str(tmp), config=WRITE_COPY_CONFIG)
     try:
-        if migrate:   # written in a newer storage format: copy its tables into the 1.2 format
+        if migrate:  # written in a newer storage format: copy its tables into the 1.2 format
             _copy_tables(con, live)
         crash_point("copy made")
         apply_schema(con)
@@ -411,26 +415,37 @@ def storage_version(path: Path) -> int | None:
 def _copy_tables(con: duckdb.DuckDBPyConnection, source: Path) -> None:
     """Fill a new warehouse with every table of `source` (by column name)."""
     apply_schema(con)
-    con.execute(f"attach '{str(source).replace(chr(39), chr(39) * 2)}' as migrate_source "
-                f"(read_only)")
+    con.execute(
+        f"attach '{str(source).replace(chr(39), chr(39) * 2)}' as migrate_source (read_only)"
+    )
     try:
-        tables = [r[0] for r in con.execute(
-            "select table_name from duckdb_tables() where database_name = 'migrate_source' "
-            "and schema_name = 'main'").fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where database_name = 'migrate_source' "
+                "and schema_name = 'main'"
+            ).fetchall()
+        ]
         ours = set(main_tables(con))
         for table in tables:
             if table in ours:
-                con.execute(f'insert into main."{table}" by name '
-                            f'select * from migrate_source.main."{table}"')
+                con.execute(
+                    f'insert into main."{table}" by name '
+                    f'select * from migrate_source.main."{table}"'
+                )
     finally:
         con.execute("detach migrate_source")
 
 
 def main_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The tables of the connection's main schema."""
-    return [r[0] for r in con.execute(
-        "select table_name from duckdb_tables() where database_name = current_database() "
-        "and schema_name = 'main'").fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "select table_name from duckdb_tables() where database_name = current_database() "
+            "and schema_name = 'main'"
+        ).fetchall()
+    ]
 
 
 def _fsync_dir(path: Path) -> None:
@@ -493,7 +508,9 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
         raise ValueError(f"bad table name {table!r}")
     rows = con.execute(
         "select column_name, data_type from information_schema.columns "
-        "where table_name = ? order by ordinal_position", [table]).fetchall()
+        "where table_name = ? order by ordinal_position",
+        [table],
+    ).fetchall()
     return dict(rows)
 
 

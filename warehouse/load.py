@@ -27,29 +27,44 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> i
             changed = f"select {casted} from {view} except select {quoted} from {table}"
             return _count(con.execute(f"insert or replace into {table} ({quoted}) {changed}"))
         if _all_new(con, table, view, frame, keys, types):
-            return _count(con.execute(
-                f"insert into {table} ({quoted}) select {casted} from {view}"))
+            return _count(
+                con.execute(f"insert into {table} ({quoted}) select {casted} from {view}")
+            )
         # Some keys may exist already. Rows repeated exactly in the frame count once. Joins on
         # the key (not an EXCEPT against the whole table) push the frame's key range down to
         # the table scan, so a load reads only the row groups it touches.
         incoming = f"(select distinct {casted} from {view})"
         on = " and ".join(f'i."{k}" = t."{k}"' for k in keys)
-        differs = " or ".join(f'i."{c}" is distinct from t."{c}"'
-                              for c in cols if c not in keys) or "false"
+        differs = (
+            " or ".join(f'i."{c}" is distinct from t."{c}"' for c in cols if c not in keys)
+            or "false"
+        )
         picked = ", ".join(f'i."{c}"' for c in cols)
-        replaced = _count(con.execute(
-            f"insert or replace into {table} ({quoted}) select {picked} "
-            f"from {incoming} i join {table} t on {on} where {differs}"))
-        added = _count(con.execute(
-            f"insert into {table} ({quoted}) select {picked} from {incoming} i "
-            f"anti join {table} t on {on}"))
+        replaced = _count(
+            con.execute(
+                f"insert or replace into {table} ({quoted}) select {picked} "
+                f"from {incoming} i join {table} t on {on} where {differs}"
+            )
+        )
+        added = _count(
+            con.execute(
+                f"insert into {table} ({quoted}) select {picked} from {incoming} i "
+                f"anti join {table} t on {on}"
+            )
+        )
         return replaced + added
     finally:
         con.unregister(view)
 
 
-def _all_new(con: duckdb.DuckDBPyConnection, table: str, view: str, frame: pd.DataFrame,
-             keys: list[str], types: dict[str, str]) -> bool:
+def _all_new(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    view: str,
+    frame: pd.DataFrame,
+    keys: list[str],
+    types: dict[str, str],
+) -> bool:
     """True when the frame's keys are unique and none can exist in the table yet.
 
     The table holds no row inside the frame's key bounding box (a scan that zone maps prune
@@ -62,16 +77,16 @@ def _all_new(con: duckdb.DuckDBPyConnection, table: str, view: str, frame: pd.Da
     # down the general path.
     hashes = "null" if unique else f"count(distinct hash({', '.join(cast.values())}))"
     bounds = ", ".join(f"min({cast[k]}), max({cast[k]})" for k in keys)
-    n, n_hashes, *box = con.execute(
-        f"select count(*), {hashes}, {bounds} from {view}").fetchall()[0]
+    n, n_hashes, *box = con.execute(f"select count(*), {hashes}, {bounds} from {view}").fetchall()[
+        0
+    ]
     if not (unique or n == n_hashes) or any(v is None for v in box):
         return False
     inside = " and ".join(f'"{k}" between ? and ?' for k in keys)
     return con.execute(f"select count(*) from {table} where {inside}", box).fetchall()[0][0] == 0
 
 
-def _keys_strictly_increasing(frame: pd.DataFrame, keys: list[str],
-                              types: dict[str, str]) -> bool:
+def _keys_strictly_increasing(frame: pd.DataFrame, keys: list[str], types: dict[str, str]) -> bool:
     """True when the key columns increase strictly row by row, so no key repeats.
 
     A vectorised pass instead of hashing every key (prices arrive sorted by ticker and date).
@@ -81,7 +96,7 @@ def _keys_strictly_increasing(frame: pd.DataFrame, keys: list[str],
     arrays = [_exact_key_array(frame[k], types[k]) for k in keys]
     if any(a is None for a in arrays):
         return False
-    tied = np.ones(len(frame) - 1, dtype=bool)      # consecutive rows equal on keys so far
+    tied = np.ones(len(frame) - 1, dtype=bool)  # consecutive rows equal on keys so far
     for values in arrays:
         before, after = values[:-1], values[1:]
         if (tied & (after < before)).any():
@@ -90,20 +105,27 @@ def _keys_strictly_increasing(frame: pd.DataFrame, keys: list[str],
     return not tied.any()
 
 
+def _inferred(series: pd.Series) -> str:
+    """pandas' inferred kind of an object column's values ("string", "date", ...)."""
+    return pd.api.types.infer_dtype(series, skipna=False)
+
+
 def _exact_key_array(series: pd.Series, column_type: str) -> np.ndarray | None:
     """The column as a numpy array whose distinct values stay distinct when cast, else None."""
     if series.hasnans:
         return None
     dtype = series.dtype
-    if column_type == "VARCHAR" and (isinstance(dtype, pd.StringDtype) or (
-            dtype == object and pd.api.types.infer_dtype(series, skipna=False) == "string")):
+    if column_type == "VARCHAR" and (
+        isinstance(dtype, pd.StringDtype)
+        or (pd.api.types.is_object_dtype(dtype) and _inferred(series) == "string")
+    ):
         return series.to_numpy(dtype=object)
     if column_type == "DATE":
         if pd.api.types.is_datetime64_dtype(dtype):
             values = series.to_numpy()
             days = values.astype("datetime64[D]")
-            return days if (values == days).all() else None   # a time of day would merge
-        if dtype == object and pd.api.types.infer_dtype(series, skipna=False) == "date":
+            return days if (values == days).all() else None  # a time of day would merge
+        if pd.api.types.is_object_dtype(dtype) and _inferred(series) == "date":
             return series.to_numpy()
     integer_column = column_type in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT")
     if integer_column and isinstance(dtype, np.dtype) and np.issubdtype(dtype, np.integer):

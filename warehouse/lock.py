@@ -15,9 +15,9 @@ import socket
 import sys
 import threading
 import time
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterator
 
 from warehouse.settings import Settings
 
@@ -121,9 +121,17 @@ def _holder_for_message(path: Path, tries: int = 5) -> dict | None:
 
 
 @contextlib.contextmanager
-def file_lock(path: Path, what: str, *, wait: bool = False, timeout_s: float | None = None,
-              command: str | None = None, on_wait: Callable[[dict | None], None] | None = None,
-              busy: type[LockBusy] = LockBusy, poll_s: float = 0.1) -> Iterator[dict]:
+def file_lock(
+    path: Path,
+    what: str,
+    *,
+    wait: bool = False,
+    timeout_s: float | None = None,
+    command: str | None = None,
+    on_wait: Callable[[dict | None], None] | None = None,
+    busy: type[LockBusy] = LockBusy,
+    poll_s: float = 0.1,
+) -> Iterator[dict]:
     """Hold an exclusive flock on path for the block and write the holder record into it.
 
     Raises `busy` when another process holds it, unless wait=True (then polls until it is
@@ -162,9 +170,12 @@ def file_lock(path: Path, what: str, *, wait: bool = False, timeout_s: float | N
                     on_wait(_holder_for_message(path))
                     told = True
                 time.sleep(poll_s)
-        record = {"pid": os.getpid(), "host": socket.gethostname(),
-                  "started_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                  "command": command or current_command()}
+        record = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "command": command or current_command(),
+        }
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(record).encode(), 0)
         with _held_guard:
@@ -181,13 +192,24 @@ def file_lock(path: Path, what: str, *, wait: bool = False, timeout_s: float | N
         os.close(fd)
 
 
-def writer_lock(settings: Settings, *, wait: bool = False, timeout_s: float | None = None,
-                command: str | None = None,
-                on_wait: Callable[[dict | None], None] | None = None):
+def writer_lock(
+    settings: Settings,
+    *,
+    wait: bool = False,
+    timeout_s: float | None = None,
+    command: str | None = None,
+    on_wait: Callable[[dict | None], None] | None = None,
+):
     """The single-writer lock of a warehouse; WarehouseBusy when another writer holds it."""
-    return file_lock(writer_lock_path(settings), f"another refresh is writing {settings.db}",
-                     wait=wait, timeout_s=timeout_s, command=command, on_wait=on_wait,
-                     busy=WarehouseBusy)
+    return file_lock(
+        writer_lock_path(settings),
+        f"another refresh is writing {settings.db}",
+        wait=wait,
+        timeout_s=timeout_s,
+        command=command,
+        on_wait=on_wait,
+        busy=WarehouseBusy,
+    )
 
 
 def current_writer(settings: Settings) -> dict | None:

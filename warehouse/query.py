@@ -27,21 +27,47 @@ EXAMPLES_DIR = PACKAGE_DIR / "examples"
 # One core per user query: the warehouse is small (queries take milliseconds), and a runaway
 # query in the dashboard then leaves the other cores to the pages everyone else is loading.
 SANDBOX_THREADS = 1
-READ_STATEMENTS = ("SELECT, WITH, FROM, VALUES, TABLE, DESCRIBE, SHOW, SUMMARIZE, PIVOT, "
-                   "UNPIVOT and EXPLAIN")
+READ_STATEMENTS = (
+    "SELECT, WITH, FROM, VALUES, TABLE, DESCRIBE, SHOW, SUMMARIZE, PIVOT, UNPIVOT and EXPLAIN"
+)
 FORMATS = ("table", "csv", "json", "parquet")
 
 # Table functions that read files (or, given a URL, the network). Names starting with read_
 # or ending in _scan are caught by pattern as well, so new readers are refused by default.
-FILE_FUNCTIONS = frozenset({
-    "glob", "sniff_csv", "parquet_metadata", "parquet_schema", "parquet_file_metadata",
-    "parquet_kv_metadata", "parquet_bloom_probe", "iceberg_metadata", "iceberg_snapshots",
-    "sqlite_attach", "st_read", "st_read_meta", "delta_scan", "load_aws_credentials",
-})
+FILE_FUNCTIONS = frozenset(
+    {
+        "glob",
+        "sniff_csv",
+        "parquet_metadata",
+        "parquet_schema",
+        "parquet_file_metadata",
+        "parquet_kv_metadata",
+        "parquet_bloom_probe",
+        "iceberg_metadata",
+        "iceberg_snapshots",
+        "sqlite_attach",
+        "st_read",
+        "st_read_meta",
+        "delta_scan",
+        "load_aws_credentials",
+    }
+)
 # Functions that run SQL given as a string: the sandbox cannot see inside the string.
 STRING_SQL_FUNCTIONS = frozenset({"query", "query_table"})
-WRITE_TYPES = frozenset({"CREATE", "INSERT", "UPDATE", "DELETE", "DROP", "ALTER", "MERGE_INTO",
-                         "COPY_DATABASE", "VACUUM", "ANALYZE"})
+WRITE_TYPES = frozenset(
+    {
+        "CREATE",
+        "INSERT",
+        "UPDATE",
+        "DELETE",
+        "DROP",
+        "ALTER",
+        "MERGE_INTO",
+        "COPY_DATABASE",
+        "VACUUM",
+        "ANALYZE",
+    }
+)
 URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 LEADING_NOISE = re.compile(r"^(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.S)
 EXPLAIN_PREFIX = re.compile(r"^explain\s+(?:analy[sz]e\s+)?(?:\(\s*format\b[^)]*\)\s*)?", re.I)
@@ -58,21 +84,21 @@ class QueryRefused(QueryError):
 class QueryTimeout(QueryError):
     """The query ran past its time limit and was interrupted."""
 
-    elapsed_s: float | None = None    # from the start of execution to the interrupt landing
+    elapsed_s: float | None = None  # from the start of execution to the interrupt landing
 
 
 @dataclass(frozen=True)
 class QueryResult:
     frame: pd.DataFrame
     elapsed_s: float
-    truncated: bool = False           # more rows existed than row_cap
+    truncated: bool = False  # more rows existed than row_cap
     row_cap: int | None = None
 
 
 @dataclass(frozen=True)
 class ExampleQuery:
-    name: str                         # file stem, stable id
-    title: str                        # first comment line
+    name: str  # file stem, stable id
+    title: str  # first comment line
     sql: str
 
 
@@ -90,7 +116,7 @@ def _config(settings: Settings) -> dict:
     return {
         "threads": SANDBOX_THREADS,
         "memory_limit": settings.sql_memory_limit,
-        "max_temp_directory_size": "0KB",     # no spill to disk: memory_limit is the ceiling
+        "max_temp_directory_size": "0KB",  # no spill to disk: memory_limit is the ceiling
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
     }
@@ -109,31 +135,47 @@ def _refusal(keyword: str, type_name: str) -> QueryRefused:
     if type_name == "SET":
         if kw == "USE":
             return QueryRefused("USE refused: queries run against this warehouse only.")
-        return QueryRefused(f"{kw} refused: settings are fixed for queries (time, memory and "
-                            f"file-access limits) and cannot be changed.")
+        return QueryRefused(
+            f"{kw} refused: settings are fixed for queries (time, memory and "
+            f"file-access limits) and cannot be changed."
+        )
     if type_name == "PRAGMA":
-        return QueryRefused("PRAGMA refused: pragmas can change settings; use DESCRIBE "
-                            "table_name or select * from pragma_table_info('table_name').")
+        return QueryRefused(
+            "PRAGMA refused: pragmas can change settings; use DESCRIBE "
+            "table_name or select * from pragma_table_info('table_name')."
+        )
     if type_name == "COPY":
-        return QueryRefused("COPY refused: it reads or writes files, and queries may only read "
-                            "the warehouse (save a result with --format/--output or the "
-                            "console's CSV download).")
+        return QueryRefused(
+            "COPY refused: it reads or writes files, and queries may only read "
+            "the warehouse (save a result with --format/--output or the "
+            "console's CSV download)."
+        )
     if type_name == "EXPORT":
-        return QueryRefused("EXPORT DATABASE refused: it writes files, and queries may only "
-                            "read the warehouse.")
+        return QueryRefused(
+            "EXPORT DATABASE refused: it writes files, and queries may only read the warehouse."
+        )
     if type_name in ("ATTACH", "DETACH"):
-        return QueryRefused(f"{kw} refused: queries may only read this warehouse, not open or "
-                            f"close other databases.")
-    if type_name in ("LOAD", "EXTENSION", "UPDATE_EXTENSIONS") or (kw == "UPDATE"
-                                                                  and not type_name):
-        return QueryRefused(f"{kw} refused: extensions cannot be installed, loaded or updated "
-                            f"from a query (they come from files or the network).")
+        return QueryRefused(
+            f"{kw} refused: queries may only read this warehouse, not open or "
+            f"close other databases."
+        )
+    if type_name in ("LOAD", "EXTENSION", "UPDATE_EXTENSIONS") or (
+        kw == "UPDATE" and not type_name
+    ):
+        return QueryRefused(
+            f"{kw} refused: extensions cannot be installed, loaded or updated "
+            f"from a query (they come from files or the network)."
+        )
     if type_name == "CALL":
-        return QueryRefused("CALL refused: only read statements run here; call a table "
-                            "function as select * from function_name(...).")
+        return QueryRefused(
+            "CALL refused: only read statements run here; call a table "
+            "function as select * from function_name(...)."
+        )
     if type_name in WRITE_TYPES or kw in WRITE_TYPES:
-        return QueryRefused(f"{kw} refused: it would change the warehouse, which is read-only "
-                            f"here (only `bubblemeter refresh` writes it).")
+        return QueryRefused(
+            f"{kw} refused: it would change the warehouse, which is read-only "
+            f"here (only `bubblemeter refresh` writes it)."
+        )
     return QueryRefused(f"{kw} refused: only read statements run here ({READ_STATEMENTS}).")
 
 
@@ -160,28 +202,40 @@ def _strings(node) -> list[str]:
 def _check_function(node: dict) -> None:
     name = str(node.get("function_name", "")).lower()
     if name in STRING_SQL_FUNCTIONS:
-        raise QueryRefused(f"{name}() refused: it runs SQL given as a string, which the "
-                           f"sandbox cannot check; write the query out directly.")
+        raise QueryRefused(
+            f"{name}() refused: it runs SQL given as a string, which the "
+            f"sandbox cannot check; write the query out directly."
+        )
     if name in FILE_FUNCTIONS or name.startswith("read_") or name.endswith("_scan"):
-        args = [s for s in _strings(node.get("arguments", node.get("children", [])))
-                if "/" in s or "." in s or URL.match(s)]
+        args = [
+            s
+            for s in _strings(node.get("arguments", node.get("children", [])))
+            if "/" in s or "." in s or URL.match(s)
+        ]
         url = next((s for s in args if URL.match(s)), None)
         if url:
-            raise QueryRefused(f"{name}() refused: it reads {url} over the network, and "
-                               f"queries have no network access.")
+            raise QueryRefused(
+                f"{name}() refused: it reads {url} over the network, and "
+                f"queries have no network access."
+            )
         where = f" ({args[0]})" if args else ""
-        raise QueryRefused(f"{name}() refused: it reads files{where}, and queries may only "
-                           f"read the warehouse's tables and views.")
+        raise QueryRefused(
+            f"{name}() refused: it reads files{where}, and queries may only "
+            f"read the warehouse's tables and views."
+        )
 
 
 def _check_table(node: dict) -> None:
     name = str(node.get("table_name", ""))
     if URL.match(name):
-        raise QueryRefused(f"'{name}' refused: it is a network address, and queries have no "
-                           f"network access.")
+        raise QueryRefused(
+            f"'{name}' refused: it is a network address, and queries have no network access."
+        )
     if any(ch in name for ch in "/\\.*?:~"):
-        raise QueryRefused(f"'{name}' in FROM refused: it is a file path, and queries may only "
-                           f"read the warehouse's tables and views.")
+        raise QueryRefused(
+            f"'{name}' in FROM refused: it is a file path, and queries may only "
+            f"read the warehouse's tables and views."
+        )
 
 
 def _check_tree(con: duckdb.DuckDBPyConnection, text: str) -> None:
@@ -236,8 +290,10 @@ def check_query(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     if not statements:
         raise QueryError("no SQL statement given (the text is empty or only comments)")
     if len(statements) > 1:
-        raise QueryRefused(f"{len(statements)} statements refused: send one statement at a "
-                           f"time (DuckDB would run them all and show only the last result).")
+        raise QueryRefused(
+            f"{len(statements)} statements refused: send one statement at a "
+            f"time (DuckDB would run them all and show only the last result)."
+        )
     _check_statement(con, _type_name(statements[0]), statements[0].query)
 
 
@@ -245,16 +301,21 @@ def _translate(exc: duckdb.Error, settings: Settings, timeout_s: float) -> Query
     """DuckDB's own error, as one line; sandbox limits named as such."""
     line = _first_line(exc)
     if isinstance(exc, duckdb.InterruptException):
-        return QueryTimeout(f"query stopped after {timeout_s:g} s, the time limit for one "
-                            f"query; narrow it, or raise the limit (--timeout, "
-                            f"BUBBLEMETER_SQL_TIMEOUT).")
+        return QueryTimeout(
+            f"query stopped after {timeout_s:g} s, the time limit for one "
+            f"query; narrow it, or raise the limit (--timeout, "
+            f"BUBBLEMETER_SQL_TIMEOUT)."
+        )
     if isinstance(exc, duckdb.OutOfMemoryException):
-        return QueryError(f"query stopped: it needed more than the {settings.sql_memory_limit} "
-                          f"memory limit for one query, and nothing may spill to disk; filter "
-                          f"or aggregate more ({line.rstrip('.')}).")
+        return QueryError(
+            f"query stopped: it needed more than the {settings.sql_memory_limit} "
+            f"memory limit for one query, and nothing may spill to disk; filter "
+            f"or aggregate more ({line.rstrip('.')})."
+        )
     if isinstance(exc, duckdb.PermissionException):
-        return QueryRefused(f"refused: {line.rstrip('.')}; queries may only read the "
-                            f"warehouse's tables and views.")
+        return QueryRefused(
+            f"refused: {line.rstrip('.')}; queries may only read the warehouse's tables and views."
+        )
     if "read-only mode" in line or "configuration has been locked" in line:
         return QueryRefused(f"refused: {line}")
     return QueryError(line)
@@ -266,7 +327,7 @@ def _fetch(con: duckdb.DuckDBPyConnection, row_cap: int | None) -> tuple[pd.Data
         return con.df(), False
     chunks, rows = [], 0
     while rows <= row_cap:
-        chunk = con.fetch_df_chunk(1)   # one vector (2048 rows) at a time: the result streams
+        chunk = con.fetch_df_chunk(1)  # one vector (2048 rows) at a time: the result streams
         if chunk.empty:
             if not chunks:
                 chunks.append(chunk)
@@ -278,8 +339,9 @@ def _fetch(con: duckdb.DuckDBPyConnection, row_cap: int | None) -> tuple[pd.Data
     return (frame.iloc[:row_cap].reset_index(drop=True) if truncated else frame), truncated
 
 
-def run_sandboxed(settings: Settings, sql: str, *, timeout_s: float | None = None,
-                  row_cap: int | None = None) -> QueryResult:
+def run_sandboxed(
+    settings: Settings, sql: str, *, timeout_s: float | None = None, row_cap: int | None = None
+) -> QueryResult:
     """Run one read statement in the sandbox; raise QueryError (or a subclass) on any failure."""
     timeout = settings.sql_timeout_s if timeout_s is None else timeout_s
     try:
@@ -297,7 +359,7 @@ def run_sandboxed(settings: Settings, sql: str, *, timeout_s: float | None = Non
             con.execute(sql)
             dates = [i for i, d in enumerate(con.description or ()) if str(d[1]) == "DATE"]
             frame, truncated = _fetch(con, row_cap)
-            frame.attrs["date_columns"] = dates   # positions: pandas has no date dtype
+            frame.attrs["date_columns"] = dates  # positions: pandas has no date dtype
         except duckdb.Error as exc:
             error = _translate(exc, settings, timeout)
             if isinstance(error, QueryTimeout):
@@ -321,7 +383,7 @@ def format_frame(frame: pd.DataFrame, fmt: str) -> str:
         return frame.to_csv(index=False)
     if fmt == "json":
         dates = [i for i in frame.attrs.get("date_columns", ()) if i < frame.shape[1]]
-        if dates:   # DATE columns as ISO dates (2023-09-10), not midnight timestamps
+        if dates:  # DATE columns as ISO dates (2023-09-10), not midnight timestamps
             frame = frame.copy()
             for i in dates:
                 frame.isetitem(i, pd.to_datetime(frame.iloc[:, i]).dt.strftime("%Y-%m-%d"))
@@ -407,7 +469,9 @@ def example_queries(directory: Path = EXAMPLES_DIR) -> list[ExampleQuery]:
     examples = []
     for path in sorted(directory.glob("*.sql")):
         sql = path.read_text()
-        title = next((line.lstrip("-").strip() for line in sql.splitlines()
-                      if line.startswith("--")), path.stem)
+        title = next(
+            (line.lstrip("-").strip() for line in sql.splitlines() if line.startswith("--")),
+            path.stem,
+        )
         examples.append(ExampleQuery(path.stem, title, sql.strip() + "\n"))
     return examples

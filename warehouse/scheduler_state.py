@@ -56,15 +56,20 @@ def describe_state(state: dict | None) -> list[str]:
     if not state:
         return ["scheduler: none has run for this warehouse (start one: `bubblemeter schedule`)"]
     if state.get("alive") and not state.get("stopped_at"):
-        head = (f"scheduler: running (pid {state.get('pid')} since {state.get('started_at')}), "
-                f"refresh at {state.get('trigger')}")
+        head = (
+            f"scheduler: running (pid {state.get('pid')} since {state.get('started_at')}), "
+            f"refresh at {state.get('trigger')}"
+        )
     else:
-        head = (f"scheduler: not running (pid {state.get('pid')} stopped"
-                + (f" at {state['stopped_at']})" if state.get("stopped_at") else ")"))
+        head = f"scheduler: not running (pid {state.get('pid')} stopped" + (
+            f" at {state['stopped_at']})" if state.get("stopped_at") else ")"
+        )
     lines = [head]
     if state.get("last_run_at"):
-        lines.append(f"  last run: {state['last_run_at']} {state.get('last_status')}: "
-                     f"{state.get('last_summary')}")
+        lines.append(
+            f"  last run: {state['last_run_at']} {state.get('last_status')}: "
+            f"{state.get('last_summary')}"
+        )
     else:
         lines.append("  last run: none yet")
     if state.get("alive") and state.get("running_since"):

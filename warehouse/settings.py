@@ -34,8 +34,8 @@ class Settings:
     yahoo_url: str | None = None
     sec_url: str = "https://data.sec.gov"
     http_timeout_s: float = 10.0
-    http_tries: int = 4               # attempts per request before an item fails
-    http_backoff_s: float = 1.0       # first wait between attempts; doubles each time
+    http_tries: int = 4  # attempts per request before an item fails
+    http_backoff_s: float = 1.0  # first wait between attempts; doubles each time
     sql_timeout_s: float = 5.0
     sql_row_cap: int = 10_000
     sql_memory_limit: str = "1GB"
@@ -45,7 +45,7 @@ class Settings:
     extra: dict = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
+    def from_env(cls, env: dict | None = None, **overrides) -> Settings:
         """Build settings from BUBBLEMETER_* variables, then apply explicit overrides."""
         env = os.environ if env is None else env
         values: dict = {}
@@ -83,15 +83,16 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
-    def with_(self, **changes) -> "Settings":
+    def with_(self, **changes) -> Settings:
         """Return a copy with some fields changed."""
         return replace(self, **changes)
 
     @property
     def is_local_file(self) -> bool:
         """True when the warehouse is a file on this machine (not md: or :memory:)."""
-        return not (self.db.startswith("md:") or self.db.startswith("motherduck:")
-                    or self.db == ":memory:")
+        return not (
+            self.db.startswith("md:") or self.db.startswith("motherduck:") or self.db == ":memory:"
+        )
 
     @property
     def is_motherduck(self) -> bool:
@@ -129,8 +130,15 @@ def load_universe(path: Path) -> list[Company]:
         if ticker in seen:
             raise ConfigError(f"{path}: company {ticker} is listed twice")
         seen.add(ticker)
-        companies.append(Company(ticker=ticker, name=entry["name"], role=entry["role"],
-                                 cik=entry.get("cik"), fiscal_year_end_month=month))
+        companies.append(
+            Company(
+                ticker=ticker,
+                name=entry["name"],
+                role=entry["role"],
+                cik=entry.get("cik"),
+                fiscal_year_end_month=month,
+            )
+        )
     if not companies:
         raise ConfigError(f"{path}: no [[company]] entries")
     return companies

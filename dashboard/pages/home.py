@@ -9,9 +9,13 @@ from dashboard import components, context, data, figures, ids, text
 dash.register_page(__name__, path="/", name="Thesis", order=0)
 
 SCORECARD_COLUMNS = {
-    "indicator_label": "Indicator", "value_pct": "Latest", "period_label": "Period",
-    "change_on_quarter_pp": "On prior quarter", "change_on_year_pp": "On a year earlier",
-    "points_to": "Points to", "source": "Source",
+    "indicator_label": "Indicator",
+    "value_pct": "Latest",
+    "period_label": "Period",
+    "change_on_quarter_pp": "On prior quarter",
+    "change_on_year_pp": "On a year earlier",
+    "points_to": "Points to",
+    "source": "Source",
 }
 BADGES = {"enterprise-led": "bg-success", "capex-led": "bg-danger"}
 
@@ -19,8 +23,7 @@ BADGES = {"enterprise-led": "bg-success", "capex-led": "bg-danger"}
 def _change(value, label):
     if text.missing(value):
         return html.Span("no comparable reading", className="text-muted small")
-    return html.Span([text.pp(value), html.Br(), html.Small(f"vs {label}",
-                                                            className="text-muted")])
+    return html.Span([text.pp(value), html.Br(), html.Small(f"vs {label}", className="text-muted")])
 
 
 def source_cell(source: str):
@@ -37,21 +40,47 @@ def scorecard_table(frame):
     rows = []
     for r in frame.itertuples():
         rule = f"a rise reads as {r.higher_reads_as}"
-        rows.append(html.Tr([
-            html.Td([r.indicator_label, html.Br(), html.Small(rule, className="text-muted")],
-                    title=f"{r.detail}" if isinstance(r.detail, str) else None),
-            html.Td(html.Strong(text.pct(r.value_pct)), className="num"),
-            html.Td([r.period_label] + ([] if text.day(r.period_end) in r.period_label else [
-                html.Br(), html.Small(f"as of {text.day(r.period_end)}",
-                                      className="text-muted")])),
-            html.Td(_change(r.change_on_quarter_pp, r.prior_quarter_label), className="num",
-                    title=r.prior_quarter_detail if isinstance(r.prior_quarter_detail, str)
-                    else None),
-            html.Td(_change(r.change_on_year_pp, r.year_ago_label), className="num",
-                    title=r.year_ago_detail if isinstance(r.year_ago_detail, str) else None),
-            html.Td(html.Span(r.points_to, className=f"badge {BADGES.get(r.points_to, '')}")),
-            html.Td(html.Small(source_cell(r.source)), className="source"),
-        ], id=f"scorecard-{r.indicator}"))
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(
+                        [r.indicator_label, html.Br(), html.Small(rule, className="text-muted")],
+                        title=f"{r.detail}" if isinstance(r.detail, str) else None,
+                    ),
+                    html.Td(html.Strong(text.pct(r.value_pct)), className="num"),
+                    html.Td(
+                        [r.period_label]
+                        + (
+                            []
+                            if text.day(r.period_end) in r.period_label
+                            else [
+                                html.Br(),
+                                html.Small(
+                                    f"as of {text.day(r.period_end)}", className="text-muted"
+                                ),
+                            ]
+                        )
+                    ),
+                    html.Td(
+                        _change(r.change_on_quarter_pp, r.prior_quarter_label),
+                        className="num",
+                        title=r.prior_quarter_detail
+                        if isinstance(r.prior_quarter_detail, str)
+                        else None,
+                    ),
+                    html.Td(
+                        _change(r.change_on_year_pp, r.year_ago_label),
+                        className="num",
+                        title=r.year_ago_detail if isinstance(r.year_ago_detail, str) else None,
+                    ),
+                    html.Td(
+                        html.Span(r.points_to, className=f"badge {BADGES.get(r.points_to, '')}")
+                    ),
+                    html.Td(html.Small(source_cell(r.source)), className="source"),
+                ],
+                id=f"scorecard-{r.indicator}",
+            )
+        )
     return html.Table([head, html.Tbody(rows)], className="table table-sm scorecard")
 
 
@@ -63,21 +92,37 @@ def scorecard_card(chart):
     else:
         drawn = chart.frame
         body = scorecard_table(drawn)
-    return dbc.Card(dbc.CardBody([
-        html.Div([
-            html.H5("Scorecard: where the evidence points", className="mb-0"),
-            html.Button("Download CSV", id=ids.csv_button("scorecard"), className="btn btn-sm",
-                        disabled=drawn is None),
-        ], className="d-flex justify-content-between align-items-center mb-2 gap-2"),
-        html.Div(body, id=ids.HOME_SCORECARD, className="table-wrap"),
-        html.Small("Changes are in percentage points, on the same basis (NVIDIA's presentation "
-                   "vintage, the same hyperscalers, the same Census question). 'Points to' reads "
-                   "the change on a year earlier; hover an indicator for its detail.",
-                   className="text-muted caption"),
-        dcc.Store(id=ids.csv_store("scorecard"),
-                             data=components.csv_payload(drawn, "bubblemeter-scorecard.csv")),
-        dcc.Download(id=ids.csv_download("scorecard")),
-    ]), className="mb-3")
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.Div(
+                    [
+                        html.H5("Scorecard: where the evidence points", className="mb-0"),
+                        html.Button(
+                            "Download CSV",
+                            id=ids.csv_button("scorecard"),
+                            className="btn btn-sm",
+                            disabled=drawn is None,
+                        ),
+                    ],
+                    className="d-flex justify-content-between align-items-center mb-2 gap-2",
+                ),
+                html.Div(body, id=ids.HOME_SCORECARD, className="table-wrap"),
+                html.Small(
+                    "Changes are in percentage points, on the same basis (NVIDIA's presentation "
+                    "vintage, the same hyperscalers, the same Census question). 'Points to' reads "
+                    "the change on a year earlier; hover an indicator for its detail.",
+                    className="text-muted caption",
+                ),
+                dcc.Store(
+                    id=ids.csv_store("scorecard"),
+                    data=components.csv_payload(drawn, "bubblemeter-scorecard.csv"),
+                ),
+                dcc.Download(id=ids.csv_download("scorecard")),
+            ]
+        ),
+        className="mb-3",
+    )
 
 
 def layout(**_query):
@@ -88,25 +133,50 @@ def layout(**_query):
 
     mix = data.nvda_data_center_mix(settings)
     mix_fig, mix_caption, mix_drawn = components.chart_body(
-        mix, figures.dc_mix_drawn, figures.dc_mix_figure, figures.dc_mix_caption)
+        mix, figures.dc_mix_drawn, figures.dc_mix_figure, figures.dc_mix_caption
+    )
     panel = data.hyperscaler_capex_panel(settings)
     dc_fig, dc_caption, dc_drawn = components.chart_body(
-        panel, figures.dc_vs_capex_drawn, figures.dc_vs_capex_figure,
-        figures.dc_vs_capex_caption)
+        panel, figures.dc_vs_capex_drawn, figures.dc_vs_capex_figure, figures.dc_vs_capex_caption
+    )
 
-    return html.Div([
-        html.H3("Is NVIDIA's growth carried by big-tech capex, or by enterprises?"),
-        html.Div([html.P(s, className="lead-sentence") for s in sentences],
-                 id=ids.HOME_SUMMARY, className="summary"),
-        scorecard_card(scorecard),
-        dbc.Row([
-            dbc.Col(components.chart_card(
-                "home-dc-mix", "NVIDIA data-center revenue: hyperscale vs AI clouds, industrial "
-                "& enterprise", ids.HOME_DC_MIX_GRAPH, ids.HOME_DC_MIX_CAPTION, mix_fig,
-                mix_caption, mix_drawn), lg=6),
-            dbc.Col(components.chart_card(
-                "home-dc-vs-capex", "NVIDIA data-center revenue vs hyperscaler capex",
-                ids.HOME_DC_VS_CAPEX_GRAPH, ids.HOME_DC_VS_CAPEX_CAPTION, dc_fig, dc_caption,
-                dc_drawn), lg=6),
-        ]),
-    ])
+    return html.Div(
+        [
+            html.H3("Is NVIDIA's growth carried by big-tech capex, or by enterprises?"),
+            html.Div(
+                [html.P(s, className="lead-sentence") for s in sentences],
+                id=ids.HOME_SUMMARY,
+                className="summary",
+            ),
+            scorecard_card(scorecard),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        components.chart_card(
+                            "home-dc-mix",
+                            "NVIDIA data-center revenue: hyperscale vs AI clouds, industrial "
+                            "& enterprise",
+                            ids.HOME_DC_MIX_GRAPH,
+                            ids.HOME_DC_MIX_CAPTION,
+                            mix_fig,
+                            mix_caption,
+                            mix_drawn,
+                        ),
+                        lg=6,
+                    ),
+                    dbc.Col(
+                        components.chart_card(
+                            "home-dc-vs-capex",
+                            "NVIDIA data-center revenue vs hyperscaler capex",
+                            ids.HOME_DC_VS_CAPEX_GRAPH,
+                            ids.HOME_DC_VS_CAPEX_CAPTION,
+                            dc_fig,
+                            dc_caption,
+                            dc_drawn,
+                        ),
+                        lg=6,
+                    ),
+                ]
+            ),
+        ]
+    )

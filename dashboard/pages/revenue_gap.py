@@ -6,11 +6,20 @@ from dash import Input, Output, callback, dcc, html
 
 from dashboard import components, context, data, figures, ids, revenue_gap, text
 
-dash.register_page(__name__, path="/revenue-gap", name="AI revenue gap", order=40,
-                   title="AI revenue gap · bubblemeter")
+dash.register_page(
+    __name__,
+    path="/revenue-gap",
+    name="AI revenue gap",
+    order=40,
+    title="AI revenue gap · bubblemeter",
+)
 
-DEFAULTS = {"quarter": "", "cost": revenue_gap.DEFAULT_COST_MULTIPLIER,
-            "margin": revenue_gap.DEFAULT_MARGIN_MULTIPLIER, "earned": ""}
+DEFAULTS = {
+    "quarter": "",
+    "cost": revenue_gap.DEFAULT_COST_MULTIPLIER,
+    "margin": revenue_gap.DEFAULT_MARGIN_MULTIPLIER,
+    "earned": "",
+}
 
 
 def _quarter_key(label: str) -> str:
@@ -28,20 +37,44 @@ def _number(value) -> str:
 def result_block(gap: revenue_gap.Gap, label: str):
     """The calculation spelled out, step by step, for one quarter."""
     steps = [
-        html.Li([f"NVIDIA data-center revenue in {label}: ",
-                 html.Strong(text.usd_billions(gap.data_center_revenue_usd))]),
-        html.Li(["× 4 quarters = run-rate ", html.Strong(text.usd_billions(gap.run_rate_usd)),
-                 " a year"]),
-        html.Li([f"× cost multiplier {gap.cost_multiplier:g} = data-center spend ",
-                 html.Strong(text.usd_billions(gap.data_center_cost_usd)), " a year"]),
-        html.Li([(f"× margin multiplier {gap.margin_multiplier:g} = revenue end users must "
-                  "earn from AI "), html.Strong(text.usd_billions(gap.required_revenue_usd),
-                                              id=ids.GAP_REQUIRED), " a year"]),
+        html.Li(
+            [
+                f"NVIDIA data-center revenue in {label}: ",
+                html.Strong(text.usd_billions(gap.data_center_revenue_usd)),
+            ]
+        ),
+        html.Li(
+            [
+                "× 4 quarters = run-rate ",
+                html.Strong(text.usd_billions(gap.run_rate_usd)),
+                " a year",
+            ]
+        ),
+        html.Li(
+            [
+                f"× cost multiplier {gap.cost_multiplier:g} = data-center spend ",
+                html.Strong(text.usd_billions(gap.data_center_cost_usd)),
+                " a year",
+            ]
+        ),
+        html.Li(
+            [
+                (
+                    f"× margin multiplier {gap.margin_multiplier:g} = revenue end users must "
+                    "earn from AI "
+                ),
+                html.Strong(text.usd_billions(gap.required_revenue_usd), id=ids.GAP_REQUIRED),
+                " a year",
+            ]
+        ),
     ]
     if gap.earned_usd is None:
-        outcome = html.P("No gap shown: enter your own estimate of the AI revenue actually "
-                         "earned per year. The warehouse holds no data on it, so the page will "
-                         "not guess.", className="text-muted mb-0")
+        outcome = html.P(
+            "No gap shown: enter your own estimate of the AI revenue actually "
+            "earned per year. The warehouse holds no data on it, so the page will "
+            "not guess.",
+            className="text-muted mb-0",
+        )
     else:
         if gap.gap_usd > 0:
             tail = [" a year short of what the spend requires: the gap."]
@@ -49,9 +82,14 @@ def result_block(gap: revenue_gap.Gap, label: str):
         else:
             tail = [" a year: no gap at these assumptions."]
             lead = "exceeds what the spend requires by "
-        outcome = html.P([f"Your estimate of {text.usd_billions(gap.earned_usd)} earned a year "
-                          + lead, html.Strong(text.usd_billions(abs(gap.gap_usd))), *tail],
-                         className="mb-0")
+        outcome = html.P(
+            [
+                f"Your estimate of {text.usd_billions(gap.earned_usd)} earned a year " + lead,
+                html.Strong(text.usd_billions(abs(gap.gap_usd))),
+                *tail,
+            ],
+            className="mb-0",
+        )
     return html.Div([html.Ol(steps, className="steps"), outcome])
 
 
@@ -64,37 +102,67 @@ def compute(frame, quarter: str, cost, margin, earned):
         earned_usd = revenue_gap.check_earned(earned)
     except revenue_gap.BadAssumption as exc:
         message = f"Cannot compute: {exc}."
-        return (dbc.Alert(message, color="warning", className="mb-0"),
-                figures.empty_figure(message), message, None, None)
+        return (
+            dbc.Alert(message, color="warning", className="mb-0"),
+            figures.empty_figure(message),
+            message,
+            None,
+            None,
+        )
     keys = {_quarter_key(lbl): lbl for lbl in frame["fiscal_label"]}
     label = keys.get(_quarter_key(quarter or ""), frame["fiscal_label"].iloc[-1])
     row = frame[frame["fiscal_label"] == label].iloc[0]
     gap = revenue_gap.compute(row.data_center_revenue_usd, cost_m, margin_m, earned_usd)
     drawn = revenue_gap.table(frame, cost_m, margin_m, earned_usd)
-    return (result_block(gap, label), figures.gap_figure(drawn, label),
-            figures.gap_caption(drawn), drawn, label)
+    return (
+        result_block(gap, label),
+        figures.gap_figure(drawn, label),
+        figures.gap_caption(drawn),
+        drawn,
+        label,
+    )
 
 
 @callback(
-    Output(ids.GAP_URL, "search"), Output(ids.GAP_RESULT, "children"),
+    Output(ids.GAP_URL, "search"),
+    Output(ids.GAP_RESULT, "children"),
     *components.chart_outputs(ids.GAP_GRAPH, ids.GAP_CAPTION, "revenue-gap"),
-    Input(ids.GAP_QUARTER, "value"), Input(ids.GAP_COST_MULTIPLIER, "value"),
-    Input(ids.GAP_MARGIN_MULTIPLIER, "value"), Input(ids.GAP_EARNED, "value"),
+    Input(ids.GAP_QUARTER, "value"),
+    Input(ids.GAP_COST_MULTIPLIER, "value"),
+    Input(ids.GAP_MARGIN_MULTIPLIER, "value"),
+    Input(ids.GAP_EARNED, "value"),
     prevent_initial_call=True,
 )
 def update(quarter, cost, margin, earned):
     """Recompute the gap whenever an assumption changes, and keep the inputs in the URL."""
     chart = data.nvda_data_center_quarterly(context.settings())
     search = components.search_string(
-        {"quarter": quarter or "", "cost": _number(cost), "margin": _number(margin),
-         "earned": _number(earned)},
-        {**DEFAULTS, "cost": _number(DEFAULTS["cost"]), "margin": _number(DEFAULTS["margin"])})
+        {
+            "quarter": quarter or "",
+            "cost": _number(cost),
+            "margin": _number(margin),
+            "earned": _number(earned),
+        },
+        {**DEFAULTS, "cost": _number(DEFAULTS["cost"]), "margin": _number(DEFAULTS["margin"])},
+    )
     if chart.empty_reason:
-        return (search, components.empty_state(chart.empty_reason),
-                figures.empty_figure(chart.empty_reason), chart.empty_reason, None, True)
+        return (
+            search,
+            components.empty_state(chart.empty_reason),
+            figures.empty_figure(chart.empty_reason),
+            chart.empty_reason,
+            None,
+            True,
+        )
     block, fig, cap, drawn, _label = compute(chart.frame, quarter, cost, margin, earned)
-    return (search, block, fig, cap, components.csv_payload(drawn, "bubblemeter-revenue-gap.csv"),
-            drawn is None)
+    return (
+        search,
+        block,
+        fig,
+        cap,
+        components.csv_payload(drawn, "bubblemeter-revenue-gap.csv"),
+        drawn is None,
+    )
 
 
 def layout(quarter=None, cost=None, margin=None, earned=None, **_query):
@@ -105,55 +173,113 @@ def layout(quarter=None, cost=None, margin=None, earned=None, **_query):
     earned = earned if earned not in (None, "") else None
     if chart.empty_reason:
         options, block = [], components.empty_state(chart.empty_reason)
-        fig, cap, drawn, label = (figures.empty_figure(chart.empty_reason), chart.empty_reason,
-                                  None, None)
+        fig, cap, drawn, label = (
+            figures.empty_figure(chart.empty_reason),
+            chart.empty_reason,
+            None,
+            None,
+        )
     else:
-        options = [{"label": lbl, "value": _quarter_key(lbl)}
-                   for lbl in reversed(list(chart.frame["fiscal_label"]))]
+        options = [
+            {"label": lbl, "value": _quarter_key(lbl)}
+            for lbl in reversed(list(chart.frame["fiscal_label"]))
+        ]
         block, fig, cap, drawn, label = compute(chart.frame, quarter, cost, margin, earned)
 
     def number_input(input_id, value, step, placeholder=None):
-        return dcc.Input(id=input_id, type="number", value=value, min=0, step=step,
-                         placeholder=placeholder, debounce=0.4, className="form-control")
+        return dcc.Input(
+            id=input_id,
+            type="number",
+            value=value,
+            min=0,
+            step=step,
+            placeholder=placeholder,
+            debounce=0.4,
+            className="form-control",
+        )
 
-    inputs = dbc.Card(dbc.CardBody([
-        html.H5("Inputs"),
-        html.Label("NVIDIA quarter (data from the warehouse)", className="form-label",
-                   htmlFor=ids.GAP_QUARTER),
-        dcc.Dropdown(id=ids.GAP_QUARTER, options=options, clearable=False,
-                     value=_quarter_key(label) if label else None, className="mb-3"),
-        html.Label("Cost multiplier: the method's assumption (GPUs about half of a data "
-                   "center's total cost → 2)", className="form-label",
-                   htmlFor=ids.GAP_COST_MULTIPLIER),
-        number_input(ids.GAP_COST_MULTIPLIER, _float_or_none(cost), 0.1),
-        html.Label("Margin multiplier: the method's assumption (a 50% gross margin for whoever "
-                   "sells AI services → 2)", className="form-label mt-2",
-                   htmlFor=ids.GAP_MARGIN_MULTIPLIER),
-        number_input(ids.GAP_MARGIN_MULTIPLIER, _float_or_none(margin), 0.1),
-        html.Label("AI revenue actually earned, USD billions a year: your estimate (no data "
-                   "on it in the warehouse)", className="form-label mt-2",
-                   htmlFor=ids.GAP_EARNED),
-        number_input(ids.GAP_EARNED, _float_or_none(earned), 1, placeholder="your estimate"),
-    ]), className="mb-3")
-    return html.Div([
-        dcc.Location(id=ids.GAP_URL, refresh=False),
-        html.H3("AI revenue gap"),
-        html.P("The \"AI's $600B question\" method: annualise NVIDIA's data-center revenue, "
-               "multiply by what the rest of a data center costs and by the margin its users "
-               "need, and compare the result with the AI revenue actually earned. The "
-               "multipliers are the method's assumptions, not data: change them to test the "
-               "argument.", className="intro"),
-        dbc.Row([
-            dbc.Col(inputs, lg=4),
-            dbc.Col([
-                dbc.Card(dbc.CardBody([html.H5("Result"),
-                                       html.Div(block, id=ids.GAP_RESULT)]), className="mb-3"),
-                components.chart_card("revenue-gap", "Revenue end users must earn each year, at "
-                                      "each quarter's run-rate", ids.GAP_GRAPH, ids.GAP_CAPTION,
-                                      fig, cap, drawn),
-            ], lg=8),
-        ]),
-    ])
+    inputs = dbc.Card(
+        dbc.CardBody(
+            [
+                html.H5("Inputs"),
+                html.Label(
+                    "NVIDIA quarter (data from the warehouse)",
+                    className="form-label",
+                    htmlFor=ids.GAP_QUARTER,
+                ),
+                dcc.Dropdown(
+                    id=ids.GAP_QUARTER,
+                    options=options,
+                    clearable=False,
+                    value=_quarter_key(label) if label else None,
+                    className="mb-3",
+                ),
+                html.Label(
+                    "Cost multiplier: the method's assumption (GPUs about half of a data "
+                    "center's total cost → 2)",
+                    className="form-label",
+                    htmlFor=ids.GAP_COST_MULTIPLIER,
+                ),
+                number_input(ids.GAP_COST_MULTIPLIER, _float_or_none(cost), 0.1),
+                html.Label(
+                    "Margin multiplier: the method's assumption (a 50% gross margin for whoever "
+                    "sells AI services → 2)",
+                    className="form-label mt-2",
+                    htmlFor=ids.GAP_MARGIN_MULTIPLIER,
+                ),
+                number_input(ids.GAP_MARGIN_MULTIPLIER, _float_or_none(margin), 0.1),
+                html.Label(
+                    "AI revenue actually earned, USD billions a year: your estimate (no data "
+                    "on it in the warehouse)",
+                    className="form-label mt-2",
+                    htmlFor=ids.GAP_EARNED,
+                ),
+                number_input(
+                    ids.GAP_EARNED, _float_or_none(earned), 1, placeholder="your estimate"
+                ),
+            ]
+        ),
+        className="mb-3",
+    )
+    return html.Div(
+        [
+            dcc.Location(id=ids.GAP_URL, refresh=False),
+            html.H3("AI revenue gap"),
+            html.P(
+                "The \"AI's $600B question\" method: annualise NVIDIA's data-center revenue, "
+                "multiply by what the rest of a data center costs and by the margin its users "
+                "need, and compare the result with the AI revenue actually earned. The "
+                "multipliers are the method's assumptions, not data: change them to test the "
+                "argument.",
+                className="intro",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(inputs, lg=4),
+                    dbc.Col(
+                        [
+                            dbc.Card(
+                                dbc.CardBody(
+                                    [html.H5("Result"), html.Div(block, id=ids.GAP_RESULT)]
+                                ),
+                                className="mb-3",
+                            ),
+                            components.chart_card(
+                                "revenue-gap",
+                                "Revenue end users must earn each year, at each quarter's run-rate",
+                                ids.GAP_GRAPH,
+                                ids.GAP_CAPTION,
+                                fig,
+                                cap,
+                                drawn,
+                            ),
+                        ],
+                        lg=8,
+                    ),
+                ]
+            ),
+        ]
+    )
 
 
 def _float_or_none(value):

@@ -16,8 +16,11 @@ from ingest.normalise.fiscal import calendar_quarter, fiscal_period, is_quarter_
 
 # metric -> concepts in order of preference (the first one that covers a period wins).
 CONCEPTS: dict[str, tuple[str, ...]] = {
-    "revenue": ("Revenues", "RevenueFromContractWithCustomerExcludingAssessedTax",
-                "SalesRevenueNet"),
+    "revenue": (
+        "Revenues",
+        "RevenueFromContractWithCustomerExcludingAssessedTax",
+        "SalesRevenueNet",
+    ),
     "cost_of_revenue": ("CostOfRevenue",),
     "gross_profit": ("GrossProfit",),
     "operating_income": ("OperatingIncomeLoss",),
@@ -27,13 +30,26 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
 }
 # Companies that tag a metric with another concept.
 CONCEPT_OVERRIDES: dict[str, dict[str, tuple[str, ...]]] = {
-    "AMZN": {"capex": ("PaymentsToAcquireProductiveAssets",
-                       "PaymentsToAcquirePropertyPlantAndEquipment")},
+    "AMZN": {
+        "capex": ("PaymentsToAcquireProductiveAssets", "PaymentsToAcquirePropertyPlantAndEquipment")
+    },
 }
 
-COLUMNS = ["ticker", "metric", "fiscal_year", "fiscal_quarter", "period_start", "period_end",
-           "calendar_year", "calendar_quarter", "value_usd", "form", "filed_at", "source",
-           "source_detail"]
+COLUMNS = [
+    "ticker",
+    "metric",
+    "fiscal_year",
+    "fiscal_quarter",
+    "period_start",
+    "period_end",
+    "calendar_year",
+    "calendar_quarter",
+    "value_usd",
+    "form",
+    "filed_at",
+    "source",
+    "source_detail",
+]
 
 
 class PayloadError(ValueError):
@@ -69,7 +85,7 @@ def duration_facts(payload: dict, concepts: tuple[str, ...]) -> dict[tuple[date,
         raise PayloadError("missing field 'facts'")
     gaap = payload["facts"].get("us-gaap", {})
     chosen: dict[tuple[date, date], Fact] = {}
-    for rank, concept in enumerate(concepts):
+    for concept in concepts:
         entries = gaap.get(concept, {}).get("units", {}).get("USD", [])
         best: dict[tuple[date, date], Fact] = {}
         for raw in entries:
@@ -89,7 +105,9 @@ def duration_facts(payload: dict, concepts: tuple[str, ...]) -> dict[tuple[date,
             key = (fact.start, fact.end)
             old = best.get(key)
             if old is None or (fact.filed or date.min, fact.accn or "") > (
-                    old.filed or date.min, old.accn or ""):
+                old.filed or date.min,
+                old.accn or "",
+            ):
                 best[key] = fact
         for key, fact in best.items():
             chosen.setdefault(key, fact)
@@ -118,9 +136,11 @@ def quarterly(facts: dict[tuple[date, date], Fact]) -> list[tuple[date, date, fl
     for (start, end), fact in sorted(facts.items(), key=lambda kv: kv[0][1]):
         if end in quarters or (end - start).days < 100 or (end - start).days > 380:
             continue
-        prior_ends = sorted({e for (s, e) in facts if s == start and e < end}
-                            | {q[1] for q in quarters.values() if start <= q[0] and q[1] < end},
-                            reverse=True)
+        prior_ends = sorted(
+            {e for (s, e) in facts if s == start and e < end}
+            | {q[1] for q in quarters.values() if start <= q[0] and q[1] < end},
+            reverse=True,
+        )
         for prior_end in prior_ends:
             q_start = prior_end + timedelta(days=1)
             if not is_quarter_length(q_start, end):
@@ -134,8 +154,9 @@ def quarterly(facts: dict[tuple[date, date], Fact]) -> list[tuple[date, date, fl
     return sorted(quarters.values(), key=lambda q: q[1])
 
 
-def companyfacts_to_frame(payload: dict, ticker: str, fiscal_year_end_month: int,
-                          origin: str = "SEC EDGAR companyfacts") -> pd.DataFrame:
+def companyfacts_to_frame(
+    payload: dict, ticker: str, fiscal_year_end_month: int, origin: str = "SEC EDGAR companyfacts"
+) -> pd.DataFrame:
     """Normalise one companyfacts response to financial_facts rows with source='sec'."""
     rows = []
     for metric in CONCEPTS:
@@ -143,13 +164,23 @@ def companyfacts_to_frame(payload: dict, ticker: str, fiscal_year_end_month: int
         for start, end, value, fact, how in quarterly(facts):
             fy, fq = fiscal_period(end, fiscal_year_end_month)
             cy, cq = calendar_quarter(start, end)
-            rows.append({
-                "ticker": ticker, "metric": metric, "fiscal_year": fy, "fiscal_quarter": fq,
-                "period_start": start, "period_end": end, "calendar_year": cy,
-                "calendar_quarter": cq, "value_usd": value, "form": fact.form,
-                "filed_at": fact.filed, "source": "sec",
-                "source_detail": f"{origin}; {fact.concept}; accn {fact.accn}; {how}",
-            })
+            rows.append(
+                {
+                    "ticker": ticker,
+                    "metric": metric,
+                    "fiscal_year": fy,
+                    "fiscal_quarter": fq,
+                    "period_start": start,
+                    "period_end": end,
+                    "calendar_year": cy,
+                    "calendar_quarter": cq,
+                    "value_usd": value,
+                    "form": fact.form,
+                    "filed_at": fact.filed,
+                    "source": "sec",
+                    "source_detail": f"{origin}; {fact.concept}; accn {fact.accn}; {how}",
+                }
+            )
     frame = pd.DataFrame(rows, columns=COLUMNS)
     # Two periods naming one fiscal quarter would mean a calendar we do not understand.
     return frame.drop_duplicates(["ticker", "metric", "fiscal_year", "fiscal_quarter"], keep="last")

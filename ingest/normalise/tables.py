@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+
 import pandas as pd
 
 from ingest.normalise.fiscal import calendar_quarter
@@ -16,8 +17,8 @@ class BadFile(ValueError):
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str = "str"        # str | int | float | date | bool
-    required: bool = True    # a blank cell is an error
+    kind: str = "str"  # str | int | float | date | bool
+    required: bool = True  # a blank cell is an error
     target: str | None = None
 
 
@@ -26,36 +27,77 @@ def _c(name, kind="str", required=True, target=None):
 
 
 SPECS: dict[str, list[Column]] = {
-    "corporate_actions": [_c("ticker"), _c("date", "date"), _c("action"), _c("value", "float"),
-                          _c("source", required=False)],
+    "corporate_actions": [
+        _c("ticker"),
+        _c("date", "date"),
+        _c("action"),
+        _c("value", "float"),
+        _c("source", required=False),
+    ],
     "financial_facts": [
-        _c("ticker"), _c("metric"), _c("fiscal_year", "int"), _c("fiscal_quarter", "int"),
-        _c("period_start", "date", False), _c("period_end", "date"), _c("value_usd", "float"),
-        _c("form", required=False), _c("filed_at", "date", False),
-        _c("source", target="source_detail")],
+        _c("ticker"),
+        _c("metric"),
+        _c("fiscal_year", "int"),
+        _c("fiscal_quarter", "int"),
+        _c("period_start", "date", False),
+        _c("period_end", "date"),
+        _c("value_usd", "float"),
+        _c("form", required=False),
+        _c("filed_at", "date", False),
+        _c("source", target="source_detail"),
+    ],
     "segment_revenue": [
-        _c("ticker"), _c("fiscal_year", "int"), _c("fiscal_quarter", "int"),
-        _c("period_start", "date", False), _c("period_end", "date"), _c("segment"),
-        _c("revenue_usd", "float"), _c("presentation"), _c("source", required=False)],
+        _c("ticker"),
+        _c("fiscal_year", "int"),
+        _c("fiscal_quarter", "int"),
+        _c("period_start", "date", False),
+        _c("period_end", "date"),
+        _c("segment"),
+        _c("revenue_usd", "float"),
+        _c("presentation"),
+        _c("source", required=False),
+    ],
     "customer_concentration": [
-        _c("ticker"), _c("period_end", "date"), _c("customer_label"),
-        _c("share_pct", "float", False), _c("basis"), _c("source", required=False),
-        _c("quote", required=False)],
+        _c("ticker"),
+        _c("period_end", "date"),
+        _c("customer_label"),
+        _c("share_pct", "float", False),
+        _c("basis"),
+        _c("source", required=False),
+        _c("quote", required=False),
+    ],
     "adoption_indicators": [
-        _c("indicator"), _c("geography"), _c("period_date", "date"), _c("value", "float"),
-        _c("unit", required=False), _c("series_version"), _c("source", required=False)],
+        _c("indicator"),
+        _c("geography"),
+        _c("period_date", "date"),
+        _c("value", "float"),
+        _c("unit", required=False),
+        _c("series_version"),
+        _c("source", required=False),
+    ],
     "earnings_events": [
-        _c("ticker"), _c("fiscal_period_label"), _c("report_date", "date", False),
-        _c("eps_estimate", "float", False), _c("eps_actual", "float", False),
-        _c("surprise_pct", "float", False), _c("revenue_estimate_usd", "float", False),
-        _c("revenue_actual_usd", "float", False), _c("eps_basis", required=False),
-        _c("estimate_provider", required=False), _c("source")],
+        _c("ticker"),
+        _c("fiscal_period_label"),
+        _c("report_date", "date", False),
+        _c("eps_estimate", "float", False),
+        _c("eps_actual", "float", False),
+        _c("surprise_pct", "float", False),
+        _c("revenue_estimate_usd", "float", False),
+        _c("revenue_actual_usd", "float", False),
+        _c("eps_basis", required=False),
+        _c("estimate_provider", required=False),
+        _c("source"),
+    ],
 }
-PRICE_COLUMNS = [_c("Date", "date", target="date"), _c("Open", "float", False, "open"),
-                 _c("High", "float", False, "high"), _c("Low", "float", False, "low"),
-                 _c("Close", "float", target="close"),
-                 _c("Adj Close", "float", False, "adj_close"),
-                 _c("Volume", "int", False, "volume")]
+PRICE_COLUMNS = [
+    _c("Date", "date", target="date"),
+    _c("Open", "float", False, "open"),
+    _c("High", "float", False, "high"),
+    _c("Low", "float", False, "low"),
+    _c("Close", "float", target="close"),
+    _c("Adj Close", "float", False, "adj_close"),
+    _c("Volume", "int", False, "volume"),
+]
 ACTIONS = ("split", "dividend")
 
 
@@ -72,16 +114,20 @@ def _convert(series: pd.Series, col: Column, name: str) -> pd.Series:
         bad = out.isna() & ~blank
         if bad.any():
             idx = bad.idxmax()
-            raise BadFile(f"{name}:{int(idx) + 2}: column '{col.name}': "
-                          f"cannot read {series[idx]!r} as a number")
+            raise BadFile(
+                f"{name}:{int(idx) + 2}: column '{col.name}': "
+                f"cannot read {series[idx]!r} as a number"
+            )
         return out.round().astype("Int64") if col.kind == "int" else out.astype("float64")
     if col.kind == "date":
         out = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
         bad = out.isna() & ~blank
         if bad.any():
             idx = bad.idxmax()
-            raise BadFile(f"{name}:{int(idx) + 2}: column '{col.name}': "
-                          f"cannot read {series[idx]!r} as a date (YYYY-MM-DD)")
+            raise BadFile(
+                f"{name}:{int(idx) + 2}: column '{col.name}': "
+                f"cannot read {series[idx]!r} as a date (YYYY-MM-DD)"
+            )
         return out.dt.date
     raise AssertionError(col.kind)
 
@@ -94,8 +140,9 @@ def parse_csv(text: str, name: str, columns: list[Column]) -> pd.DataFrame:
         raise BadFile(f"{name}: not a readable CSV ({str(exc).strip()})") from None
     missing = [c.name for c in columns if c.name not in raw.columns]
     if missing:
-        raise BadFile(f"{name}: missing column(s) {', '.join(missing)} "
-                      f"(header has {', '.join(raw.columns)})")
+        raise BadFile(
+            f"{name}: missing column(s) {', '.join(missing)} (header has {', '.join(raw.columns)})"
+        )
     return pd.DataFrame({(c.target or c.name): _convert(raw[c.name], c, name) for c in columns})
 
 
@@ -103,13 +150,17 @@ def _check_tickers(frame: pd.DataFrame, name: str, known: set[str]) -> None:
     unknown = ~frame["ticker"].isin(known)
     if unknown.any():
         idx = unknown.idxmax()
-        raise BadFile(f"{name}:{int(idx) + 2}: unknown ticker {frame['ticker'][idx]!r} "
-                      f"(not in the universe file)")
+        raise BadFile(
+            f"{name}:{int(idx) + 2}: unknown ticker {frame['ticker'][idx]!r} "
+            f"(not in the universe file)"
+        )
 
 
 def _with_calendar(frame: pd.DataFrame) -> pd.DataFrame:
-    cal = [calendar_quarter(None if pd.isna(s) else s, e)
-           for s, e in zip(frame["period_start"], frame["period_end"])]
+    cal = [
+        calendar_quarter(None if pd.isna(s) else s, e)
+        for s, e in zip(frame["period_start"], frame["period_end"])
+    ]
     frame["calendar_year"] = [c[0] for c in cal]
     frame["calendar_quarter"] = [c[1] for c in cal]
     return frame

@@ -8,7 +8,8 @@ from datetime import date
 import pandas as pd
 
 from ingest.normalise.fiscal import calendar_quarter, fiscal_period
-from ingest.normalise.sec import COLUMNS as FACT_COLUMNS, PayloadError
+from ingest.normalise.sec import COLUMNS as FACT_COLUMNS
+from ingest.normalise.sec import PayloadError
 
 PRICE_FIELDS = ("Open", "High", "Low", "Close", "Adj Close", "Volume")
 # metric -> (statement, Yahoo key); Yahoo's capex is negative (cash paid), stored positive.
@@ -40,16 +41,19 @@ def prices_frames(history: pd.DataFrame | None, ticker: str) -> tuple[pd.DataFra
     if missing:
         raise PayloadError(f"missing field {missing[0]!r}")
     dates = _local_dates(history.index)
-    prices = pd.DataFrame({
-        "ticker": ticker, "date": dates,
-        "open": history["Open"].to_numpy(dtype="float64"),
-        "high": history["High"].to_numpy(dtype="float64"),
-        "low": history["Low"].to_numpy(dtype="float64"),
-        "close": history["Close"].to_numpy(dtype="float64"),
-        "adj_close": history["Adj Close"].to_numpy(dtype="float64"),
-        "volume": pd.array(history["Volume"].round(), dtype="Int64"),
-        "source": "yahoo",
-    })
+    prices = pd.DataFrame(
+        {
+            "ticker": ticker,
+            "date": dates,
+            "open": history["Open"].to_numpy(dtype="float64"),
+            "high": history["High"].to_numpy(dtype="float64"),
+            "low": history["Low"].to_numpy(dtype="float64"),
+            "close": history["Close"].to_numpy(dtype="float64"),
+            "adj_close": history["Adj Close"].to_numpy(dtype="float64"),
+            "volume": pd.array(history["Volume"].round(), dtype="Int64"),
+            "source": "yahoo",
+        }
+    )
     prices = prices[prices["close"].notna()].drop_duplicates("date", keep="last")
     if prices.empty:
         raise PayloadError("no price rows returned")
@@ -60,14 +64,22 @@ def prices_frames(history: pd.DataFrame | None, ticker: str) -> tuple[pd.DataFra
         values = history[column].to_numpy(dtype="float64")
         for day, value in zip(dates, values):
             if value and value == value:  # non-zero, not NaN
-                actions.append({"ticker": ticker, "date": day, "action": action,
-                                "value": float(value), "source": "yahoo"})
+                actions.append(
+                    {
+                        "ticker": ticker,
+                        "date": day,
+                        "action": action,
+                        "value": float(value),
+                        "source": "yahoo",
+                    }
+                )
     actions_frame = pd.DataFrame(actions, columns=["ticker", "date", "action", "value", "source"])
     return prices.reset_index(drop=True), actions_frame
 
 
-def statements_frame(statements: dict[str, pd.DataFrame | None], ticker: str,
-                     fiscal_year_end_month: int) -> pd.DataFrame:
+def statements_frame(
+    statements: dict[str, pd.DataFrame | None], ticker: str, fiscal_year_end_month: int
+) -> pd.DataFrame:
     """Quarterly statements from yfinance -> financial_facts rows with source='yahoo'."""
     rows = []
     for metric, (statement, key) in STATEMENT_KEYS.items():
@@ -80,21 +92,33 @@ def statements_frame(statements: dict[str, pd.DataFrame | None], ticker: str,
             end = pd.Timestamp(column).date()
             fy, fq = fiscal_period(end, fiscal_year_end_month)
             cy, cq = calendar_quarter(None, end)
-            rows.append({
-                "ticker": ticker, "metric": metric, "fiscal_year": fy, "fiscal_quarter": fq,
-                "period_start": None, "period_end": end, "calendar_year": cy,
-                "calendar_quarter": cq,
-                "value_usd": -float(value) if metric in NEGATED else float(value),
-                "form": None, "filed_at": None, "source": "yahoo",
-                "source_detail": f"Yahoo Finance quarterly {STATEMENT_NAMES[statement]} "
-                                 f"({key}) via yfinance",
-            })
+            rows.append(
+                {
+                    "ticker": ticker,
+                    "metric": metric,
+                    "fiscal_year": fy,
+                    "fiscal_quarter": fq,
+                    "period_start": None,
+                    "period_end": end,
+                    "calendar_year": cy,
+                    "calendar_quarter": cq,
+                    "value_usd": -float(value) if metric in NEGATED else float(value),
+                    "form": None,
+                    "filed_at": None,
+                    "source": "yahoo",
+                    "source_detail": f"Yahoo Finance quarterly {STATEMENT_NAMES[statement]} "
+                    f"({key}) via yfinance",
+                }
+            )
     if not rows:
-        raise PayloadError("no quarterly statement rows returned (revenue, gross profit, "
-                           "operating income, net income, capex)")
+        raise PayloadError(
+            "no quarterly statement rows returned (revenue, gross profit, "
+            "operating income, net income, capex)"
+        )
     frame = pd.DataFrame(rows, columns=FACT_COLUMNS)
-    return frame.drop_duplicates(["ticker", "metric", "fiscal_year", "fiscal_quarter"],
-                                 keep="first")
+    return frame.drop_duplicates(
+        ["ticker", "metric", "fiscal_year", "fiscal_quarter"], keep="first"
+    )
 
 
 def reported_quarter(report_date: date, fiscal_year_end_month: int) -> tuple[int, int]:
@@ -110,8 +134,9 @@ def reported_quarter(report_date: date, fiscal_year_end_month: int) -> tuple[int
     raise AssertionError("a quarter ends in one of any three consecutive months")
 
 
-def earnings_frame(dates: pd.DataFrame | None, ticker: str, fiscal_year_end_month: int,
-                   today: date) -> pd.DataFrame:
+def earnings_frame(
+    dates: pd.DataFrame | None, ticker: str, fiscal_year_end_month: int, today: date
+) -> pd.DataFrame:
     """yfinance earnings dates -> earnings_events rows with source='yahoo'.
 
     The label is the fiscal quarter that ended before the report date ("FY2026Q3"); a row is
@@ -128,14 +153,22 @@ def earnings_frame(dates: pd.DataFrame | None, ticker: str, fiscal_year_end_mont
         estimate = _number(record["EPS Estimate"])
         actual = _number(record["Reported EPS"])
         fy, fq = reported_quarter(when, fiscal_year_end_month)
-        rows.append({
-            "ticker": ticker, "fiscal_period_label": f"FY{fy}Q{fq}", "report_date": when,
-            "eps_estimate": estimate, "eps_actual": actual,
-            "surprise_pct": _number(record[surprise]) if surprise else None,
-            "revenue_estimate_usd": None, "revenue_actual_usd": None,
-            "eps_basis": "as shown by Yahoo Finance", "estimate_provider": "Yahoo Finance",
-            "is_confirmed": actual is not None and when <= today, "source": "yahoo",
-        })
+        rows.append(
+            {
+                "ticker": ticker,
+                "fiscal_period_label": f"FY{fy}Q{fq}",
+                "report_date": when,
+                "eps_estimate": estimate,
+                "eps_actual": actual,
+                "surprise_pct": _number(record[surprise]) if surprise else None,
+                "revenue_estimate_usd": None,
+                "revenue_actual_usd": None,
+                "eps_basis": "as shown by Yahoo Finance",
+                "estimate_provider": "Yahoo Finance",
+                "is_confirmed": actual is not None and when <= today,
+                "source": "yahoo",
+            }
+        )
     frame = pd.DataFrame(rows)
     # One row per quarter: a reported row beats an upcoming one, then the latest date wins.
     frame = frame.sort_values(["is_confirmed", "report_date"], ascending=False)

@@ -6,8 +6,9 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 import requests
 import tenacity
@@ -36,16 +37,19 @@ class HTTPStatusError(requests.HTTPError):
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    tries: int = 4              # attempts in all, the first included
-    backoff_s: float = 1.0      # wait before the 2nd attempt; doubles each time
+    tries: int = 4  # attempts in all, the first included
+    backoff_s: float = 1.0  # wait before the 2nd attempt; doubles each time
     max_wait_s: float = 30.0
-    timeout_s: float = 10.0     # per HTTP request
+    timeout_s: float = 10.0  # per HTTP request
 
     @classmethod
-    def from_settings(cls, settings) -> "RetryPolicy":
+    def from_settings(cls, settings) -> RetryPolicy:
         """The policy the settings ask for."""
-        return cls(tries=max(1, settings.http_tries), backoff_s=settings.http_backoff_s,
-                   timeout_s=settings.http_timeout_s)
+        return cls(
+            tries=max(1, settings.http_tries),
+            backoff_s=settings.http_backoff_s,
+            timeout_s=settings.http_timeout_s,
+        )
 
 
 DEFAULT_POLICY = RetryPolicy()
@@ -62,8 +66,9 @@ def is_retryable(exc: BaseException) -> bool:
 
 def is_network(exc: BaseException) -> bool:
     """True when the source did not answer at all (as opposed to answering badly)."""
-    return (isinstance(exc, (requests.Timeout, requests.ConnectionError))
-            and not isinstance(exc, requests.exceptions.InvalidJSONError))
+    return isinstance(exc, (requests.Timeout, requests.ConnectionError)) and not isinstance(
+        exc, requests.exceptions.InvalidJSONError
+    )
 
 
 def describe(exc: BaseException, timeout_s: float) -> str:
@@ -94,17 +99,26 @@ def _root_cause(exc: BaseException) -> str:
     while seen.__cause__ is not None or seen.__context__ is not None:
         seen = seen.__cause__ or seen.__context__
     text = str(seen)
-    for marker in ("Connection refused", "Name or service not known", "No route to host",
-                   "Temporary failure in name resolution", "Network is unreachable",
-                   "Connection reset", "Remote end closed connection"):
+    for marker in (
+        "Connection refused",
+        "Name or service not known",
+        "No route to host",
+        "Temporary failure in name resolution",
+        "Network is unreachable",
+        "Connection reset",
+        "Remote end closed connection",
+    ):
         if marker in text:
             return marker
     return _first_line(seen)
 
 
-def with_retries(call: Callable[[], T], policy: RetryPolicy,
-                 explain: Callable[[BaseException], str] | None = None,
-                 retryable: Callable[[BaseException], bool] = is_retryable) -> T:
+def with_retries(
+    call: Callable[[], T],
+    policy: RetryPolicy,
+    explain: Callable[[BaseException], str] | None = None,
+    retryable: Callable[[BaseException], bool] = is_retryable,
+) -> T:
     """Run `call`, retrying transient failures with backoff; SourceError when it gives up.
 
     The reason says how many tries were made: "HTTP 429 after 4 tries".

@@ -8,8 +8,15 @@ from __future__ import annotations
 
 import requests
 
-from ingest.sources.http import (DEFAULT_POLICY, RETRY_STATUS, HTTPStatusError, RateLimiter,
-                                 RetryPolicy, SourceError, with_retries)
+from ingest.sources.http import (
+    DEFAULT_POLICY,
+    RETRY_STATUS,
+    HTTPStatusError,
+    RateLimiter,
+    RetryPolicy,
+    SourceError,
+    with_retries,
+)
 
 SEC_REQUESTS_PER_SECOND = 10
 SEC_LIMITER = RateLimiter(SEC_REQUESTS_PER_SECOND)
@@ -18,17 +25,26 @@ SEC_LIMITER = RateLimiter(SEC_REQUESTS_PER_SECOND)
 class SecClient:
     """Fetches companyfacts for one CIK per call; SourceError with a plain reason on failure."""
 
-    def __init__(self, base_url: str, user_agent: str, policy: RetryPolicy = DEFAULT_POLICY,
-                 limiter: RateLimiter = SEC_LIMITER):
+    def __init__(
+        self,
+        base_url: str,
+        user_agent: str,
+        policy: RetryPolicy = DEFAULT_POLICY,
+        limiter: RateLimiter = SEC_LIMITER,
+    ):
         if not user_agent:
             raise ValueError("SEC requires a User-Agent with a name and an email")
         self.base_url = base_url.rstrip("/")
         self.policy = policy
         self.limiter = limiter
         self.session = requests.Session()
-        self.session.headers.update({"User-Agent": user_agent,
-                                     "Accept-Encoding": "gzip, deflate",
-                                     "Accept": "application/json"})
+        self.session.headers.update(
+            {
+                "User-Agent": user_agent,
+                "Accept-Encoding": "gzip, deflate",
+                "Accept": "application/json",
+            }
+        )
 
     def companyfacts_url(self, cik: int) -> str:
         """Where the companyfacts of a CIK live."""
@@ -47,8 +63,10 @@ class SecClient:
             if status == 404:
                 raise SourceError(f"SEC has no companyfacts for CIK {int(cik):010d} (HTTP 404)")
             if status == 403:
-                raise SourceError("HTTP 403 from SEC (it refuses clients whose User-Agent does "
-                                  "not name a person or company and an email)")
+                raise SourceError(
+                    "HTTP 403 from SEC (it refuses clients whose User-Agent does "
+                    "not name a person or company and an email)"
+                )
             if status >= 400:
                 raise SourceError(f"HTTP {status} from SEC")
             return response.json()
@@ -58,5 +76,6 @@ class SecClient:
 
 def sec_client(settings) -> SecClient:
     """A client configured from the settings (base URL, User-Agent, timeout, retries)."""
-    return SecClient(settings.sec_url, settings.sec_user_agent or "",
-                     RetryPolicy.from_settings(settings))
+    return SecClient(
+        settings.sec_url, settings.sec_user_agent or "", RetryPolicy.from_settings(settings)
+    )

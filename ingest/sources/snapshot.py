@@ -7,17 +7,24 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-CSV_TABLES = ("corporate_actions", "financial_facts", "segment_revenue",
-              "customer_concentration", "adoption_indicators", "earnings_events")
+CSV_TABLES = (
+    "corporate_actions",
+    "financial_facts",
+    "segment_revenue",
+    "customer_concentration",
+    "adoption_indicators",
+    "earnings_events",
+)
 CIK_FILE = re.compile(r"^CIK(\d{10})\.json$")
 
 
 @dataclass(frozen=True)
 class RawFile:
     """One file of a snapshot, read but not interpreted."""
-    dataset: str          # prices | sec | one of CSV_TABLES
+
+    dataset: str  # prices | sec | one of CSV_TABLES
     path: Path
-    key: str | None       # ticker for prices, CIK for sec, None for tables
+    key: str | None  # ticker for prices, CIK for sec, None for tables
 
     @property
     def name(self) -> str:

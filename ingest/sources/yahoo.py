@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Callable
 from datetime import date
-from typing import Callable, TypeVar
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -17,15 +18,24 @@ import requests
 import yfinance as yf
 from yfinance import exceptions as yf_errors
 
-from ingest.sources.http import (DEFAULT_POLICY, RETRY_STATUS, HTTPStatusError, RetryPolicy,
-                                 describe, is_retryable, with_retries)
+from ingest.sources.http import (
+    DEFAULT_POLICY,
+    RETRY_STATUS,
+    HTTPStatusError,
+    RetryPolicy,
+    describe,
+    is_retryable,
+    with_retries,
+)
 
 T = TypeVar("T")
 YAHOO_DOMAIN = "yahoo.com"
 # yfinance's own header set for plain requests sessions (Yahoo turns away python-requests).
 BROWSER_HEADERS = {
-    "User-Agent": ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-                   "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"),
+    "User-Agent": (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+        "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+    ),
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Language": "en-US,en;q=0.5",
 }
@@ -75,6 +85,7 @@ def _forget_cached_responses() -> None:
     """yfinance memoises some GETs for the life of the process; a refresh must ask again."""
     try:
         from yfinance.data import YfData
+
         YfData.cache_get.cache_clear()
     except (ImportError, AttributeError):  # a yfinance without that cache
         pass
@@ -102,8 +113,13 @@ class YahooClient:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 return fetch()
-        return with_retries(once, self.policy, explain=lambda exc: self._explain(what, exc),
-                            retryable=is_retryable_yahoo)
+
+        return with_retries(
+            once,
+            self.policy,
+            explain=lambda exc: self._explain(what, exc),
+            retryable=is_retryable_yahoo,
+        )
 
     def _explain(self, what: str, exc: BaseException) -> str:
         if isinstance(exc, yf_errors.YFRateLimitError):
@@ -122,26 +138,37 @@ class YahooClient:
 
         From `start` (inclusive) to now, or the whole history when start is None.
         """
+
         def fetch():
-            kwargs = dict(interval="1d", auto_adjust=False, actions=True, repair=False,
-                          timeout=self.policy.timeout_s)
+            kwargs = dict(
+                interval="1d",
+                auto_adjust=False,
+                actions=True,
+                repair=False,
+                timeout=self.policy.timeout_s,
+            )
             if start is None:
                 return self._ticker(symbol).history(period="max", **kwargs)
             return self._ticker(symbol).history(start=start.isoformat(), **kwargs)
+
         return self._call("price", fetch)
 
     def quarterly_statements(self, symbol: str) -> dict[str, pd.DataFrame]:
         """Quarterly income statement and cash flow (rows = Yahoo keys, columns = period ends)."""
-        income = self._call("quarterly income statement",
-                            lambda: self._ticker(symbol).get_income_stmt(freq="quarterly"))
-        cash_flow = self._call("quarterly cash flow",
-                               lambda: self._ticker(symbol).get_cash_flow(freq="quarterly"))
+        income = self._call(
+            "quarterly income statement",
+            lambda: self._ticker(symbol).get_income_stmt(freq="quarterly"),
+        )
+        cash_flow = self._call(
+            "quarterly cash flow", lambda: self._ticker(symbol).get_cash_flow(freq="quarterly")
+        )
         return {"income": income, "cash_flow": cash_flow}
 
     def earnings_dates(self, symbol: str, limit: int = 25) -> pd.DataFrame | None:
         """Earnings dates, past and upcoming, with EPS estimate, reported EPS and surprise."""
-        return self._call("earnings date",
-                          lambda: self._ticker(symbol).get_earnings_dates(limit=limit))
+        return self._call(
+            "earnings date", lambda: self._ticker(symbol).get_earnings_dates(limit=limit)
+        )
 
 
 def yahoo_client(settings) -> YahooClient:

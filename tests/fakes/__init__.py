@@ -26,8 +26,15 @@ from tests.fakes.base import FAULTS, FakeServer, Request, Response
 from tests.fakes.sec import FakeSec
 from tests.fakes.yahoo import FakeYahoo
 
-__all__ = ["FAULTS", "FakeSec", "FakeServer", "FakeYahoo", "Request", "Response",
-           "isolate_yfinance"]
+__all__ = [
+    "FAULTS",
+    "FakeSec",
+    "FakeServer",
+    "FakeYahoo",
+    "Request",
+    "Response",
+    "isolate_yfinance",
+]
 
 _yfinance_cache: Path | None = None
 

@@ -15,13 +15,14 @@ FAULTS = ("timeout", "429", "500", "malformed", "empty", "missing_field")
 @dataclass(frozen=True)
 class Request:
     """One request the fake server received."""
+
     method: str
     path: str
-    query: dict[str, str]     # first value of each query parameter
-    kind: str                 # what was asked for, e.g. chart, timeseries, earnings, companyfacts
-    key: str | None           # the ticker it is about (None for cookie, crumb, ...)
+    query: dict[str, str]  # first value of each query parameter
+    kind: str  # what was asked for, e.g. chart, timeseries, earnings, companyfacts
+    key: str | None  # the ticker it is about (None for cookie, crumb, ...)
     headers: dict[str, str]
-    at: float                 # time.monotonic() when it arrived
+    at: float  # time.monotonic() when it arrived
     fault: str | None = None  # the fault served instead of the answer, if any
 
 
@@ -37,8 +38,8 @@ class Response:
 class _Fault:
     key: str
     fault: str
-    times: int | None         # None: forever
-    kind: str | None          # None: every kind of request about the key
+    times: int | None  # None: forever
+    kind: str | None  # None: every kind of request about the key
 
 
 class FakeServer:
@@ -59,16 +60,17 @@ class FakeServer:
         self._thread: threading.Thread | None = None
         self.requests: list[Request] = []
         self._rows_served: list[tuple[str, str | None, int, tuple]] = []
-        self._current = threading.local()   # the request a handler thread is answering
+        self._current = threading.local()  # the request a handler thread is answering
 
     # -- life cycle ---------------------------------------------------------------------------
-    def start(self) -> "FakeServer":
+    def start(self) -> FakeServer:
         """Bind a free port on loopback and serve in a daemon thread."""
         handler = _make_handler(self)
         self._server = ThreadingHTTPServer((self._host, self._port), handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True, name=type(self).__name__)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True, name=type(self).__name__
+        )
         self._thread.start()
         return self
 
@@ -119,8 +121,9 @@ class FakeServer:
         with self._lock:
             self._rows_served.append((kind, key and key.upper(), rows, asked))
 
-    def rows_served(self, kind: str | None = None, key: str | None = None,
-                    distinct: bool = False) -> int:
+    def rows_served(
+        self, kind: str | None = None, key: str | None = None, distinct: bool = False
+    ) -> int:
         """Data rows sent in answers since the last clear_requests(), optionally one kind/key.
 
         distinct=True counts each distinct request once (path and query): what was asked for,
@@ -139,8 +142,11 @@ class FakeServer:
     def requests_for(self, kind: str | None = None, key: str | None = None) -> list[Request]:
         """Logged requests, optionally only one kind and/or one key."""
         with self._lock:
-            return [r for r in self.requests
-                    if (kind is None or r.kind == kind) and (key is None or r.key == key.upper())]
+            return [
+                r
+                for r in self.requests
+                if (kind is None or r.kind == kind) and (key is None or r.key == key.upper())
+            ]
 
     def _take_fault(self, kind: str, key: str | None) -> str | None:
         if key is None:
@@ -154,8 +160,9 @@ class FakeServer:
         return None
 
     # -- subclass hooks -------------------------------------------------------------------------
-    def route(self, method: str, path: str, query: dict[str, str],
-              headers: dict[str, str]) -> tuple[str, str | None]:
+    def route(
+        self, method: str, path: str, query: dict[str, str], headers: dict[str, str]
+    ) -> tuple[str, str | None]:
         """(kind, key) of a request."""
         raise NotImplementedError
 
@@ -173,8 +180,9 @@ class FakeServer:
         query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         kind, key = self.route(method, parts.path, query, headers)
         fault = self._take_fault(kind, key)
-        request = Request(method, parts.path, query, kind, key and key.upper(), headers,
-                          time.monotonic(), fault)
+        request = Request(
+            method, parts.path, query, kind, key and key.upper(), headers, time.monotonic(), fault
+        )
         with self._lock:
             self.requests.append(request)
         if fault == "timeout":

@@ -1,7 +1,5 @@
-"""pytest fixtures around the fakes; import the ones a test module needs:
-
-    from tests.fakes.fixtures import fake_sec, fake_yahoo, live_settings  # noqa: F401
-"""
+"""pytest fixtures around the fakes, loaded for every test by tests/conftest.py (pytest_plugins):
+a test names fake_yahoo, fake_sec, live_settings or yfinance_cache as an argument."""
 
 from __future__ import annotations
 
@@ -44,6 +42,11 @@ def fake_sec():
 @pytest.fixture
 def live_settings(tmp_path, fake_yahoo, fake_sec) -> Settings:
     """Settings for a fresh warehouse that talks to both fakes."""
-    return Settings.from_env(env={}, db=str(tmp_path / "warehouse.duckdb"),
-                             yahoo_url=fake_yahoo.url, sec_url=fake_sec.url,
-                             sec_user_agent=SEC_USER_AGENT, **HTTP)
+    return Settings.from_env(
+        env={},
+        db=str(tmp_path / "warehouse.duckdb"),
+        yahoo_url=fake_yahoo.url,
+        sec_url=fake_sec.url,
+        sec_user_agent=SEC_USER_AGENT,
+        **HTTP,
+    )

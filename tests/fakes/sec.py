@@ -31,8 +31,9 @@ COMPANYFACTS = re.compile(r"^/api/xbrl/companyfacts/CIK(\d{10})\.json$")
 class FakeSec(FakeServer):
     """Fake data.sec.gov on loopback."""
 
-    def __init__(self, data_dir: Path | str = SNAPSHOT, universe: Path = DEFAULT_UNIVERSE,
-                 **kwargs):
+    def __init__(
+        self, data_dir: Path | str = SNAPSHOT, universe: Path = DEFAULT_UNIVERSE, **kwargs
+    ):
         super().__init__(**kwargs)
         self.data_dir = Path(data_dir)
         self.ticker_of = {c.cik: c.ticker for c in load_universe(universe) if c.cik}
@@ -47,8 +48,9 @@ class FakeSec(FakeServer):
     def respond(self, request: Request, fault: str | None) -> Response:
         agent = {k.lower(): v for k, v in request.headers.items()}.get("user-agent", "")
         if "@" not in agent:
-            return Response(403, b'{"message": "Request originates from an undeclared '
-                                 b'automated tool."}')
+            return Response(
+                403, b'{"message": "Request originates from an undeclared automated tool."}'
+            )
         match = COMPANYFACTS.match(request.path)
         if not match:
             return Response(404, b'{"message": "Not Found"}')

@@ -44,7 +44,8 @@ from __future__ import annotations
 import functools
 import html
 import json
-from datetime import date, datetime, time as dtime, timezone
+from datetime import UTC, date, datetime
+from datetime import time as dtime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -56,11 +57,24 @@ from tests.fakes.base import FakeServer, Request, Response
 NEW_YORK = ZoneInfo("America/New_York")
 ETFS = frozenset({"SPY", "QQQ", "SMH"})
 # metric in the snapshot -> Yahoo timeseries key (capex is negative on Yahoo: cash out)
-YAHOO_KEYS = {"revenue": "TotalRevenue", "gross_profit": "GrossProfit",
-              "operating_income": "OperatingIncome", "net_income": "NetIncome",
-              "capex": "CapitalExpenditure"}
-RANGE_ROWS = {"1d": 1, "5d": 5, "1mo": 21, "3mo": 63, "6mo": 126, "1y": 252, "2y": 504,
-              "5y": 1260, "10y": 2520}
+YAHOO_KEYS = {
+    "revenue": "TotalRevenue",
+    "gross_profit": "GrossProfit",
+    "operating_income": "OperatingIncome",
+    "net_income": "NetIncome",
+    "capex": "CapitalExpenditure",
+}
+RANGE_ROWS = {
+    "1d": 1,
+    "5d": 5,
+    "1mo": 21,
+    "3mo": 63,
+    "6mo": 126,
+    "1y": 252,
+    "2y": 504,
+    "5y": 1260,
+    "10y": 2520,
+}
 QUARTERS_SERVED = 5
 CHART_PREFIX = "/v8/finance/chart/"
 TIMESERIES_PREFIX = "/ws/fundamentals-timeseries/v1/finance/timeseries/"
@@ -82,9 +96,9 @@ class FakeYahoo(FakeServer):
     # -- routing --------------------------------------------------------------------------------
     def route(self, method, path, query, headers):
         if path.startswith(CHART_PREFIX):
-            return "chart", path[len(CHART_PREFIX):].upper()
+            return "chart", path[len(CHART_PREFIX) :].upper()
         if path.startswith(TIMESERIES_PREFIX):
-            return "timeseries", path[len(TIMESERIES_PREFIX):].upper()
+            return "timeseries", path[len(TIMESERIES_PREFIX) :].upper()
         if path.startswith("/calendar/earnings"):
             return "earnings", (query.get("symbol") or "").upper() or None
         if path.endswith("/getcrumb"):
@@ -157,8 +171,9 @@ class FakeYahoo(FakeServer):
             company = by_cik.get(int(path.stem[3:]))
             if company is None or company.fiscal_year_end_month is None:
                 continue
-            sec = companyfacts_to_frame(json.loads(path.read_text()), company.ticker,
-                                        company.fiscal_year_end_month)
+            sec = companyfacts_to_frame(
+                json.loads(path.read_text()), company.ticker, company.fiscal_year_end_month
+            )
             frames.append(sec[["ticker", "metric", "period_end", "value_usd"]])
         facts = pd.concat(frames, ignore_index=True)
         return facts.drop_duplicates(["ticker", "metric", "period_end"], keep="first")
@@ -184,9 +199,11 @@ class FakeYahoo(FakeServer):
             if fault:
                 result = recorded["chart"]["result"][0]
                 recorded = {"chart": {"result": [_faulted_chart(result, fault)], "error": None}}
-            self.note_rows("chart", symbol,
-                           len(recorded["chart"]["result"][0]["indicators"]["quote"][0]
-                               .get("close", [])))
+            self.note_rows(
+                "chart",
+                symbol,
+                len(recorded["chart"]["result"][0]["indicators"]["quote"][0].get("close", [])),
+            )
             return _json(recorded)
         as_of = self.as_of or prices["date"].max()
         frame = prices[prices["date"] <= as_of].copy()
@@ -198,8 +215,9 @@ class FakeYahoo(FakeServer):
         later_splits = actions[(actions["action"] == "split") & (actions["date"] > as_of)]
         for split in later_splits.itertuples():
             factor[frame["date"] < split.date] *= split.value
-            for d in actions[(actions["action"] == "dividend")
-                             & (actions["date"] < split.date)]["date"]:
+            for d in actions[(actions["action"] == "dividend") & (actions["date"] < split.date)][
+                "date"
+            ]:
                 div_factor[d] = div_factor.get(d, 1.0) * split.value
         for col in ("Open", "High", "Low", "Close", "Adj Close"):
             frame[col] = frame[col] * factor
@@ -220,8 +238,9 @@ class FakeYahoo(FakeServer):
                 frame = frame.tail(rows)
         events = actions[actions["date"] <= as_of]
         if not frame.empty:
-            events = events[(events["date"] >= frame["date"].min())
-                            & (events["date"] <= frame["date"].max())]
+            events = events[
+                (events["date"] >= frame["date"].min()) & (events["date"] <= frame["date"].max())
+            ]
         else:
             events = events.iloc[0:0]
 
@@ -229,21 +248,40 @@ class FakeYahoo(FakeServer):
         result: dict = {"meta": meta}
         if fault != "empty" and not frame.empty:
             result["timestamp"] = frame["ts"].tolist()
-            dividends = {str(_open_ts(e.date)): {"amount": e.value * div_factor.get(e.date, 1.0),
-                                                 "date": _open_ts(e.date)}
-                         for e in events.itertuples() if e.action == "dividend"}
-            splits = {str(_open_ts(e.date)): {"date": _open_ts(e.date), "numerator": e.value,
-                                              "denominator": 1.0,
-                                              "splitRatio": f"{e.value:g}:1"}
-                      for e in events.itertuples() if e.action == "split"}
+            dividends = {
+                str(_open_ts(e.date)): {
+                    "amount": e.value * div_factor.get(e.date, 1.0),
+                    "date": _open_ts(e.date),
+                }
+                for e in events.itertuples()
+                if e.action == "dividend"
+            }
+            splits = {
+                str(_open_ts(e.date)): {
+                    "date": _open_ts(e.date),
+                    "numerator": e.value,
+                    "denominator": 1.0,
+                    "splitRatio": f"{e.value:g}:1",
+                }
+                for e in events.itertuples()
+                if e.action == "split"
+            }
             if dividends or splits:
-                result["events"] = {k: v for k, v in (("dividends", dividends),
-                                                      ("splits", splits)) if v}
+                result["events"] = {
+                    k: v for k, v in (("dividends", dividends), ("splits", splits)) if v
+                }
             result["indicators"] = {
-                "quote": [{"open": frame["Open"].tolist(), "high": frame["High"].tolist(),
-                           "low": frame["Low"].tolist(), "close": frame["Close"].tolist(),
-                           "volume": frame["Volume"].tolist()}],
-                "adjclose": [{"adjclose": frame["Adj Close"].tolist()}]}
+                "quote": [
+                    {
+                        "open": frame["Open"].tolist(),
+                        "high": frame["High"].tolist(),
+                        "low": frame["Low"].tolist(),
+                        "close": frame["Close"].tolist(),
+                        "volume": frame["Volume"].tolist(),
+                    }
+                ],
+                "adjclose": [{"adjclose": frame["Adj Close"].tolist()}],
+            }
             self.note_rows("chart", symbol, len(frame))
         else:
             result["indicators"] = {"quote": [{}], "adjclose": [{}]}
@@ -258,14 +296,21 @@ class FakeYahoo(FakeServer):
 
     def _meta(self, symbol: str, frame: pd.DataFrame, query: dict) -> dict:
         meta = dict(self._meta_template())
-        meta.update(symbol=symbol, instrumentType="ETF" if symbol in ETFS else "EQUITY",
-                    longName=symbol, shortName=symbol, range=query.get("range", ""),
-                    dataGranularity=query.get("interval", "1d"))
+        meta.update(
+            symbol=symbol,
+            instrumentType="ETF" if symbol in ETFS else "EQUITY",
+            longName=symbol,
+            shortName=symbol,
+            range=query.get("range", ""),
+            dataGranularity=query.get("interval", "1d"),
+        )
         if not frame.empty:
-            meta.update(regularMarketTime=int(frame["ts"].iloc[-1]) + 23400,
-                        regularMarketPrice=float(frame["Close"].iloc[-1]),
-                        chartPreviousClose=float(frame["Close"].iloc[0]),
-                        firstTradeDate=int(frame["ts"].iloc[0]))
+            meta.update(
+                regularMarketTime=int(frame["ts"].iloc[-1]) + 23400,
+                regularMarketPrice=float(frame["Close"].iloc[-1]),
+                chartPreviousClose=float(frame["Close"].iloc[0]),
+                firstTradeDate=int(frame["ts"].iloc[0]),
+            )
         return meta
 
     # -- fundamentals timeseries ----------------------------------------------------------------
@@ -295,13 +340,23 @@ class FakeYahoo(FakeServer):
                 rows = rows.tail(QUARTERS_SERVED)
                 if not rows.empty:
                     sign = -1.0 if metric_of[name] == "capex" else 1.0
-                    entry["timestamp"] = [int(datetime.combine(d, dtime(), timezone.utc)
-                                              .timestamp()) for d in rows["period_end"]]
-                    entry[name] = [{"dataId": 0, "asOfDate": d.isoformat(), "periodType": "3M",
-                                    "currencyCode": "USD",
-                                    "reportedValue": {"raw": sign * float(v),
-                                                      "fmt": f"{sign * v / 1e9:.2f}B"}}
-                                   for d, v in zip(rows["period_end"], rows["value_usd"])]
+                    entry["timestamp"] = [
+                        int(datetime.combine(d, dtime(), UTC).timestamp())
+                        for d in rows["period_end"]
+                    ]
+                    entry[name] = [
+                        {
+                            "dataId": 0,
+                            "asOfDate": d.isoformat(),
+                            "periodType": "3M",
+                            "currencyCode": "USD",
+                            "reportedValue": {
+                                "raw": sign * float(v),
+                                "fmt": f"{sign * v / 1e9:.2f}B",
+                            },
+                        }
+                        for d, v in zip(rows["period_end"], rows["value_usd"])
+                    ]
             if fault == "missing_field":
                 for item in entry.get(name, []):
                     item.pop("reportedValue", None)
@@ -316,25 +371,37 @@ class FakeYahoo(FakeServer):
         rows = rows.head(int(query.get("size") or 25))
         if rows.empty or fault == "empty":
             return Response(200, b"<html><body><p>No results</p></body></html>", "text/html")
-        columns = ["Symbol", "Company", "Earnings Date", "EPS Estimate", "Reported EPS",
-                   "Surprise (%)"]
+        columns = [
+            "Symbol",
+            "Company",
+            "Earnings Date",
+            "EPS Estimate",
+            "Reported EPS",
+            "Surprise (%)",
+        ]
         if fault == "missing_field":
             columns.remove("Reported EPS")
         body = []
         for row in rows.itertuples():
             upcoming = self.as_of is not None and row.report_date > self.as_of
             when = datetime.combine(row.report_date, dtime(16), NEW_YORK)
-            cells = {"Symbol": symbol, "Company": symbol,
-                     "Earnings Date": f"{when:%B} {when.day}, {when.year} at 4 PM {when:%Z}",
-                     "EPS Estimate": _cell(row.eps_estimate),
-                     "Reported EPS": "-" if upcoming else _cell(row.eps_actual),
-                     "Surprise (%)": "-" if upcoming else _cell(row.surprise_pct)}
-            body.append("<tr>" + "".join(f"<td>{html.escape(cells[c])}</td>" for c in columns)
-                        + "</tr>")
+            cells = {
+                "Symbol": symbol,
+                "Company": symbol,
+                "Earnings Date": f"{when:%B} {when.day}, {when.year} at 4 PM {when:%Z}",
+                "EPS Estimate": _cell(row.eps_estimate),
+                "Reported EPS": "-" if upcoming else _cell(row.eps_actual),
+                "Surprise (%)": "-" if upcoming else _cell(row.surprise_pct),
+            }
+            body.append(
+                "<tr>" + "".join(f"<td>{html.escape(cells[c])}</td>" for c in columns) + "</tr>"
+            )
         self.note_rows("earnings", symbol, len(body))
         head = "".join(f"<th>{c}</th>" for c in columns)
-        page = (f"<html><body><table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}"
-                f"</tbody></table></body></html>")
+        page = (
+            f"<html><body><table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}"
+            f"</tbody></table></body></html>"
+        )
         return Response(200, page.encode(), "text/html")
 
 
@@ -358,8 +425,12 @@ def _json(doc: dict) -> Response:
 
 
 def _chart_not_found(symbol: str) -> Response:
-    doc = {"chart": {"result": None, "error": {
-        "code": "Not Found", "description": "No data found, symbol may be delisted"}}}
+    doc = {
+        "chart": {
+            "result": None,
+            "error": {"code": "Not Found", "description": "No data found, symbol may be delisted"},
+        }
+    }
     return Response(404, json.dumps(doc).encode())
 
 
