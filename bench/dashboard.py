@@ -53,7 +53,8 @@ import requests  # noqa: E402
 from bench.bulk_load import synthetic_prices  # noqa: E402
 from ingest.refresh import import_snapshot, load_item  # noqa: E402
 from warehouse import runlog  # noqa: E402
-from warehouse.db import query_df, write_session  # noqa: E402
+from warehouse.db import write_session  # noqa: E402
+from warehouse.reader import query_df  # noqa: E402
 from warehouse.settings import Settings  # noqa: E402
 
 SNAPSHOT = Path(os.environ.get("BUBBLEMETER_SNAPSHOT", REPO.parent / "shared" / "data"))

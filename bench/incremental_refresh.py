@@ -31,7 +31,7 @@ sys.path.insert(0, str(REPO))
 
 from ingest.live import refresh_live  # noqa: E402
 from tests.fakes import FakeSec, FakeYahoo, isolate_yfinance  # noqa: E402
-from warehouse.db import query_df  # noqa: E402
+from warehouse.reader import query_df  # noqa: E402
 from warehouse.settings import Settings  # noqa: E402
 
 UA = "bubblemeter benchmark bench@example.com"

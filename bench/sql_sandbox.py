@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from warehouse.db import query_df  # noqa: E402
 from warehouse.query import QueryTimeout, run_sandboxed  # noqa: E402
+from warehouse.reader import query_df  # noqa: E402
 from warehouse.settings import Settings  # noqa: E402
 
 RUNAWAY = "select count(*) from range(100000000) a, range(100000000) b"

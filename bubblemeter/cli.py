@@ -174,7 +174,7 @@ def cmd_sql(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from warehouse.db import query_df
+    from warehouse.reader import query_df
 
     settings = _settings(args)
     frame = query_df(settings, "select * from data_freshness")
@@ -189,7 +189,7 @@ def cmd_status(args) -> int:
 
 def _print_source_runs(settings, frame) -> None:
     """Each source's last run: its status, and why when items failed or were skipped."""
-    from warehouse.db import query_df
+    from warehouse.reader import query_df
 
     if frame.empty:
         return

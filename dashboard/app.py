@@ -13,7 +13,7 @@ from dash import dcc, html
 
 from dashboard import components, context, ids, text
 from dashboard.data import data_freshness, warehouse_status
-from warehouse.db import hold_reader, release_reader
+from warehouse.reader import READER
 from warehouse.runlog import utcnow
 from warehouse.settings import Settings
 
@@ -80,6 +80,6 @@ def create_app(settings: Settings) -> dash.Dash:
     components.register_callbacks(app)
     # One answer, one warehouse: a request's queries share one read-only connection, so a
     # refresh swapping a new file in mid-answer cannot mix two warehouses in one page.
-    app.server.before_request(lambda: hold_reader(context.settings()))
-    app.server.teardown_request(lambda exc: release_reader())
+    app.server.before_request(lambda: READER.hold(context.settings()))
+    app.server.teardown_request(lambda exc: READER.release())
     return app

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
-from warehouse.db import WarehouseMissing, WarehouseUnreachable, query_df, reader_identity
+from warehouse.db import WarehouseMissing, WarehouseUnreachable
 from warehouse.query import (
     ExampleQuery,
     QueryError,
@@ -20,6 +17,7 @@ from warehouse.query import (
     run_sandboxed,
     schema_frame,
 )
+from warehouse.reader import READER
 from warehouse.settings import Settings
 
 
@@ -29,69 +27,14 @@ class ChartData:
     empty_reason: str | None = None  # what is missing and how to get it
 
 
-class ResultCache:
-    """Query results of the warehouse file as it is now, kept until its content changes.
-
-    Keyed on the file's identity (warehouse.db.file_identity: inode, mtime and size of the file
-    and its WAL) taken before the query runs, so a result is never filed under a newer content
-    than the one it was read from, and the results of a file's earlier content are dropped.
-    Least recently used results go first past max_bytes. MotherDuck and in-memory warehouses
-    have no identity and are never cached.
-    """
-
-    def __init__(self, max_bytes: int = 64 * 2**20):
-        self.max_bytes = max_bytes
-        self._lock = threading.Lock()
-        self._entries: OrderedDict[tuple, tuple[pd.DataFrame, int]] = OrderedDict()
-        self._bytes = 0
-
-    def get_or_compute(
-        self, settings: Settings, key: tuple, compute: Callable[[], pd.DataFrame]
-    ) -> pd.DataFrame:
-        """The cached frame for key (a copy), or compute() for the file as it is now."""
-        identity = reader_identity(settings)
-        if identity is None:
-            return compute()
-        full_key = (settings.db, identity, key)
-        with self._lock:
-            hit = self._entries.get(full_key)
-            if hit is not None:
-                self._entries.move_to_end(full_key)
-                return hit[0].copy()
-        frame = compute()
-        if reader_identity(settings) != identity:
-            return frame  # the file changed while it was read: keep nothing
-        size = int(frame.memory_usage(index=True, deep=True).sum())
-        if size > self.max_bytes // 8:
-            return frame  # too large to be worth keeping
-        with self._lock:
-            for old in [k for k in self._entries if k[0] == settings.db and k[1] != identity]:
-                self._bytes -= self._entries.pop(old)[1]
-            if full_key not in self._entries:
-                self._entries[full_key] = (frame.copy(), size)
-                self._bytes += size
-            while self._bytes > self.max_bytes:
-                self._bytes -= self._entries.popitem(last=False)[1][1]
-        return frame
-
-    def clear(self) -> None:
-        """Forget every result."""
-        with self._lock:
-            self._entries.clear()
-            self._bytes = 0
-
-
-RESULTS = ResultCache()
-
-
 def _query(settings: Settings, sql: str, params) -> pd.DataFrame:
-    """Run one query on this request's reader (warehouse.db.hold_reader), else the file now."""
-    return query_df(settings, sql, params)
+    """Run one query on this request's attachment (warehouse.reader.READER), or the file now."""
+    return READER.query(settings, sql, params)
 
 
 def _read(settings: Settings, sql: str, missing: str, params=None) -> ChartData:
     try:
-        frame = RESULTS.get_or_compute(
+        frame = READER.cached(
             settings, ("query", sql, repr(params)), lambda: _query(settings, sql, params)
         )
     except (WarehouseMissing, WarehouseUnreachable) as exc:
@@ -202,7 +145,7 @@ def run_console_query(settings: Settings, sql: str) -> ConsoleResult:
 def sql_schema(settings: Settings) -> ChartData:
     """Tables and views with columns, types and descriptions, for the schema browser."""
     try:
-        frame = RESULTS.get_or_compute(settings, ("schema",), lambda: schema_frame(settings))
+        frame = READER.cached(settings, ("schema",), lambda: schema_frame(settings))
     except WarehouseMissing as exc:
         return ChartData(pd.DataFrame(), str(exc))
     if frame.empty:

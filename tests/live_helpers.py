@@ -12,7 +12,7 @@ import pandas as pd
 from ingest.live import refresh_live
 from tests.fakes import FakeSec, FakeYahoo
 from tests.fakes.fixtures import CLEAN_TICKERS, HTTP, SEC_USER_AGENT
-from warehouse.db import query_df
+from warehouse.reader import query_df
 from warehouse.settings import Settings
 
 FIRST_AS_OF = date(2026, 6, 1)  # the fakes' clock for the first load

@@ -45,9 +45,10 @@ from tests.live_helpers import FIRST_AS_OF, copy_warehouse, settings_for
 from tests.serving import answers
 from warehouse import runlog
 from warehouse.crashpoints import CRASH_ENV, POINTS
-from warehouse.db import hold_reader, query_df, release_reader, write_session
+from warehouse.db import write_session
 from warehouse.lock import current_writer
 from warehouse.query import run_query
+from warehouse.reader import READER, query_df
 from warehouse.settings import Settings
 
 # The writer: `bubblemeter refresh --tickers ... --db DB`, live, against the fakes. Every item of
@@ -195,7 +196,7 @@ def test_the_check_rejects_incomplete_warehouses(tmp_path, warehouse, fakes, sna
 
 
 def test_one_answer_reads_one_warehouse(tmp_path, template):
-    """Between hold_reader() and release_reader() (one dashboard request) every query reads the
+    """Within READER.request() (one dashboard request) every query reads the
     warehouse of the first one, even after a refresh swapped a new one in; others see the new."""
     settings = Settings(db=str(copy_warehouse(template, tmp_path / "warehouse.duckdb")))
     newer = Settings(db=str(copy_warehouse(template, tmp_path / "newer.duckdb")))
@@ -203,14 +204,11 @@ def test_one_answer_reads_one_warehouse(tmp_path, template):
         runlog.finish_run(con, runlog.start_run(con, "test", "live"))
     runs = "select count(*) as n from ingest_runs"
     first = int(query_df(settings, runs).n[0])
-    hold_reader(settings)
-    try:
+    with READER.request(settings):
         assert int(query_df(settings, runs).n[0]) == first
         os.replace(newer.db, settings.db)  # what a refresh's swap does
         assert int(query_df(settings, runs).n[0]) == first
         assert fingerprint(settings.db)["runs"] == first + 1
-    finally:
-        release_reader()
     assert int(query_df(settings, runs).n[0]) == first + 1
 
 

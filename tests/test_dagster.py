@@ -25,7 +25,7 @@ from orchestration.definitions import (
 from tests.conftest import REPO, SNAPSHOT, free_port
 from tests.fakes.fixtures import CLEAN_TICKERS, HTTP, SEC_USER_AGENT
 from tests.live_helpers import FIRST_AS_OF
-from warehouse.db import query_df
+from warehouse.reader import query_df
 from warehouse.settings import Settings
 
 ALL_ASSETS = [prices, statements, earnings_dates, sec_facts, snapshot_import]

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from dashboard import data
-from warehouse.db import attached_cursor, file_identity, read_connection, write_session
+from warehouse.db import read_connection, write_session
+from warehouse.reader import READER, file_identity
 from warehouse.settings import Settings
 
 
@@ -17,9 +18,9 @@ def warehouse(tmp_path, imported) -> Settings:
     """A copy of the warehouse imported from the real snapshot, free to rewrite."""
     db = tmp_path / "warehouse.duckdb"
     shutil.copyfile(imported.db, db)
-    data.RESULTS.clear()
+    READER.clear_cache()
     yield Settings.from_env(env={}, db=str(db))
-    data.RESULTS.clear()
+    READER.clear_cache()
 
 
 def newest_price(settings: Settings) -> pd.Timestamp:
@@ -52,10 +53,10 @@ def test_an_open_reader_of_the_old_file_does_not_hide_the_new_one(warehouse):
     # that path, so a reader opened that way would keep seeing the file a refresh replaced
     before = newest_price(warehouse)
     cutoff = before - pd.Timedelta(days=30)
-    with read_connection(warehouse) as old, attached_cursor(warehouse) as old_attached:
+    with read_connection(warehouse) as old, READER.attached(warehouse) as old_attached:
         drop_prices_from(warehouse, cutoff)
         assert newest_price(warehouse) < cutoff
-        with attached_cursor(warehouse) as new:
+        with READER.attached(warehouse) as new:
             assert newest(new) < cutoff.date()
         # the readers opened before the swap still read the file they opened, whole
         for con in (old, old_attached):

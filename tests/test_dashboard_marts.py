@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from ingest.refresh import import_snapshot
-from warehouse.db import query_df
+from warehouse.reader import query_df
 
 
 def one(settings, sql, params=None):

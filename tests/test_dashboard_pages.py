@@ -20,7 +20,7 @@ from selenium.webdriver.common.keys import Keys
 from dashboard import ids
 from dashboard.app import create_app
 from tests.conftest import free_port, module_dash_duo
-from warehouse.db import query_df
+from warehouse.reader import query_df
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from ingest.refresh import import_snapshot
-from warehouse.db import query_df, write_session
+from warehouse.db import write_session
+from warehouse.reader import query_df
 
 
 def one(settings, sql, params=None):

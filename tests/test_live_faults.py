@@ -23,7 +23,7 @@ from tests.live_helpers import (
     settings_for,
     ticker_rows,
 )
-from warehouse.db import query_df
+from warehouse.reader import query_df
 
 FAULTY = "MSFT"
 HEALTHY = [t for t in CLEAN_TICKERS if t != FAULTY]

@@ -27,7 +27,8 @@ from tests.live_helpers import (
     settings_for,
     window_requests,
 )
-from warehouse.db import query_df, write_session
+from warehouse.db import write_session
+from warehouse.reader import query_df
 from warehouse.settings import ConfigError, Settings
 
 WHOLE_HISTORY_BEFORE = midnight_new_york(date(1980, 1, 1))

@@ -6,8 +6,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from warehouse.db import query_df, write_session
+from warehouse.db import write_session
 from warehouse.load import upsert
+from warehouse.reader import query_df
 
 
 def synthetic_prices(ticker: str, days: int, close: float = 10.0) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from dashboard import ids
 from dashboard.app import create_app
 from tests.conftest import REPO, free_port
 from tests.serving import wait_until_serving
-from warehouse.db import query_df
+from warehouse.reader import query_df
 
 EXAMPLE = "hyperscaler_capex_vs_nvda_data_center"
 RUNAWAY = "select count(*) from range(100000000) a, range(100000000) b"

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from dashboard import data
-from warehouse.db import SCHEMA_FILE, model_files, query_df
+from warehouse.db import SCHEMA_FILE, model_files
 from warehouse.query import (
     QueryError,
     QueryRefused,
@@ -15,6 +15,7 @@ from warehouse.query import (
     run_sandboxed,
     schema_frame,
 )
+from warehouse.reader import query_df
 
 RUNAWAY = "select count(*) from range(100000000) a, range(100000000) b"
 

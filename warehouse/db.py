@@ -1,9 +1,13 @@
-"""The only place that opens DuckDB: short-lived readers, and one writer that swaps a copy in."""
+"""Opening DuckDB: connections (local files, MotherDuck), and the writer that swaps a copy in.
+
+The read path that the dashboard and the CLI use, one in-memory instance with the file attached
+per query or per request, and its results cache, is warehouse/reader.py. These two modules are
+the only ones that call duckdb.connect.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
 import re
 import shutil
@@ -12,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from warehouse.crashpoints import crash_point
 from warehouse.lock import pid_alive, writer_lock
@@ -28,6 +31,11 @@ TMP_MARK = ".tmp-"
 STORAGE_COMPATIBILITY = "v1.2.0"
 STORAGE_VERSIONS_READABLE = (64, 65)  # the header's version numbers DuckDB 1.2 reads
 WRITE_COPY_CONFIG = {"fsync_mode": "none", "storage_compatibility_version": STORAGE_COMPATIBILITY}
+
+
+def sql_string(text: str) -> str:
+    """A SQL string literal holding text (quotes doubled)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 class WarehouseMissing(Exception):
@@ -177,146 +185,12 @@ def attached_reader(settings: Settings, config: dict) -> duckdb.DuckDBPyConnecti
         alias = "warehouse"  # names DuckDB keeps for itself
     con = duckdb.connect(":memory:", config=config)
     try:
-        con.execute(
-            f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as \"{alias}\" (read_only)"
-        )
+        con.execute(f'attach {sql_string(str(path))} as "{alias}" (read_only)')
         con.execute(f'use "{alias}"')
     except BaseException:
         con.close()
         raise
     return con
-
-
-_held = threading.local()
-
-
-def hold_reader(settings: Settings) -> None:
-    """Make this thread's reads share one read-only attachment until release_reader().
-
-    A dashboard answer reads several views. Read one by one, a refresh that swaps a new
-    warehouse in between two of them leaves the answer with parts of both; one attachment
-    keeps the file it opened, so the whole answer comes from one complete warehouse. It opens
-    on the first read (attached_cursor), and its file identity keys the results cache.
-    """
-    release_reader()
-    _held.settings, _held.cm, _held.con, _held.identity = settings, None, None, None
-
-
-def release_reader() -> None:
-    """Close this thread's attachment from hold_reader(), if one was opened."""
-    cm = getattr(_held, "cm", None)
-    _held.settings = _held.cm = _held.con = _held.identity = None
-    if cm is not None:
-        cm.__exit__(None, None, None)
-
-
-def _held_reader(settings: Settings) -> tuple[duckdb.DuckDBPyConnection, tuple | None] | None:
-    """(connection, file identity) of this thread's held reader, opened on first use."""
-    if getattr(_held, "settings", None) != settings:
-        return None
-    if _held.con is None:
-        for _ in range(3):
-            before = file_identity(settings)
-            cm = attached_cursor(settings)
-            con = cm.__enter__()
-            # The identity names what was attached only if no swap landed meanwhile.
-            if file_identity(settings) == before:
-                break
-            cm.__exit__(None, None, None)
-        else:
-            before = None  # kept changing: read it, but cache nothing
-        _held.cm, _held.con, _held.identity = cm, con, before
-    return _held.con, _held.identity
-
-
-def reader_identity(settings: Settings) -> tuple | None:
-    """The identity of the file this thread reads: the held one's, else the file's now."""
-    held = _held_reader(settings)
-    return held[1] if held else file_identity(settings)
-
-
-_reader_base: duckdb.DuckDBPyConnection | None = None
-_reader_base_pid: int | None = None
-_reader_lock = threading.Lock()
-_reader_aliases = itertools.count(1)
-
-
-def _reader_cursor() -> duckdb.DuckDBPyConnection:
-    """A new cursor on this process's in-memory DuckDB instance (created once per process)."""
-    global _reader_base, _reader_base_pid
-    with _reader_lock:
-        if _reader_base is None or _reader_base_pid != os.getpid():  # new after a fork
-            _reader_base = duckdb.connect(":memory:")
-            _reader_base_pid = os.getpid()
-        return _reader_base.cursor()
-
-
-@contextlib.contextmanager
-def attached_cursor(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only view of the warehouse file as it is now, cheap to open; closed on exit.
-
-    Opening a DuckDB file costs ~20 ms, almost all of it creating a database instance (an
-    empty :memory: one costs the same). So each process keeps one in-memory instance and
-    each reader gets a cursor on it with the file attached read-only under an alias of its
-    own (~3 ms), detached on exit. An attachment opens the file the path names at that
-    moment: unlike duckdb.connect, which hands out the cached instance of a path while any
-    connection to it is open, it never serves a file a refresh has since swapped out.
-    MotherDuck and in-memory databases get read_connection's reader.
-    """
-    if not settings.is_local_file:
-        with read_connection(settings) as con:
-            yield con
-        return
-    path = Path(settings.db)
-    if not path.exists():
-        raise WarehouseMissing(
-            f"no warehouse at {path}: run `bubblemeter refresh` "
-            f"(or `bubblemeter refresh --from DIR` offline) first"
-        )
-    alias = f"warehouse_{next(_reader_aliases)}"
-    con = _reader_cursor()
-    try:
-        con.execute(f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as {alias} (read_only)")
-        try:
-            con.execute(f"use {alias}")
-            yield con
-        finally:
-            with contextlib.suppress(duckdb.Error):
-                con.execute("use memory")
-                con.execute(f"detach {alias}")
-    finally:
-        con.close()
-
-
-def file_identity(settings: Settings) -> tuple | None:
-    """What identifies the warehouse file's content: device, inode, mtime and size of the file
-    and of its WAL; None for MotherDuck, :memory: and a missing file.
-
-    Every write changes it: a refresh swaps in a new file (a new inode, and a later mtime even
-    if the inode number is reused), and a writer that opens the file in place changes its WAL
-    or, at a checkpoint, the file itself.
-    """
-    if not settings.is_local_file:
-        return None
-    try:
-        st = os.stat(settings.db)
-    except FileNotFoundError:
-        return None
-    try:
-        wal = os.stat(f"{settings.db}.wal")
-        wal_id = (wal.st_ino, wal.st_mtime_ns, wal.st_size)
-    except FileNotFoundError:
-        wal_id = None
-    return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size, wal_id)
-
-
-def query_df(settings: Settings, sql: str, params: list | dict | None = None) -> pd.DataFrame:
-    """Run one read-only query (on this thread's held reader, if any) and return a DataFrame."""
-    held = _held_reader(settings)
-    if held is not None:
-        return held[0].execute(sql, params).df()
-    with attached_cursor(settings) as con:
-        return con.execute(sql, params).df()
 
 
 def _tmp_path(live: Path) -> Path:
@@ -415,9 +289,7 @@ def storage_version(path: Path) -> int | None:
 def _copy_tables(con: duckdb.DuckDBPyConnection, source: Path) -> None:
     """Fill a new warehouse with every table of `source` (by column name)."""
     apply_schema(con)
-    con.execute(
-        f"attach '{str(source).replace(chr(39), chr(39) * 2)}' as migrate_source (read_only)"
-    )
+    con.execute(f"attach {sql_string(str(source))} as migrate_source (read_only)")
     try:
         tables = [
             r[0]

@@ -20,7 +20,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from warehouse.db import attached_cursor, attached_reader
+from warehouse.db import attached_reader
+from warehouse.reader import READER
 from warehouse.settings import PACKAGE_DIR, Settings
 
 EXAMPLES_DIR = PACKAGE_DIR / "examples"
@@ -440,7 +441,7 @@ order by object_type, object_name, column_index
 
 def schema_frame(settings: Settings) -> pd.DataFrame:
     """One row per column of every table and view, with types and descriptions."""
-    with attached_cursor(settings) as con:
+    with READER.attached(settings) as con:
         frame = con.execute(SCHEMA_SQL).df()
     for column in ("object_description", "column_description"):
         frame[column] = frame[column].where(frame[column].notna(), "").astype(str)
