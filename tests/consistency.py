@@ -158,3 +158,18 @@ def stop(proc: subprocess.Popen) -> None:
             pass
         proc.kill()
     proc.wait(timeout=30)
+
+
+def process_state(pid: int) -> str | None:
+    """The one-letter state of a process (R, S, T for stopped, ...), None once it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return None
+
+
+def paused_env(point: str, env: dict | None = None) -> dict:
+    """cli_env() (or env) for a writer that stops itself (SIGSTOP) at a crash point."""
+    from warehouse.crashpoints import PAUSE_ENV
+
+    return {**(cli_env() if env is None else env), PAUSE_ENV: point}

@@ -35,3 +35,15 @@ def wait_until_serving(
             return
         time.sleep(0.3)
     raise AssertionError(f"{what} did not serve {url} within {timeout_s:g} s")
+
+
+def stop_process(proc: subprocess.Popen, grace_s: float = 60.0) -> None:
+    """Terminate a server a test started: SIGTERM, then SIGKILL if it is still there after
+    grace_s (a loaded machine can be slow to let it go; a test never fails for that)."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=grace_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    proc.wait(timeout=120)

@@ -19,6 +19,8 @@ from tests.consistency import (
     cli_env,
     fingerprint,
     lock_record,
+    paused_env,
+    process_state,
     start_cli,
     stop,
     wait_until,
@@ -115,12 +117,15 @@ def test_a_dead_holders_record_does_not_block(tmp_path):
 def stopped_refresh(tmp_path, snapshot_dir):
     """A real refresh paused (SIGSTOP) while it holds the lock; yields (db, process)."""
     db = str(tmp_path / "w.duckdb")
-    proc = start_cli("refresh", "--from", str(snapshot_dir), "--db", db)
+    # it stops itself once it holds the lock: never too early, never after it finished
+    proc = start_cli(
+        "refresh", "--from", str(snapshot_dir), "--db", db, env=paused_env("lock taken")
+    )
     try:
-        assert wait_until(lambda: f'"pid": {proc.pid}' in lock_record(db), 60), (
+        assert wait_until(lambda: process_state(proc.pid) == "T", 120), (
             "the refresh never took the lock"
         )
-        os.kill(proc.pid, signal.SIGSTOP)
+        assert f'"pid": {proc.pid}' in lock_record(db)
         yield db, proc
     finally:
         stop(proc)
@@ -164,9 +169,14 @@ def test_a_killed_refresh_leaves_no_lock_behind(tmp_path, snapshot_dir):
     db = str(tmp_path / "w.duckdb")
     assert run_cli("refresh", "--from", str(snapshot_dir), "--db", db).returncode == 0
     before = fingerprint(db)
-    proc = start_cli("refresh", "--from", str(snapshot_dir), "--db", db)
+    proc = start_cli(
+        "refresh", "--from", str(snapshot_dir), "--db", db, env=paused_env("copy made")
+    )
     try:
-        assert wait_until(lambda: working_copies(db), 60), "the refresh never started writing"
+        assert wait_until(lambda: process_state(proc.pid) == "T", 120), (
+            "the refresh never started writing"
+        )
+        assert working_copies(db)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
     finally:

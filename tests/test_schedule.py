@@ -355,7 +355,7 @@ def test_schedule_command_status_and_stop(tmp_path, snapshot_dir):
         assert f"pid {proc.pid}" in second.stderr
     finally:
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=30)
+        out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     assert "next run: " in err and "scheduler stopped" in err
     state = json.loads(state_path(settings).read_text())
@@ -363,14 +363,21 @@ def test_schedule_command_status_and_stop(tmp_path, snapshot_dir):
     assert "scheduler: not running" in run_cli("status", "--db", db).stdout
 
 
-def test_stopping_the_scheduler_mid_refresh_leaves_the_warehouse(tmp_path, snapshot_dir):
-    from tests.consistency import fingerprint, working_copies
+def test_stopping_the_scheduler_mid_refresh_leaves_the_warehouse(
+    tmp_path, snapshot_dir, monkeypatch
+):
+    from tests.consistency import fingerprint, process_state, working_copies
+    from warehouse.crashpoints import PAUSE_ENV
+    from warehouse.lock import current_writer
 
     db = str(tmp_path / "w.duckdb")
     assert run_cli("refresh", "--from", str(snapshot_dir), "--db", db).returncode == 0
     before = fingerprint(db)
     settings = Settings(db=db)
     hook_log = tmp_path / "failures.txt"
+    # The scheduled refresh stops itself (SIGSTOP) once its working copy exists: mid-write,
+    # however fast or slow the machine is.
+    monkeypatch.setenv(PAUSE_ENV, "copy made")
     scheduler = RefreshScheduler(
         settings,
         refresh_args(db, from_dir=str(snapshot_dir)),
@@ -380,15 +387,23 @@ def test_stopping_the_scheduler_mid_refresh_leaves_the_warehouse(tmp_path, snaps
     )
     loop = threading.Thread(target=scheduler.run_forever, daemon=True)
     loop.start()
+    child = None
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not working_copies(db):
-            time.sleep(0.01)
-        assert working_copies(db), "the scheduled refresh never started writing"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            writer = current_writer(settings)
+            if writer and process_state(writer["pid"]) == "T":
+                child = writer["pid"]
+                break
+            time.sleep(0.05)
+        assert child, "the scheduled refresh never reached its working copy"
+        assert working_copies(db)
         assert (read_state(settings) or {}).get("running_since")
     finally:
-        scheduler.stop()
-        loop.join(timeout=30)
+        scheduler.stop()  # SIGTERM to the paused refresh: delivered when it continues
+        if child:
+            os.kill(child, signal.SIGCONT)
+        loop.join(timeout=60)
     assert not loop.is_alive()
     state = read_state(settings)
     assert state["run_count"] == 1 and state["last_status"] == "failed"

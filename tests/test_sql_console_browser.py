@@ -16,7 +16,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from dashboard import ids
 from dashboard.app import create_app
 from tests.conftest import REPO, free_port
-from tests.serving import wait_until_serving
+from tests.serving import stop_process, wait_until_serving
 from warehouse.reader import query_df
 
 EXAMPLE = "hyperscaler_capex_vs_nvda_data_center"
@@ -149,8 +149,7 @@ def served(imported):
         wait_until_serving(url, proc, what="bubblemeter serve")
         yield url
     finally:
-        proc.terminate()
-        proc.wait(10)
+        stop_process(proc)
 
 
 def test_runaway_query_does_not_stop_other_pages(dash_duo, served):
