@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 from pathlib import Path
 
@@ -43,6 +44,23 @@ def pytest_setup_options():
     ):
         options.add_argument(flag)
     return options
+
+
+def pytest_configure(config):
+    """Children the tests start get SIGTERM's default action, even if this run inherited it
+    ignored (a background job): tests stop their servers with SIGTERM."""
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_IGN:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+@pytest.fixture(autouse=True)
+def _sigterm_as_it_was():
+    """Undo a test's change to SIGTERM: Dagster maps it to SIGINT's handler, which in a
+    background run is SIG_IGN, and every server started after that would ignore SIGTERM."""
+    before = signal.getsignal(signal.SIGTERM)
+    yield
+    if signal.getsignal(signal.SIGTERM) != before:
+        signal.signal(signal.SIGTERM, before)
 
 
 def pytest_collection_modifyitems(config, items):
