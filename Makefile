@@ -61,7 +61,7 @@ lint: install-test
 screenshots: install
 	$(BIN)/python scripts/screenshots.py --snapshot $(SNAPSHOT) --out docs/screenshots
 
-# Benchmarks (figures in README, "Benchmarks"), each printing its figures: bulk load of a
+# Benchmarks (figures in docs/benchmarks.md), each printing its figures: bulk load of a
 # SYNTHETIC universe, the incremental refresh against the loopback fakes, the dashboard on the
 # real snapshot plus the synthetic universe. BENCHES picks some; *_ARGS pass options to one.
 BENCHES ?= bulk_load incremental_refresh dashboard

@@ -1,6 +1,6 @@
 """The warehouse file opens in every DuckDB client from 1.2 on, the DuckDB CLI included.
 
-The oldest clients the README promises are installed from PyPI into a throwaway directory
+The oldest clients docs/sql.md promises are installed from PyPI into a throwaway directory
 (duckdb 1.2.0 for Python, duckdb-cli 1.4.4, the oldest CLI package there is); a fresh warehouse,
 and one migrated from DuckDB's newest storage format, must open read-only in both.
 """

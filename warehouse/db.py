@@ -350,6 +350,18 @@ def model_description(path: Path) -> str:
     return ""
 
 
+_COLUMN_LINE = re.compile(r"^-- column (\w+): (.+)$")
+
+
+def column_comments(path: Path) -> list[tuple[str, str]]:
+    """(column, description) from a model file's `-- column NAME: text` lines."""
+    return [
+        (m.group(1), m.group(2).strip())
+        for m in map(_COLUMN_LINE.match, path.read_text().splitlines())
+        if m
+    ]
+
+
 def apply_models(con: duckdb.DuckDBPyConnection) -> None:
     """Create or replace every view, retrying those whose dependencies come later."""
     if MACROS_FILE.exists():
@@ -361,8 +373,9 @@ def apply_models(con: duckdb.DuckDBPyConnection) -> None:
             name = path.stem
             try:
                 con.execute(f"create or replace view {name} as\n{path.read_text()}")
-                comment = model_description(path).replace("'", "''")
-                con.execute(f"comment on view {name} is '{comment}'")
+                con.execute(f"comment on view {name} is {sql_string(model_description(path))}")
+                for column, text in column_comments(path):
+                    con.execute(f"comment on column {name}.{column} is {sql_string(text)}")
             except duckdb.CatalogException as exc:
                 failed.append(path)
                 last_error = exc

@@ -1,4 +1,4 @@
--- Table macros: parameterised views. Each is documented in README ("Views").
+-- Table macros: parameterised views (docs/warehouse.md lists them, from the comment above each).
 
 -- relative_performance_since(start_date): price index = 100 at each ticker's first trading day
 -- on or after start_date, per ticker and per role group (equal-weighted mean of member indices),

@@ -1,4 +1,4 @@
-"""File client for a snapshot directory (see README: 'Snapshot layout'). I/O only."""
+"""File client for a snapshot directory (layout: docs/sources.md). I/O only."""
 
 from __future__ import annotations
 
