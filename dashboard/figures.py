@@ -1,4 +1,8 @@
-"""Pure builders: DataFrame -> plotly Figure. No I/O."""
+"""Pure builders: DataFrame -> plotly Figure. No I/O.
+
+Each chart (declared in dashboard/charts.py) has a `*_drawn` selector (exactly the rows and
+columns the figure draws: the "download CSV" content), a `*_figure` builder and a `*_caption`.
+"""
 
 from __future__ import annotations
 
@@ -87,103 +91,10 @@ def empty_figure(message: str) -> go.Figure:
     return fig
 
 
-def dc_mix_figure(frame: pd.DataFrame) -> go.Figure:
-    """Stacked bars: NVIDIA data-center revenue, hyperscale vs AI clouds/industrial/enterprise."""
-    labels = frame["fiscal_label"]
-    fig = go.Figure()
-    for col, share, name, color in (
-        ("hyperscale_usd", "hyperscale_share_pct", "Hyperscale", SEGMENT_COLORS["hyperscale"]),
-        (
-            "ai_clouds_industrial_enterprise_usd",
-            "ai_clouds_industrial_enterprise_share_pct",
-            "AI clouds, industrial & enterprise",
-            SEGMENT_COLORS["ai_clouds_industrial_enterprise"],
-        ),
-    ):
-        fig.add_bar(
-            x=labels,
-            y=frame[col] / 1e9,
-            name=name,
-            marker_color=color,
-            customdata=list(zip(frame[share], frame["vintage"])),
-            hovertemplate="%{y:$,.2f}B (%{customdata[0]:.1f}% of data center)"
-            "<br>%{customdata[1]}<extra>" + name + "</extra>",
-        )
-    return _layout(fig, barmode="stack", yaxis_title="USD billions")
-
-
-def capex_figure(frame: pd.DataFrame, colors: dict | None = None) -> go.Figure:
-    """Stacked bars of capex per hyperscaler by calendar quarter; total and YoY on hover."""
-    frame = frame.sort_values("calendar_quarter_start")
-    per_company = frame[frame["ticker"] != "ALL"]
-    total = frame[frame["ticker"] == "ALL"]
-    fig = go.Figure()
-    for ticker, rows in per_company.groupby("ticker", sort=True):
-        fig.add_bar(
-            x=rows["calendar_quarter_start"],
-            y=rows["capex_usd"] / 1e9,
-            name=ticker,
-            marker_color=_color(colors, ticker),
-            customdata=rows[["calendar_label", "capex_yoy_pct", "source_kind"]].values,
-            hovertemplate="%{customdata[0]}: %{y:$,.2f}B, YoY %{customdata[1]:.1f}% "
-            "(%{customdata[2]})<extra>" + ticker + "</extra>",
-        )
-    if not total.empty:
-        fig.add_scatter(
-            x=total["calendar_quarter_start"],
-            y=total["capex_usd"] / 1e9,
-            name="Total (companies reporting)",
-            mode="lines+markers",
-            line=dict(color="black", width=1),
-            marker=dict(size=4),
-            customdata=total[["calendar_label", "tickers_reported", "capex_yoy_pct"]].values,
-            hovertemplate="%{customdata[0]}: %{y:$,.2f}B from %{customdata[1]}, "
-            "YoY %{customdata[2]:.1f}%<extra>Total</extra>",
-        )
-    _layout(fig, barmode="stack", yaxis_title="USD billions")
-    fig.update_xaxes(type="date", dtick="M12", tickformat="%Y")
-    return fig
-
-
 def caption(source: str, as_of: str, note: str | None = None) -> str:
     """The line under every chart: where the figures come from and how current they are."""
     text = f"Source: {source}. As of {as_of}."
     return f"{text} {note}" if note else text
-
-
-def dc_mix_caption(frame: pd.DataFrame) -> str:
-    """Caption for the NVIDIA data-center mix chart."""
-    last = frame.iloc[-1]
-    sources = "; ".join(sorted(frame["source"].dropna().unique()))
-    note = (
-        "Recast figures (Q2 FY2027) are used where NVIDIA published them; "
-        "hover shows each bar's vintage."
-    )
-    if set(frame["presentation"]) == {"fy27_original"}:
-        note = (
-            "As first published with Q1 FY2027, before NVIDIA moved one company to "
-            "hyperscale in its Q2 FY2027 recast."
-        )
-    return caption(
-        sources,
-        f"NVIDIA FY{last.fiscal_year} Q{last.fiscal_quarter} "
-        f"(quarter ended {last.period_end:%Y-%m-%d})",
-        note,
-    )
-
-
-def capex_caption(frame: pd.DataFrame) -> str:
-    """Caption for the hyperscaler capex chart."""
-    per_company = frame[frame["ticker"] != "ALL"]
-    latest = per_company.groupby("ticker")["period_end"].max()
-    as_of = ", ".join(f"{t} {d:%Y-%m-%d}" for t, d in latest.items())
-    return caption(
-        _kinds(per_company["source_kind"])
-        + " (PaymentsToAcquirePropertyPlantAndEquipment; Amazon: "
-        "PaymentsToAcquireProductiveAssets; finance leases excluded)",
-        f"latest quarter per company: {as_of}",
-        "Fiscal quarters placed in the calendar quarter holding most of their days.",
-    )
 
 
 def company_colors(companies) -> dict[str, str]:
@@ -644,6 +555,53 @@ def capex_drawn(frame: pd.DataFrame, tickers: list[str], all_tickers: list[str])
     return frame.loc[keep, cols].reset_index(drop=True)
 
 
+def capex_figure(frame: pd.DataFrame, colors: dict | None = None) -> go.Figure:
+    """Stacked bars of capex per hyperscaler by calendar quarter; total and YoY on hover."""
+    frame = frame.sort_values("calendar_quarter_start")
+    per_company = frame[frame["ticker"] != "ALL"]
+    total = frame[frame["ticker"] == "ALL"]
+    fig = go.Figure()
+    for ticker, rows in per_company.groupby("ticker", sort=True):
+        fig.add_bar(
+            x=rows["calendar_quarter_start"],
+            y=rows["capex_usd"] / 1e9,
+            name=ticker,
+            marker_color=_color(colors, ticker),
+            customdata=rows[["calendar_label", "capex_yoy_pct", "source_kind"]].values,
+            hovertemplate="%{customdata[0]}: %{y:$,.2f}B, YoY %{customdata[1]:.1f}% "
+            "(%{customdata[2]})<extra>" + ticker + "</extra>",
+        )
+    if not total.empty:
+        fig.add_scatter(
+            x=total["calendar_quarter_start"],
+            y=total["capex_usd"] / 1e9,
+            name="Total (companies reporting)",
+            mode="lines+markers",
+            line=dict(color="black", width=1),
+            marker=dict(size=4),
+            customdata=total[["calendar_label", "tickers_reported", "capex_yoy_pct"]].values,
+            hovertemplate="%{customdata[0]}: %{y:$,.2f}B from %{customdata[1]}, "
+            "YoY %{customdata[2]:.1f}%<extra>Total</extra>",
+        )
+    _layout(fig, barmode="stack", yaxis_title="USD billions")
+    fig.update_xaxes(type="date", dtick="M12", tickformat="%Y")
+    return fig
+
+
+def capex_caption(frame: pd.DataFrame) -> str:
+    """Caption for the hyperscaler capex chart."""
+    per_company = frame[frame["ticker"] != "ALL"]
+    latest = per_company.groupby("ticker")["period_end"].max()
+    as_of = ", ".join(f"{t} {d:%Y-%m-%d}" for t, d in latest.items())
+    return caption(
+        _kinds(per_company["source_kind"])
+        + " (PaymentsToAcquirePropertyPlantAndEquipment; Amazon: "
+        "PaymentsToAcquireProductiveAssets; finance leases excluded)",
+        f"latest quarter per company: {as_of}",
+        "Fiscal quarters placed in the calendar quarter holding most of their days.",
+    )
+
+
 def intensity_drawn(frame: pd.DataFrame) -> pd.DataFrame:
     """Capex / revenue per hyperscaler and quarter."""
     cols = [
@@ -754,6 +712,52 @@ def dc_mix_drawn(frame: pd.DataFrame) -> pd.DataFrame:
         "source",
     ]
     return frame[cols].reset_index(drop=True)
+
+
+def dc_mix_figure(frame: pd.DataFrame) -> go.Figure:
+    """Stacked bars: NVIDIA data-center revenue, hyperscale vs AI clouds/industrial/enterprise."""
+    labels = frame["fiscal_label"]
+    fig = go.Figure()
+    for col, share, name, color in (
+        ("hyperscale_usd", "hyperscale_share_pct", "Hyperscale", SEGMENT_COLORS["hyperscale"]),
+        (
+            "ai_clouds_industrial_enterprise_usd",
+            "ai_clouds_industrial_enterprise_share_pct",
+            "AI clouds, industrial & enterprise",
+            SEGMENT_COLORS["ai_clouds_industrial_enterprise"],
+        ),
+    ):
+        fig.add_bar(
+            x=labels,
+            y=frame[col] / 1e9,
+            name=name,
+            marker_color=color,
+            customdata=list(zip(frame[share], frame["vintage"])),
+            hovertemplate="%{y:$,.2f}B (%{customdata[0]:.1f}% of data center)"
+            "<br>%{customdata[1]}<extra>" + name + "</extra>",
+        )
+    return _layout(fig, barmode="stack", yaxis_title="USD billions")
+
+
+def dc_mix_caption(frame: pd.DataFrame) -> str:
+    """Caption for the NVIDIA data-center mix chart."""
+    last = frame.iloc[-1]
+    sources = "; ".join(sorted(frame["source"].dropna().unique()))
+    note = (
+        "Recast figures (Q2 FY2027) are used where NVIDIA published them; "
+        "hover shows each bar's vintage."
+    )
+    if set(frame["presentation"]) == {"fy27_original"}:
+        note = (
+            "As first published with Q1 FY2027, before NVIDIA moved one company to "
+            "hyperscale in its Q2 FY2027 recast."
+        )
+    return caption(
+        sources,
+        f"NVIDIA FY{last.fiscal_year} Q{last.fiscal_quarter} "
+        f"(quarter ended {last.period_end:%Y-%m-%d})",
+        note,
+    )
 
 
 def growth_drawn(frame: pd.DataFrame) -> pd.DataFrame:
