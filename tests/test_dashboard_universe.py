@@ -55,7 +55,8 @@ def _id(text: str):
 
 def call(url: str, deps: list[dict], output_contains: str, values: dict) -> dict:
     """POST one callback as the browser does; values maps 'id.property' to a value."""
-    (dep,) = [d for d in deps if output_contains in d["output"]]
+    # an app built after others in one process may list a page's callback more than once
+    (dep,) = {d["output"]: d for d in deps if output_contains in d["output"]}.values()
     outputs = []
     for part in dep["output"].strip(".").split("..."):
         ident, prop = part.rsplit(".", 1)
