@@ -305,7 +305,7 @@ def build_cases(url: str) -> list[Case]:
         Case("Markets", "layout /markets?range=5y&log=1", page("/markets", "?range=5y&log=1"))
     )
 
-    markets = find_dep(deps, "mkt-perf-graph")
+    markets = find_dep(deps, "mkt-performance-graph")
     series = ["NVDA", "gpu_vendor", "hyperscaler", "enterprise_adopter", "SPY", "QQQ", "SMH"]
     for label, rng, vs, log, chosen in (
         ("range 1y, default series", "1y", "none", [], series),
@@ -347,7 +347,7 @@ def build_cases(url: str) -> list[Case]:
             )
         )
 
-    capex = find_dep(deps, "capex-graph")
+    capex = find_dep(deps, "capex-by-company-graph")
     cases.append(
         Case(
             "Big-tech capex",
@@ -376,7 +376,7 @@ def build_cases(url: str) -> list[Case]:
         )
     )
 
-    gap = find_dep(deps, "gap-graph")
+    gap = find_dep(deps, "revenue-gap-graph")
     for label, values in (
         (
             "cost 2.5, margin 2",

@@ -1,4 +1,5 @@
-"""Layout pieces every page shares: chart cards with a CSV download, tables, URL filters."""
+"""Layout pieces pages share besides charts (dashboard/chart.py): tables with a CSV download,
+empty states, URL filters."""
 
 from __future__ import annotations
 
@@ -8,20 +9,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import MATCH, Input, Output, State, dcc, html
 
-from dashboard import figures, ids
-
-GRAPH_CONFIG = {
-    "displaylogo": False,
-    "displayModeBar": "hover",
-    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-}
-
-
-def csv_payload(drawn: pd.DataFrame | None, filename: str) -> dict | None:
-    """What a chart's store holds: exactly the rows it draws, as CSV text."""
-    if drawn is None:
-        return None
-    return {"csv": drawn.to_csv(index=False), "filename": filename}
+from dashboard.chart import csv_button, csv_download, csv_payload, csv_store
 
 
 def download_csv(n_clicks, payload):
@@ -39,72 +27,11 @@ def download_csv(n_clicks, payload):
 def register_callbacks(app) -> None:
     """Callbacks shared by every page (registered per app: pages can be rebuilt per app)."""
     app.callback(
-        Output(ids.csv_download(MATCH), "data"),
-        Input(ids.csv_button(MATCH), "n_clicks"),
-        State(ids.csv_store(MATCH), "data"),
+        Output(csv_download(MATCH), "data"),
+        Input(csv_button(MATCH), "n_clicks"),
+        State(csv_store(MATCH), "data"),
         prevent_initial_call=True,
     )(download_csv)
-
-
-def chart_outputs(graph_id: str, caption_id: str, key: str) -> list[Output]:
-    """The four outputs a chart callback fills: figure, caption, CSV payload, CSV button state."""
-    return [
-        Output(graph_id, "figure"),
-        Output(caption_id, "children"),
-        Output(ids.csv_store(key), "data"),
-        Output(ids.csv_button(key), "disabled"),
-    ]
-
-
-def chart_body(chart_data, drawn_fn, figure_fn, caption_fn):
-    """(figure, caption, drawn) for a chart, or its empty state when data or rows are missing."""
-    if chart_data.empty_reason:
-        return figures.empty_figure(chart_data.empty_reason), chart_data.empty_reason, None
-    drawn = drawn_fn(chart_data.frame)
-    if drawn.empty:
-        reason = "nothing to draw for this selection: the loaded data has no rows for it"
-        return figures.empty_figure(reason), reason, None
-    return figure_fn(drawn), caption_fn(drawn), drawn
-
-
-def chart_card(
-    key: str,
-    title: str,
-    graph_id: str,
-    caption_id: str,
-    figure,
-    caption_text: str,
-    drawn: pd.DataFrame | None,
-    controls=None,
-    note=None,
-):
-    """A card: title, optional controls, the graph, its caption and a 'download CSV' button."""
-    return dbc.Card(
-        dbc.CardBody(
-            [
-                html.Div(
-                    [
-                        html.H5(title, className="mb-0"),
-                        html.Button(
-                            "Download CSV",
-                            id=ids.csv_button(key),
-                            className="btn btn-sm",
-                            disabled=drawn is None,
-                            title="the rows this chart draws",
-                        ),
-                    ],
-                    className="d-flex justify-content-between align-items-center mb-2 gap-2",
-                ),
-                controls,
-                dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG),
-                html.Small(caption_text, id=caption_id, className="text-muted caption"),
-                note,
-                dcc.Store(id=ids.csv_store(key), data=csv_payload(drawn, f"bubblemeter-{key}.csv")),
-                dcc.Download(id=ids.csv_download(key)),
-            ]
-        ),
-        className="mb-3",
-    )
 
 
 def table_card(
@@ -129,7 +56,7 @@ def table_card(
                         html.H5(title, className="mb-0"),
                         html.Button(
                             "Download CSV",
-                            id=ids.csv_button(key),
+                            id=csv_button(key),
                             className="btn btn-sm",
                             disabled=frame is None or frame.empty,
                         ),
@@ -144,12 +71,12 @@ def table_card(
                 ),
                 html.Small(caption_text, id=caption_id, className="text-muted caption"),
                 dcc.Store(
-                    id=ids.csv_store(key),
+                    id=csv_store(key),
                     data=None
                     if frame is None or frame.empty
                     else csv_payload(frame[list(columns)], f"bubblemeter-{key}.csv"),
                 ),
-                dcc.Download(id=ids.csv_download(key)),
+                dcc.Download(id=csv_download(key)),
             ]
         ),
         className="mb-3",

@@ -49,27 +49,6 @@ def _read(settings: Settings, sql: str, missing: str, params=None) -> ChartData:
     return ChartData(frame)
 
 
-def nvda_data_center_mix(settings: Settings) -> ChartData:
-    """NVIDIA data-center revenue split, current basis per quarter (view nvda_data_center_mix)."""
-    return _read(
-        settings,
-        "select * from nvda_data_center_mix where is_current_basis "
-        "order by fiscal_year, fiscal_quarter",
-        "no NVIDIA segment revenue yet: run `bubblemeter refresh --from DIR "
-        "--source segment_revenue`",
-    )
-
-
-def hyperscaler_capex_quarterly(settings: Settings) -> ChartData:
-    """Capex per hyperscaler and in total by calendar quarter (view hyperscaler_capex_quarterly)."""
-    return _read(
-        settings,
-        "select * from hyperscaler_capex_quarterly "
-        "order by calendar_year, calendar_quarter, ticker",
-        "no hyperscaler capex yet: run `bubblemeter refresh --source sec`",
-    )
-
-
 def data_freshness(settings: Settings) -> ChartData:
     """Per source and table: rows, newest data date, last successful load (view data_freshness)."""
     return _read(
@@ -239,15 +218,19 @@ def earnings_surprises(settings: Settings, tickers: list[str]) -> ChartData:
     )
 
 
-def hyperscaler_capex_by_company(settings: Settings, tickers: list[str]) -> ChartData:
-    """Capex per chosen hyperscaler and the all-reporting total (hyperscaler_capex_quarterly)."""
+def hyperscaler_capex_quarterly(settings: Settings, tickers: list[str] | None = None) -> ChartData:
+    """Capex per hyperscaler (all, or the chosen ones) and the all-reporting total by calendar
+    quarter (view hyperscaler_capex_quarterly)."""
+    if tickers is None:
+        where, params = "", None
+    else:
+        where, params = "where list_contains(?, ticker) or ticker = 'ALL' ", [tickers]
     return _read(
         settings,
-        "select * from hyperscaler_capex_quarterly "
-        "where list_contains(?, ticker) or ticker = 'ALL' "
+        f"select * from hyperscaler_capex_quarterly {where}"
         "order by calendar_year, calendar_quarter, ticker",
         "no hyperscaler capex yet: " + SEC_HINT,
-        [tickers],
+        params,
     )
 
 
@@ -262,9 +245,9 @@ def hyperscaler_capex_intensity(settings: Settings, tickers: list[str]) -> Chart
     )
 
 
-def nvda_data_center_mix_all(settings: Settings, vintage: str) -> ChartData:
-    """NVIDIA data-center split in one vintage: current basis or as first published
-    (view nvda_data_center_mix)."""
+def nvda_data_center_mix(settings: Settings, vintage: str = "current") -> ChartData:
+    """NVIDIA data-center split in one vintage: current basis (recast where published) or as
+    first published (view nvda_data_center_mix)."""
     where = "is_current_basis" if vintage == "current" else "presentation = 'fy27_original'"
     return _read(
         settings,

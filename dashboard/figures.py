@@ -1,4 +1,8 @@
-"""Pure builders: DataFrame -> plotly Figure. No I/O."""
+"""Pure builders: DataFrame -> plotly Figure. No I/O.
+
+Each chart (declared in dashboard/charts.py) has a `*_drawn` selector (exactly the rows and
+columns the figure draws: the "download CSV" content), a `*_figure` builder and a `*_caption`.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +12,58 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from dashboard.text import day
+
 # Every figure is drawn on plotly_white. As plotly's default template it is attached to each
 # new figure without being validated again; passed to update_layout(template=...) it was
 # copied and validated for every figure (~10 ms each, 2-4 figures a page).
 pio.templates.default = "plotly_white"
 
-COLORS = {
-    "hyperscale": "#1f77b4",
-    "enterprise": "#2ca02c",
-    "AMZN": "#ff9900",
-    "GOOGL": "#4285f4",
-    "META": "#a855f7",
-    "MSFT": "#737373",
-    "ORCL": "#c74634",
+# Companies are coloured by role: each role's palette in universe-file order (company_colors),
+# so a company added to the universe gets the next colour of its role's palette.
+ROLE_PALETTES = {
+    "gpu_vendor": ["#76b900", "#ed1c24", "#0071c5", "#7c3aed", "#0d9488", "#be185d"],
+    "hyperscaler": ["#737373", "#4285f4", "#ff9900", "#a855f7", "#c74634", "#0891b2", "#65a30d"],
+    "enterprise_adopter": ["#62d84e", "#1f77b4", "#17becf", "#8c564b", "#d62728", "#e377c2"],
+    "supply_chain": ["#e60012", "#9467bd", "#bcbd22"],
+    "benchmark": ["#6b7280", "#9ca3af", "#4b5563", "#374151"],
 }
+ROLE_COLORS = {  # the role groups' own lines (Markets)
+    "gpu_vendor": "#166534",
+    "hyperscaler": "#1d4ed8",
+    "enterprise_adopter": "#c2410c",
+    "supply_chain": "#7c3aed",
+    "benchmark": "#6b7280",
+}
+NVIDIA_COLOR = "#76b900"  # the subject's own series: data-center revenue, the revenue gap
+ENTERPRISE_COLOR = "#2ca02c"
+SERIES_COLORS = {"BASKET": "#111827", "capex": "#94a3b8", "share": "#b45309"}
+SEGMENT_COLORS = {
+    "data_center": NVIDIA_COLOR,
+    "gaming": "#1f77b4",
+    "professional_visualization": "#9467bd",
+    "automotive": "#ff7f0e",
+    "oem_other": "#7f7f7f",
+    "hyperscale": "#1f77b4",
+    "ai_clouds_industrial_enterprise": ENTERPRISE_COLOR,
+    "edge_computing": "#ff7f0e",
+}
+SOURCE_KIND_NAMES = {
+    "sec": "SEC EDGAR companyfacts",
+    "transcribed": "company filings as transcribed (citation per row)",
+    "yahoo": "Yahoo Finance",
+    "segment_sum": "sum of NVIDIA's market-platform segments",
+}
+ROLE_NAMES = {
+    "gpu_vendor": "GPU vendors",
+    "hyperscaler": "Hyperscalers",
+    "enterprise_adopter": "Enterprise adopters",
+    "supply_chain": "Supply chain",
+    "benchmark": "Benchmarks",
+}
+BTOS_QUESTION_CHANGE = "2025-11-01"
+QUARTER_GAP_DAYS = 100  # quarterly series: a longer step means a quarter is missing
+BTOS_GAP_DAYS = 20  # the survey is biweekly
 LAYOUT = dict(
     margin=dict(l=60, r=20, t=30, b=40),
     height=360,
@@ -49,167 +91,27 @@ def empty_figure(message: str) -> go.Figure:
     return fig
 
 
-def dc_mix_figure(frame: pd.DataFrame) -> go.Figure:
-    """Stacked bars: NVIDIA data-center revenue, hyperscale vs AI clouds/industrial/enterprise."""
-    labels = frame["fiscal_label"]
-    fig = go.Figure()
-    for col, share, name, color in (
-        ("hyperscale_usd", "hyperscale_share_pct", "Hyperscale", COLORS["hyperscale"]),
-        (
-            "ai_clouds_industrial_enterprise_usd",
-            "ai_clouds_industrial_enterprise_share_pct",
-            "AI clouds, industrial & enterprise",
-            COLORS["enterprise"],
-        ),
-    ):
-        fig.add_bar(
-            x=labels,
-            y=frame[col] / 1e9,
-            name=name,
-            marker_color=color,
-            customdata=list(zip(frame[share], frame["vintage"])),
-            hovertemplate="%{y:$,.2f}B (%{customdata[0]:.1f}% of data center)"
-            "<br>%{customdata[1]}<extra>" + name + "</extra>",
-        )
-    fig.update_layout(barmode="stack", yaxis_title="USD billions", **LAYOUT)
-    return fig
-
-
-def capex_figure(frame: pd.DataFrame) -> go.Figure:
-    """Stacked bars of capex per hyperscaler by calendar quarter; total and YoY on hover."""
-    frame = frame.sort_values("calendar_quarter_start")
-    per_company = frame[frame["ticker"] != "ALL"]
-    total = frame[frame["ticker"] == "ALL"]
-    fig = go.Figure()
-    for ticker, rows in per_company.groupby("ticker", sort=True):
-        fig.add_bar(
-            x=rows["calendar_quarter_start"],
-            y=rows["capex_usd"] / 1e9,
-            name=ticker,
-            marker_color=COLORS.get(ticker),
-            customdata=rows[["calendar_label", "capex_yoy_pct", "source_kind"]].values,
-            hovertemplate="%{customdata[0]}: %{y:$,.2f}B, YoY %{customdata[1]:.1f}% "
-            "(%{customdata[2]})<extra>" + ticker + "</extra>",
-        )
-    if not total.empty:
-        fig.add_scatter(
-            x=total["calendar_quarter_start"],
-            y=total["capex_usd"] / 1e9,
-            name="Total (companies reporting)",
-            mode="lines+markers",
-            line=dict(color="black", width=1),
-            marker=dict(size=4),
-            customdata=total[["calendar_label", "tickers_reported", "capex_yoy_pct"]].values,
-            hovertemplate="%{customdata[0]}: %{y:$,.2f}B from %{customdata[1]}, "
-            "YoY %{customdata[2]:.1f}%<extra>Total</extra>",
-        )
-    fig.update_layout(barmode="stack", yaxis_title="USD billions", **LAYOUT)
-    fig.update_xaxes(type="date", dtick="M12", tickformat="%Y")
-    return fig
-
-
 def caption(source: str, as_of: str, note: str | None = None) -> str:
     """The line under every chart: where the figures come from and how current they are."""
     text = f"Source: {source}. As of {as_of}."
     return f"{text} {note}" if note else text
 
 
-def dc_mix_caption(frame: pd.DataFrame) -> str:
-    """Caption for the NVIDIA data-center mix chart."""
-    last = frame.iloc[-1]
-    sources = "; ".join(sorted(frame["source"].dropna().unique()))
-    note = (
-        "Recast figures (Q2 FY2027) are used where NVIDIA published them; "
-        "hover shows each bar's vintage."
-    )
-    if set(frame["presentation"]) == {"fy27_original"}:
-        note = (
-            "As first published with Q1 FY2027, before NVIDIA moved one company to "
-            "hyperscale in its Q2 FY2027 recast."
-        )
-    return caption(
-        sources,
-        f"NVIDIA FY{last.fiscal_year} Q{last.fiscal_quarter} "
-        f"(quarter ended {last.period_end:%Y-%m-%d})",
-        note,
-    )
+def company_colors(companies) -> dict[str, str]:
+    """Colour per ticker: each role's palette in the order the companies are listed."""
+    out: dict[str, str] = {}
+    taken: dict[str, int] = {}
+    for company in companies:
+        palette = ROLE_PALETTES.get(company.role, ROLE_PALETTES["benchmark"])
+        i = taken.get(company.role, 0)
+        out[company.ticker] = palette[i % len(palette)]
+        taken[company.role] = i + 1
+    return out
 
 
-def capex_caption(frame: pd.DataFrame) -> str:
-    """Caption for the hyperscaler capex chart."""
-    per_company = frame[frame["ticker"] != "ALL"]
-    latest = per_company.groupby("ticker")["period_end"].max()
-    as_of = ", ".join(f"{t} {d:%Y-%m-%d}" for t, d in latest.items())
-    kinds = sorted(per_company["source_kind"].unique())
-    names = {
-        "sec": "SEC EDGAR companyfacts",
-        "transcribed": "filings as transcribed",
-        "yahoo": "Yahoo Finance",
-    }
-    return caption(
-        ", ".join(names.get(k, k) for k in kinds)
-        + " (PaymentsToAcquirePropertyPlantAndEquipment; Amazon: "
-        "PaymentsToAcquireProductiveAssets; finance leases excluded)",
-        f"latest quarter per company: {as_of}",
-        "Fiscal quarters placed in the calendar quarter holding most of their days.",
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Shared pieces. Each chart has a `*_drawn` selector (exactly the rows and columns the figure
-# draws: the "download CSV" content), a `*_figure` builder and a `*_caption`.
-
-COLORS.update(
-    {
-        "NVDA": "#76b900",
-        "AMD": "#ed1c24",
-        "INTC": "#0071c5",
-        "AVGO": "#7c3aed",
-        "NOW": "#62d84e",
-        "CRM": "#1f77b4",
-        "SNOW": "#17becf",
-        "PLTR": "#8c564b",
-        "ADBE": "#d62728",
-        "SPY": "#6b7280",
-        "QQQ": "#9ca3af",
-        "SMH": "#4b5563",
-        "TSM": "#e60012",
-        "BASKET": "#111827",
-        "capex": "#94a3b8",
-        "share": "#b45309",
-        "gpu_vendor": "#166534",
-        "hyperscaler": "#1d4ed8",
-        "enterprise_adopter": "#c2410c",
-        "supply_chain": "#7c3aed",
-        "benchmark": "#6b7280",
-    }
-)
-SEGMENT_COLORS = {
-    "data_center": "#76b900",
-    "gaming": "#1f77b4",
-    "professional_visualization": "#9467bd",
-    "automotive": "#ff7f0e",
-    "oem_other": "#7f7f7f",
-    "hyperscale": "#1f77b4",
-    "ai_clouds_industrial_enterprise": "#2ca02c",
-    "edge_computing": "#ff7f0e",
-}
-SOURCE_KIND_NAMES = {
-    "sec": "SEC EDGAR companyfacts",
-    "transcribed": "company filings as transcribed (citation per row)",
-    "yahoo": "Yahoo Finance",
-    "segment_sum": "sum of NVIDIA's market-platform segments",
-}
-BTOS_QUESTION_CHANGE = "2025-11-01"
-QUARTER_GAP_DAYS = 100  # quarterly series: a longer step means a quarter is missing
-BTOS_GAP_DAYS = 20  # the survey is biweekly
-ROLE_NAMES = {
-    "gpu_vendor": "GPU vendors",
-    "hyperscaler": "Hyperscalers",
-    "enterprise_adopter": "Enterprise adopters",
-    "supply_chain": "Supply chain",
-    "benchmark": "Benchmarks",
-}
+def _color(colors: dict | None, key: str) -> str | None:
+    """A ticker's colour from the page's map, else a role group's or a named series' own."""
+    return (colors or {}).get(key) or ROLE_COLORS.get(key) or SERIES_COLORS.get(key)
 
 
 def _break_gaps(rows: pd.DataFrame, date_col: str, max_days: int) -> pd.DataFrame:
@@ -269,7 +171,7 @@ def dc_vs_capex_figure(drawn: pd.DataFrame) -> go.Figure:
         x=x,
         y=drawn["capex_usd"] / 1e9,
         name="Hyperscaler capex",
-        marker_color=COLORS["capex"],
+        marker_color=SERIES_COLORS["capex"],
         customdata=drawn[["calendar_label", "tickers"]].values,
         hovertemplate="%{customdata[0]}: %{y:$,.1f}B capex (%{customdata[1]})<extra>Capex</extra>",
     )
@@ -283,7 +185,7 @@ def dc_vs_capex_figure(drawn: pd.DataFrame) -> go.Figure:
         x=x,
         y=drawn["nvda_data_center_revenue_usd"] / 1e9,
         name="NVIDIA data-center revenue",
-        marker_color=COLORS["NVDA"],
+        marker_color=NVIDIA_COLOR,
         customdata=list(zip(drawn["calendar_label"], labels)),
         hovertemplate="%{customdata[0]} (NVIDIA %{customdata[1]}): %{y:$,.1f}B"
         "<extra>NVIDIA data center</extra>",
@@ -294,7 +196,7 @@ def dc_vs_capex_figure(drawn: pd.DataFrame) -> go.Figure:
         name="Revenue as % of capex",
         yaxis="y2",
         mode="lines+markers",
-        line=dict(color=COLORS["share"]),
+        line=dict(color=SERIES_COLORS["share"]),
         hovertemplate="%{y:.1f}% of capex<extra>Share</extra>",
     )
     _layout(
@@ -348,7 +250,7 @@ def gpu_revenue_drawn(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[frame["revenue_usd"].notna(), cols].reset_index(drop=True)
 
 
-def gpu_revenue_figure(drawn: pd.DataFrame) -> go.Figure:
+def gpu_revenue_figure(drawn: pd.DataFrame, colors: dict | None = None) -> go.Figure:
     """Lines of quarterly revenue per vendor on a calendar axis; NVIDIA's segment sums hollow."""
     fig = go.Figure()
     for ticker, rows in drawn.groupby("ticker", sort=True):
@@ -359,7 +261,7 @@ def gpu_revenue_figure(drawn: pd.DataFrame) -> go.Figure:
             y=rows["revenue_usd"] / 1e9,
             name=ticker,
             mode="lines+markers",
-            line=dict(color=COLORS.get(ticker)),
+            line=dict(color=_color(colors, ticker)),
             marker=dict(symbol=["circle-open" if s else "circle" for s in summed], size=7),
             customdata=list(
                 zip(
@@ -418,6 +320,7 @@ def _share_lines_figure(
     part_name: str,
     whole_name: str,
     yaxis_title: str,
+    colors: dict | None = None,
 ) -> go.Figure:
     """Lines of one percentage per ticker by calendar quarter; hover shows part and whole."""
     fig = go.Figure()
@@ -428,7 +331,7 @@ def _share_lines_figure(
             y=rows[pct],
             name=ticker,
             mode="lines+markers",
-            line=dict(color=COLORS.get(ticker)),
+            line=dict(color=_color(colors, ticker)),
             customdata=list(zip(rows[label], rows[part] / 1e9, rows["revenue_usd"] / 1e9)),
             hovertemplate="%{customdata[0]}: %{y:.1f}% ("
             + part_name
@@ -443,7 +346,7 @@ def _share_lines_figure(
     return fig
 
 
-def gpu_margin_figure(drawn: pd.DataFrame) -> go.Figure:
+def gpu_margin_figure(drawn: pd.DataFrame, colors: dict | None = None) -> go.Figure:
     """Lines of gross margin (% of revenue) per vendor."""
     return _share_lines_figure(
         drawn,
@@ -453,6 +356,7 @@ def gpu_margin_figure(drawn: pd.DataFrame) -> go.Figure:
         "gross profit",
         "",
         "gross margin, % of revenue",
+        colors,
     )
 
 
@@ -539,7 +443,7 @@ def platform_caption(drawn: pd.DataFrame) -> str:
         )
     sources = "; ".join(sorted(drawn["source"].dropna().unique())[:3])
     return caption(
-        sources, f"NVIDIA {last.fiscal_label} (quarter ended {day_str(last.period_end)})", note
+        sources, f"NVIDIA {last.fiscal_label} (quarter ended {day(last.period_end)})", note
     )
 
 
@@ -561,7 +465,7 @@ def earnings_drawn(frame: pd.DataFrame) -> pd.DataFrame:
     return rows[cols].reset_index(drop=True)
 
 
-def earnings_figure(drawn: pd.DataFrame) -> go.Figure:
+def earnings_figure(drawn: pd.DataFrame, colors: dict | None = None) -> go.Figure:
     """EPS estimate (hollow) vs actual (filled) per report date and company."""
     fig = go.Figure()
     for ticker, rows in drawn.groupby("ticker", sort=True):
@@ -578,7 +482,7 @@ def earnings_figure(drawn: pd.DataFrame) -> go.Figure:
             y=rows["eps_estimate"],
             mode="markers",
             name=f"{ticker} estimate",
-            marker=dict(symbol="circle-open", size=9, color=COLORS.get(ticker)),
+            marker=dict(symbol="circle-open", size=9, color=_color(colors, ticker)),
             customdata=custom,
             hovertemplate="%{customdata[0]}, reported %{x|%Y-%m-%d}: estimate "
             "$%{y:.2f}/share (%{customdata[2]}; %{customdata[3]})"
@@ -589,7 +493,7 @@ def earnings_figure(drawn: pd.DataFrame) -> go.Figure:
             y=rows["eps_actual"],
             mode="markers",
             name=f"{ticker} actual",
-            marker=dict(symbol="circle", size=7, color=COLORS.get(ticker)),
+            marker=dict(symbol="circle", size=7, color=_color(colors, ticker)),
             customdata=custom,
             hovertemplate="%{customdata[0]}: actual $%{y:.2f}/share, surprise "
             "%{customdata[1]:+.1f}%<extra>" + ticker + "</extra>",
@@ -598,24 +502,30 @@ def earnings_figure(drawn: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def earnings_caption(drawn: pd.DataFrame, undated: pd.DataFrame) -> str:
-    """Caption for the earnings chart; rows without a report date are named, not drawn."""
+def earnings_caption(drawn: pd.DataFrame, frame: pd.DataFrame, requested=()) -> str:
+    """Caption for the earnings chart: rows of `frame` (as read) without a report date are
+    named, not drawn, and requested companies with no events at all are named too."""
     providers = ", ".join(sorted(drawn["estimate_provider"].dropna().unique()))
     note = (
         "Estimates come from different providers on different EPS bases: compare a row's "
         "estimate with its own actual, not across rows."
     )
+    undated = frame[frame["report_date"].isna()]
     if not undated.empty:
         note += (
             " Not drawn (no report date loaded): "
             + ", ".join(f"{r.ticker} {r.fiscal_period_label}" for r in undated.itertuples())
             + "."
         )
-    return caption(
+    text = caption(
         f"earnings pages as transcribed ({providers})",
-        f"latest report {day_str(drawn['report_date'].max())}",
+        f"latest report {day(drawn['report_date'].max())}",
         note,
     )
+    absent = [t for t in requested if t not in set(frame["ticker"])]
+    if absent:
+        text += f" No earnings events loaded for {', '.join(absent)}."
+    return text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -645,6 +555,53 @@ def capex_drawn(frame: pd.DataFrame, tickers: list[str], all_tickers: list[str])
     return frame.loc[keep, cols].reset_index(drop=True)
 
 
+def capex_figure(frame: pd.DataFrame, colors: dict | None = None) -> go.Figure:
+    """Stacked bars of capex per hyperscaler by calendar quarter; total and YoY on hover."""
+    frame = frame.sort_values("calendar_quarter_start")
+    per_company = frame[frame["ticker"] != "ALL"]
+    total = frame[frame["ticker"] == "ALL"]
+    fig = go.Figure()
+    for ticker, rows in per_company.groupby("ticker", sort=True):
+        fig.add_bar(
+            x=rows["calendar_quarter_start"],
+            y=rows["capex_usd"] / 1e9,
+            name=ticker,
+            marker_color=_color(colors, ticker),
+            customdata=rows[["calendar_label", "capex_yoy_pct", "source_kind"]].values,
+            hovertemplate="%{customdata[0]}: %{y:$,.2f}B, YoY %{customdata[1]:.1f}% "
+            "(%{customdata[2]})<extra>" + ticker + "</extra>",
+        )
+    if not total.empty:
+        fig.add_scatter(
+            x=total["calendar_quarter_start"],
+            y=total["capex_usd"] / 1e9,
+            name="Total (companies reporting)",
+            mode="lines+markers",
+            line=dict(color="black", width=1),
+            marker=dict(size=4),
+            customdata=total[["calendar_label", "tickers_reported", "capex_yoy_pct"]].values,
+            hovertemplate="%{customdata[0]}: %{y:$,.2f}B from %{customdata[1]}, "
+            "YoY %{customdata[2]:.1f}%<extra>Total</extra>",
+        )
+    _layout(fig, barmode="stack", yaxis_title="USD billions")
+    fig.update_xaxes(type="date", dtick="M12", tickformat="%Y")
+    return fig
+
+
+def capex_caption(frame: pd.DataFrame) -> str:
+    """Caption for the hyperscaler capex chart."""
+    per_company = frame[frame["ticker"] != "ALL"]
+    latest = per_company.groupby("ticker")["period_end"].max()
+    as_of = ", ".join(f"{t} {d:%Y-%m-%d}" for t, d in latest.items())
+    return caption(
+        _kinds(per_company["source_kind"])
+        + " (PaymentsToAcquirePropertyPlantAndEquipment; Amazon: "
+        "PaymentsToAcquireProductiveAssets; finance leases excluded)",
+        f"latest quarter per company: {as_of}",
+        "Fiscal quarters placed in the calendar quarter holding most of their days.",
+    )
+
+
 def intensity_drawn(frame: pd.DataFrame) -> pd.DataFrame:
     """Capex / revenue per hyperscaler and quarter."""
     cols = [
@@ -663,7 +620,7 @@ def intensity_drawn(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[cols].reset_index(drop=True)
 
 
-def intensity_figure(drawn: pd.DataFrame) -> go.Figure:
+def intensity_figure(drawn: pd.DataFrame, colors: dict | None = None) -> go.Figure:
     """Lines of capex as % of revenue per hyperscaler."""
     return _share_lines_figure(
         drawn,
@@ -673,6 +630,7 @@ def intensity_figure(drawn: pd.DataFrame) -> go.Figure:
         "capex",
         "revenue ",
         "capex, % of revenue",
+        colors,
     )
 
 
@@ -707,7 +665,7 @@ def dc_share_figure(drawn: pd.DataFrame) -> go.Figure:
         y=drawn["dc_share_of_capex_pct"],
         name="NVIDIA data-center revenue / hyperscaler capex",
         mode="lines+markers",
-        line=dict(color=COLORS["share"]),
+        line=dict(color=SERIES_COLORS["share"]),
         customdata=list(
             zip(
                 drawn["calendar_label"],
@@ -756,6 +714,52 @@ def dc_mix_drawn(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[cols].reset_index(drop=True)
 
 
+def dc_mix_figure(frame: pd.DataFrame) -> go.Figure:
+    """Stacked bars: NVIDIA data-center revenue, hyperscale vs AI clouds/industrial/enterprise."""
+    labels = frame["fiscal_label"]
+    fig = go.Figure()
+    for col, share, name, color in (
+        ("hyperscale_usd", "hyperscale_share_pct", "Hyperscale", SEGMENT_COLORS["hyperscale"]),
+        (
+            "ai_clouds_industrial_enterprise_usd",
+            "ai_clouds_industrial_enterprise_share_pct",
+            "AI clouds, industrial & enterprise",
+            SEGMENT_COLORS["ai_clouds_industrial_enterprise"],
+        ),
+    ):
+        fig.add_bar(
+            x=labels,
+            y=frame[col] / 1e9,
+            name=name,
+            marker_color=color,
+            customdata=list(zip(frame[share], frame["vintage"])),
+            hovertemplate="%{y:$,.2f}B (%{customdata[0]:.1f}% of data center)"
+            "<br>%{customdata[1]}<extra>" + name + "</extra>",
+        )
+    return _layout(fig, barmode="stack", yaxis_title="USD billions")
+
+
+def dc_mix_caption(frame: pd.DataFrame) -> str:
+    """Caption for the NVIDIA data-center mix chart."""
+    last = frame.iloc[-1]
+    sources = "; ".join(sorted(frame["source"].dropna().unique()))
+    note = (
+        "Recast figures (Q2 FY2027) are used where NVIDIA published them; "
+        "hover shows each bar's vintage."
+    )
+    if set(frame["presentation"]) == {"fy27_original"}:
+        note = (
+            "As first published with Q1 FY2027, before NVIDIA moved one company to "
+            "hyperscale in its Q2 FY2027 recast."
+        )
+    return caption(
+        sources,
+        f"NVIDIA FY{last.fiscal_year} Q{last.fiscal_quarter} "
+        f"(quarter ended {last.period_end:%Y-%m-%d})",
+        note,
+    )
+
+
 def growth_drawn(frame: pd.DataFrame) -> pd.DataFrame:
     """Year-on-year revenue growth per adopter and for the like-for-like basket."""
     cols = [
@@ -775,7 +779,7 @@ def growth_drawn(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[frame["revenue_yoy_pct"].notna(), cols].reset_index(drop=True)
 
 
-def growth_figure(drawn: pd.DataFrame) -> go.Figure:
+def growth_figure(drawn: pd.DataFrame, colors: dict | None = None) -> go.Figure:
     """Lines of revenue growth on a year earlier: each adopter thin, the basket thick."""
     fig = go.Figure()
     for ticker, rows in drawn.groupby("ticker", sort=True):
@@ -787,7 +791,7 @@ def growth_figure(drawn: pd.DataFrame) -> go.Figure:
             y=rows["revenue_yoy_pct"],
             name=name,
             mode="lines+markers",
-            line=dict(color=COLORS.get(ticker), width=4 if basket else 1.5),
+            line=dict(color=_color(colors, ticker), width=4 if basket else 1.5),
             customdata=list(
                 zip(
                     rows["calendar_label"],
@@ -887,7 +891,7 @@ def btos_figure(drawn: pd.DataFrame, today=None) -> go.Figure:
             x=x,
             y=rows["median_pct"],
             mode="lines+markers",
-            line=dict(color=COLORS["enterprise"], width=2.5),
+            line=dict(color=ENTERPRISE_COLOR, width=2.5),
             marker=dict(size=4),
             name=f"Median across states ({version})",
             customdata=rows[["states_reported"]].values,
@@ -937,8 +941,7 @@ def btos_caption(drawn: pd.DataFrame) -> str:
     last = drawn.iloc[-1]
     return caption(
         "US Census Bureau, Business Trends and Outlook Survey, by state",
-        f"survey period ending {day_str(last.period_date)} "
-        f"({last.states_reported} states reporting)",
+        f"survey period ending {day(last.period_date)} ({last.states_reported} states reporting)",
         "Share of firms answering yes; suppressed state cells are left out, so the "
         "number of states varies. This is the states' distribution, not a national "
         "rate. The question changed in November 2025; no series under the new wording "
@@ -950,7 +953,7 @@ def concentration_caption(frame: pd.DataFrame) -> str:
     """Caption for the customer concentration table."""
     return caption(
         "NVIDIA 10-Q disclosures and CFO commentary as quoted in news pages (link per row)",
-        f"period ended {day_str(frame['period_end'].max())}",
+        f"period ended {day(frame['period_end'].max())}",
         "Customers are unnamed in the filings; shares are of total revenue unless the "
         "basis says otherwise.",
     )
@@ -964,9 +967,7 @@ def gap_figure(drawn: pd.DataFrame, selected_label: str | None) -> go.Figure:
     """Bars: revenue end users must earn per year at each quarter's run-rate; line: the user's
     estimate of AI revenue earned, when given."""
     fig = go.Figure()
-    colors = [
-        COLORS["NVDA"] if lbl == selected_label else "#b7d98c" for lbl in drawn["fiscal_label"]
-    ]
+    colors = [NVIDIA_COLOR if lbl == selected_label else "#b7d98c" for lbl in drawn["fiscal_label"]]
     fig.add_bar(
         x=drawn["fiscal_label"],
         y=drawn["required_revenue_usd"] / 1e9,
@@ -998,7 +999,7 @@ def gap_caption(drawn: pd.DataFrame) -> str:
     return caption(
         "NVIDIA data-center revenue by quarter (revenue by market, transcribed); "
         "multipliers are the method's assumptions; AI revenue earned is your estimate",
-        f"NVIDIA {last.fiscal_label} (quarter ended {day_str(last.period_end)})",
+        f"NVIDIA {last.fiscal_label} (quarter ended {day(last.period_end)})",
     )
 
 
@@ -1012,6 +1013,7 @@ def performance_drawn(frame: pd.DataFrame, benchmark: str | None) -> pd.DataFram
         cols = [
             "series_kind",
             "series",
+            "role",
             "date",
             "index_value",
             "benchmark",
@@ -1019,17 +1021,19 @@ def performance_drawn(frame: pd.DataFrame, benchmark: str | None) -> pd.DataFram
             "relative_index",
         ]
     else:
-        cols = ["series_kind", "series", "date", "index_value", "base_date", "members"]
+        cols = ["series_kind", "series", "role", "date", "index_value", "base_date", "members"]
     return frame[cols].reset_index(drop=True)
 
 
-def performance_figure(drawn: pd.DataFrame, benchmark: str | None, log_scale: bool) -> go.Figure:
-    """Lines per series; benchmarks dashed; 100 = the start of the range."""
+def performance_figure(
+    drawn: pd.DataFrame, benchmark: str | None, log_scale: bool, colors: dict | None = None
+) -> go.Figure:
+    """Lines per series; benchmarks (by role) dashed; 100 = the start of the range."""
     value = "relative_index" if benchmark else "index_value"
     fig = go.Figure()
-    for (kind, series), rows in drawn.groupby(["series_kind", "series"], sort=True):
+    for (kind, series, role), rows in drawn.groupby(["series_kind", "series", "role"], sort=True):
         name = _series_name(series) + (" (group)" if kind == "group" else "")
-        dashed = series in ("SPY", "QQQ", "SMH") or series == "benchmark"
+        dashed = role == "benchmark"
         unit = f"(100 = moved with {benchmark})" if benchmark else "(100 = start)"
         fig.add_scatter(
             x=rows["date"],
@@ -1037,7 +1041,7 @@ def performance_figure(drawn: pd.DataFrame, benchmark: str | None, log_scale: bo
             name=name,
             mode="lines",
             line=dict(
-                color=COLORS.get(series),
+                color=_color(colors, series),
                 dash="dash" if dashed else None,
                 width=2.5 if kind == "group" else 1.5,
             ),
@@ -1069,21 +1073,21 @@ def performance_caption(drawn: pd.DataFrame, benchmark: str | None) -> str:
         )
     return caption(
         "daily prices (Yahoo Finance, or the imported snapshot)",
-        f"{ends[-1]}; range from {day_str(drawn['date'].min())}",
+        f"{ends[-1]}; range from {day(drawn['date'].min())}",
         note,
     )
 
 
 def drawdown_drawn(frame: pd.DataFrame) -> pd.DataFrame:
     """Per series and trading day: the fall from the highest index so far in the range."""
-    cols = ["series_kind", "series", "date", "index_value", "drawdown_pct"]
+    cols = ["series_kind", "series", "role", "date", "index_value", "drawdown_pct"]
     return frame[cols].reset_index(drop=True)
 
 
-def drawdown_figure(drawn: pd.DataFrame) -> go.Figure:
-    """Lines of drawdown from the running peak, in percent."""
+def drawdown_figure(drawn: pd.DataFrame, colors: dict | None = None) -> go.Figure:
+    """Lines of drawdown from the running peak, in percent; benchmark tickers dashed."""
     fig = go.Figure()
-    for (kind, series), rows in drawn.groupby(["series_kind", "series"], sort=True):
+    for (kind, series, role), rows in drawn.groupby(["series_kind", "series", "role"], sort=True):
         name = _series_name(series) + (" (group)" if kind == "group" else "")
         fig.add_scatter(
             x=rows["date"],
@@ -1091,14 +1095,10 @@ def drawdown_figure(drawn: pd.DataFrame) -> go.Figure:
             name=name,
             mode="lines",
             line=dict(
-                color=COLORS.get(series), dash="dash" if series in ("SPY", "QQQ", "SMH") else None
+                color=_color(colors, series),
+                dash="dash" if role == "benchmark" and kind == "ticker" else None,
             ),
             hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}% below peak<extra>" + name + "</extra>",
         )
     _layout(fig, yaxis_title="% below the peak so far", yaxis_ticksuffix="%")
     return fig
-
-
-def day_str(value) -> str:
-    """'2026-07-26' for a date-like value."""
-    return pd.Timestamp(value).strftime("%Y-%m-%d")

@@ -1,7 +1,7 @@
-"""Component ids, one place, so pages and tests agree."""
+"""Component ids, one place, so pages and tests agree (a chart's own ids come from its spec)."""
 
-HOME_DC_MIX_GRAPH = "home-dc-mix-graph"
-HOME_DC_MIX_CAPTION = "home-dc-mix-caption"
+from dashboard import charts
+
 STALE_BANNER = "stale-banner"
 
 # SQL console (pages/sql_console.py)
@@ -21,32 +21,16 @@ SQL_URL_SYNC = "sql-url-sync"
 # Thesis (home)
 HOME_SCORECARD = "home-scorecard"
 HOME_SUMMARY = "home-summary"
-HOME_DC_VS_CAPEX_GRAPH = "home-dc-vs-capex-graph"
-HOME_DC_VS_CAPEX_CAPTION = "home-dc-vs-capex-caption"
 
 # GPU vendors
 GPU_URL = "gpu-url"
 GPU_TICKERS = "gpu-tickers"
 GPU_PRESENTATION = "gpu-presentation"
-GPU_REVENUE_GRAPH = "gpu-revenue-graph"
-GPU_REVENUE_CAPTION = "gpu-revenue-caption"
-GPU_MARGIN_GRAPH = "gpu-margin-graph"
-GPU_MARGIN_CAPTION = "gpu-margin-caption"
-GPU_PLATFORM_GRAPH = "gpu-platform-graph"
-GPU_PLATFORM_CAPTION = "gpu-platform-caption"
-GPU_EARNINGS_GRAPH = "gpu-earnings-graph"
-GPU_EARNINGS_CAPTION = "gpu-earnings-caption"
 GPU_NEXT_EARNINGS = "gpu-next-earnings"
 
 # Big-tech capex
 CAPEX_URL = "capex-url"
 CAPEX_TICKERS = "capex-tickers"
-CAPEX_GRAPH = "capex-graph"
-CAPEX_CAPTION = "capex-caption"
-CAPEX_INTENSITY_GRAPH = "capex-intensity-graph"
-CAPEX_INTENSITY_CAPTION = "capex-intensity-caption"
-CAPEX_DC_SHARE_GRAPH = "capex-dc-share-graph"
-CAPEX_DC_SHARE_CAPTION = "capex-dc-share-caption"
 
 # Enterprise adoption
 ENT_URL = "ent-url"
@@ -54,12 +38,6 @@ ENT_VINTAGE = "ent-vintage"
 ENT_TICKERS = "ent-tickers"
 ENT_BTOS_INDICATOR = "ent-btos-indicator"
 ENT_XX = "ent-xx"
-ENT_MIX_GRAPH = "ent-mix-graph"
-ENT_MIX_CAPTION = "ent-mix-caption"
-ENT_GROWTH_GRAPH = "ent-growth-graph"
-ENT_GROWTH_CAPTION = "ent-growth-caption"
-ENT_BTOS_GRAPH = "ent-btos-graph"
-ENT_BTOS_CAPTION = "ent-btos-caption"
 ENT_CONCENTRATION_TABLE = "ent-concentration-table"
 ENT_CONCENTRATION_CAPTION = "ent-concentration-caption"
 
@@ -71,8 +49,6 @@ GAP_MARGIN_MULTIPLIER = "gap-margin-multiplier"
 GAP_EARNED = "gap-earned"
 GAP_RESULT = "gap-result"
 GAP_REQUIRED = "gap-required"
-GAP_GRAPH = "gap-graph"
-GAP_CAPTION = "gap-caption"
 
 # Markets
 MKT_URL = "mkt-url"
@@ -80,10 +56,6 @@ MKT_RANGE = "mkt-range"
 MKT_SERIES = "mkt-series"
 MKT_VS = "mkt-vs"
 MKT_LOG = "mkt-log"
-MKT_PERF_GRAPH = "mkt-perf-graph"
-MKT_PERF_CAPTION = "mkt-perf-caption"
-MKT_DRAWDOWN_GRAPH = "mkt-drawdown-graph"
-MKT_DRAWDOWN_CAPTION = "mkt-drawdown-caption"
 
 # Data status
 STATUS_URL = "status-url"
@@ -95,16 +67,35 @@ STATUS_RUNS_TABLE = "status-runs-table"
 STATUS_SCHEDULER = "status-scheduler"
 
 
-def csv_button(chart: str) -> dict:
-    """Pattern id of a chart's 'download CSV' button."""
-    return {"type": "csv-button", "chart": chart}
-
-
-def csv_store(chart: str) -> dict:
-    """Pattern id of the store holding exactly the rows a chart draws, as CSV."""
-    return {"type": "csv-store", "chart": chart}
-
-
-def csv_download(chart: str) -> dict:
-    """Pattern id of a chart's dcc.Download."""
-    return {"type": "csv-download", "chart": chart}
+# Chart element ids under the names pages and tests used before the chart spec; each is
+# derived from its chart's key (dashboard/charts.py), so new charts need no line here.
+HOME_DC_MIX_GRAPH = charts.HOME_DC_MIX.graph_id
+HOME_DC_MIX_CAPTION = charts.HOME_DC_MIX.caption_id
+HOME_DC_VS_CAPEX_GRAPH = charts.HOME_DC_VS_CAPEX.graph_id
+HOME_DC_VS_CAPEX_CAPTION = charts.HOME_DC_VS_CAPEX.caption_id
+GPU_REVENUE_GRAPH = charts.GPU_REVENUE.graph_id
+GPU_REVENUE_CAPTION = charts.GPU_REVENUE.caption_id
+GPU_MARGIN_GRAPH = charts.GPU_MARGIN.graph_id
+GPU_MARGIN_CAPTION = charts.GPU_MARGIN.caption_id
+GPU_PLATFORM_GRAPH = charts.GPU_PLATFORM.graph_id
+GPU_PLATFORM_CAPTION = charts.GPU_PLATFORM.caption_id
+GPU_EARNINGS_GRAPH = charts.GPU_EARNINGS.graph_id
+GPU_EARNINGS_CAPTION = charts.GPU_EARNINGS.caption_id
+CAPEX_GRAPH = charts.CAPEX_BY_COMPANY.graph_id
+CAPEX_CAPTION = charts.CAPEX_BY_COMPANY.caption_id
+CAPEX_INTENSITY_GRAPH = charts.CAPEX_INTENSITY.graph_id
+CAPEX_INTENSITY_CAPTION = charts.CAPEX_INTENSITY.caption_id
+CAPEX_DC_SHARE_GRAPH = charts.CAPEX_DC_SHARE.graph_id
+CAPEX_DC_SHARE_CAPTION = charts.CAPEX_DC_SHARE.caption_id
+ENT_MIX_GRAPH = charts.ENT_MIX.graph_id
+ENT_MIX_CAPTION = charts.ENT_MIX.caption_id
+ENT_GROWTH_GRAPH = charts.ENT_GROWTH.graph_id
+ENT_GROWTH_CAPTION = charts.ENT_GROWTH.caption_id
+ENT_BTOS_GRAPH = charts.ENT_BTOS.graph_id
+ENT_BTOS_CAPTION = charts.ENT_BTOS.caption_id
+GAP_GRAPH = charts.REVENUE_GAP.graph_id
+GAP_CAPTION = charts.REVENUE_GAP.caption_id
+MKT_PERF_GRAPH = charts.MKT_PERFORMANCE.graph_id
+MKT_PERF_CAPTION = charts.MKT_PERFORMANCE.caption_id
+MKT_DRAWDOWN_GRAPH = charts.MKT_DRAWDOWN.graph_id
+MKT_DRAWDOWN_CAPTION = charts.MKT_DRAWDOWN.caption_id

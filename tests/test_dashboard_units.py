@@ -70,11 +70,11 @@ def test_gpu_revenue_marks_segment_sums_and_margin_names_gaps(imported):
 
 
 def test_capex_drawn_shows_the_total_only_for_every_company(imported):
-    chart = data.hyperscaler_capex_by_company(imported, ["MSFT"])
+    chart = data.hyperscaler_capex_quarterly(imported, ["MSFT"])
     drawn = figures.capex_drawn(chart.frame, ["MSFT"], ["MSFT", "GOOGL"])
     assert set(drawn.ticker) == {"MSFT"}
     everyone = ["MSFT", "GOOGL", "AMZN", "META", "ORCL"]
-    chart = data.hyperscaler_capex_by_company(imported, everyone)
+    chart = data.hyperscaler_capex_quarterly(imported, everyone)
     drawn = figures.capex_drawn(chart.frame, everyone, everyone)
     assert "ALL" in set(drawn.ticker)
 

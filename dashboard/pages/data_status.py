@@ -4,7 +4,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import components, context, data, ids, text
+from dashboard import chart, components, context, data, ids, text
 from warehouse.runlog import utcnow
 from warehouse.scheduler_state import read_state
 
@@ -130,9 +130,7 @@ def runs_table(failed_only: bool):
     payload = (
         None
         if frame is None
-        else components.csv_payload(
-            frame[list(RUN_COLUMNS) + ["run_id"]], "bubblemeter-status-runs.csv"
-        )
+        else chart.csv_payload(frame[list(RUN_COLUMNS) + ["run_id"]], "bubblemeter-status-runs.csv")
     )
     return body, payload, frame is None
 
@@ -140,8 +138,8 @@ def runs_table(failed_only: bool):
 @callback(
     Output(ids.STATUS_URL, "search"),
     Output(ids.STATUS_RUNS_TABLE, "children"),
-    Output(ids.csv_store("status-runs"), "data"),
-    Output(ids.csv_button("status-runs"), "disabled"),
+    Output(chart.csv_store("status-runs"), "data"),
+    Output(chart.csv_button("status-runs"), "disabled"),
     Input(ids.STATUS_FAILED_ONLY, "value"),
     prevent_initial_call=True,
 )
@@ -160,8 +158,8 @@ def layout(failed=None, **_query):
     freshness = data.data_freshness(settings)
     body, payload, disabled = runs_table(failed_only)
 
-    def frame_of(chart):
-        return None if chart.empty_reason else chart.frame
+    def frame_of(result):
+        return None if result.empty_reason else result.frame
 
     runs_card = dbc.Card(
         dbc.CardBody(
@@ -171,7 +169,7 @@ def layout(failed=None, **_query):
                         html.H5("Run history (latest 50)", className="mb-0"),
                         html.Button(
                             "Download CSV",
-                            id=ids.csv_button("status-runs"),
+                            id=chart.csv_button("status-runs"),
                             className="btn btn-sm",
                             disabled=disabled,
                         ),
@@ -191,8 +189,8 @@ def layout(failed=None, **_query):
                     "in UTC.",
                     className="text-muted caption",
                 ),
-                dcc.Store(id=ids.csv_store("status-runs"), data=payload),
-                dcc.Download(id=ids.csv_download("status-runs")),
+                dcc.Store(id=chart.csv_store("status-runs"), data=payload),
+                dcc.Download(id=chart.csv_download("status-runs")),
             ]
         ),
         className="mb-3",

@@ -1,10 +1,9 @@
 """Enterprise adoption: NVIDIA's customer mix, the adopters' growth, Census BTOS, concentration."""
 
 import dash
-import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import components, context, data, figures, ids, text
+from dashboard import chart, charts, components, context, data, figures, ids, text, universe
 
 dash.register_page(
     __name__,
@@ -14,7 +13,8 @@ dash.register_page(
     title="Enterprise adoption · bubblemeter",
 )
 
-ADOPTERS = ["NOW", "CRM", "SNOW", "PLTR", "ADBE"]
+ROWS = ((charts.ENT_MIX, charts.ENT_GROWTH), charts.ENT_BTOS)
+CHARTS = chart.flat(ROWS)
 VINTAGES = {
     "current": "Current basis (recast where published)",
     "original": "As first published with Q1 FY2027",
@@ -23,7 +23,7 @@ BTOS_INDICATORS = {
     "btos_ai_use_rate": "Used AI in the last two weeks",
     "btos_ai_use_expected_rate": "Expect to use AI in the next six months",
 }
-DEFAULTS = {"vintage": "current", "tickers": ADOPTERS, "btos": "btos_ai_use_rate", "xx": False}
+DEFAULTS = {"vintage": "current", "btos": "btos_ai_use_rate", "xx": False}
 CONCENTRATION_COLUMNS = {
     "period_end": "Period ended",
     "customer_label": "Customer",
@@ -35,36 +35,21 @@ CONCENTRATION_COLUMNS = {
 
 
 def render(vintage: str, tickers: list[str], btos: str, show_xx: bool):
-    """Every chart's (figure, caption, drawn rows) for one choice of filters."""
+    """Every chart's rendering for one choice of filters, by chart key."""
     settings = context.settings()
-    out = {
-        "mix": components.chart_body(
-            data.nvda_data_center_mix_all(settings, vintage),
-            figures.dc_mix_drawn,
-            figures.dc_mix_figure,
-            figures.dc_mix_caption,
-        ),
-        "growth": components.chart_body(
-            data.enterprise_adopters_growth(settings, tickers),
-            figures.growth_drawn,
-            figures.growth_figure,
-            figures.growth_caption,
-        ),
-        "btos": components.chart_body(
-            data.btos_ai_use_by_period(settings, btos),
-            lambda frame: figures.btos_drawn(frame, show_xx),
-            figures.btos_figure,
-            figures.btos_caption,
-        ),
-    }
-    return out
+    f = chart.filters(
+        vintage=vintage,
+        tickers=tickers,
+        btos=btos,
+        show_xx=show_xx,
+        colors=universe.colors(settings),
+    )
+    return chart.render_all(CHARTS, settings, f)
 
 
 @callback(
     Output(ids.ENT_URL, "search"),
-    *components.chart_outputs(ids.ENT_MIX_GRAPH, ids.ENT_MIX_CAPTION, "ent-mix"),
-    *components.chart_outputs(ids.ENT_GROWTH_GRAPH, ids.ENT_GROWTH_CAPTION, "ent-growth"),
-    *components.chart_outputs(ids.ENT_BTOS_GRAPH, ids.ENT_BTOS_CAPTION, "ent-btos"),
+    *chart.outputs(CHARTS),
     Input(ids.ENT_VINTAGE, "value"),
     Input(ids.ENT_TICKERS, "value"),
     Input(ids.ENT_BTOS_INDICATOR, "value"),
@@ -73,42 +58,28 @@ def render(vintage: str, tickers: list[str], btos: str, show_xx: bool):
 )
 def update(vintage, tickers, btos, xx):
     """Redraw the charts for the chosen filters and put them in the URL."""
+    adopters = universe.tickers(context.settings(), "enterprise_adopter")
     vintage = components.query_choice(vintage, list(VINTAGES), "current")
-    tickers = [t for t in ADOPTERS if t in (tickers or [])]
+    tickers = [t for t in adopters if t in (tickers or [])]
     btos = components.query_choice(btos, list(BTOS_INDICATORS), "btos_ai_use_rate")
     show_xx = "xx" in (xx or [])
-    out = render(vintage, tickers, btos, show_xx)
-    values = [
-        components.search_string(
-            {"vintage": vintage, "tickers": tickers, "btos": btos, "xx": show_xx}, DEFAULTS
-        )
-    ]
-    for key in ("mix", "growth", "btos"):
-        fig, cap, drawn = out[key]
-        values += [
-            fig,
-            cap,
-            components.csv_payload(drawn, f"bubblemeter-ent-{key}.csv"),
-            drawn is None,
-        ]
-    return tuple(values)
+    search = components.search_string(
+        {"vintage": vintage, "tickers": tickers, "btos": btos, "xx": show_xx},
+        {**DEFAULTS, "tickers": adopters},
+    )
+    return (search, *chart.values(CHARTS, render(vintage, tickers, btos, show_xx)))
 
 
 def layout(vintage=None, tickers=None, btos=None, xx=None, **_query):
     """The page, with filters read from the URL query string."""
     vintage = components.query_choice(vintage, list(VINTAGES), "current")
-    tickers = components.query_list(tickers, ADOPTERS, ADOPTERS)
+    adopters = universe.tickers(context.settings(), "enterprise_adopter")
+    tickers = components.query_list(tickers, adopters, adopters)
     btos = components.query_choice(btos, list(BTOS_INDICATORS), "btos_ai_use_rate")
     show_xx = components.query_flag(xx)
     out = render(vintage, tickers, btos, show_xx)
     settings = context.settings()
     concentration = data.customer_concentration(settings)
-
-    def card(key, title, graph_id, caption_id, controls=None):
-        fig, cap, drawn = out[key]
-        return components.chart_card(
-            f"ent-{key}", title, graph_id, caption_id, fig, cap, drawn, controls=controls
-        )
 
     vintage_picker = dcc.RadioItems(
         id=ids.ENT_VINTAGE,
@@ -119,7 +90,7 @@ def layout(vintage=None, tickers=None, btos=None, xx=None, **_query):
     )
     adopter_picker = dcc.Checklist(
         id=ids.ENT_TICKERS,
-        options=ADOPTERS,
+        options=adopters,
         value=tickers,
         inline=True,
         className="inline-choices mb-2",
@@ -167,37 +138,14 @@ def layout(vintage=None, tickers=None, btos=None, xx=None, **_query):
         [
             dcc.Location(id=ids.ENT_URL, refresh=False),
             html.H3("Enterprise adoption"),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        card(
-                            "mix",
-                            "NVIDIA data-center revenue: hyperscale vs AI clouds, "
-                            "industrial & enterprise",
-                            ids.ENT_MIX_GRAPH,
-                            ids.ENT_MIX_CAPTION,
-                            controls=vintage_picker,
-                        ),
-                        lg=6,
-                    ),
-                    dbc.Col(
-                        card(
-                            "growth",
-                            "Enterprise adopters: revenue growth on a year earlier",
-                            ids.ENT_GROWTH_GRAPH,
-                            ids.ENT_GROWTH_CAPTION,
-                            controls=adopter_picker,
-                        ),
-                        lg=6,
-                    ),
-                ]
-            ),
-            card(
-                "btos",
-                "Census BTOS: share of firms using AI, across states",
-                ids.ENT_BTOS_GRAPH,
-                ids.ENT_BTOS_CAPTION,
-                controls=btos_picker,
+            *chart.grid(
+                ROWS,
+                out,
+                {
+                    charts.ENT_MIX.key: {"controls": vintage_picker},
+                    charts.ENT_GROWTH.key: {"controls": adopter_picker},
+                    charts.ENT_BTOS.key: {"controls": btos_picker},
+                },
             ),
             concentration_card,
         ]

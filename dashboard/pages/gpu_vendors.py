@@ -1,21 +1,23 @@
 """GPU vendors: revenue and gross margin, NVIDIA revenue by platform, earnings events."""
 
 import dash
-import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import components, context, data, figures, ids, text
+from dashboard import chart, charts, components, context, ids, text, universe
 
 dash.register_page(
     __name__, path="/gpu-vendors", name="GPU vendors", order=10, title="GPU vendors · bubblemeter"
 )
 
-VENDORS = ["NVDA", "AMD", "INTC", "AVGO"]
+ROWS = (
+    (charts.GPU_REVENUE, charts.GPU_MARGIN),
+    (charts.GPU_PLATFORM, charts.GPU_EARNINGS),
+)
+CHARTS = chart.flat(ROWS)
 PRESENTATIONS = {
     "market_platform": "By market platform (data center, gaming, ...)",
     "fy27": "By customer type (hyperscale, AI clouds/industrial/enterprise, edge)",
 }
-DEFAULTS = {"tickers": VENDORS, "presentation": "market_platform"}
 
 
 def next_earnings(frame, tickers: list[str]) -> str:
@@ -49,65 +51,23 @@ def latest_surprises(drawn) -> str:
 
 
 def render(tickers: list[str], presentation: str):
-    """Every chart's (figure, caption, csv payload) for one choice of filters."""
+    """Every chart's rendering for one choice of filters, by chart key, and the next-report
+    line."""
     settings = context.settings()
-    out = {}
-    if not tickers:
-        reason = "no vendor chosen: tick at least one above"
-        for key in ("revenue", "margin", "earnings"):
-            out[key] = (figures.empty_figure(reason), reason, None)
-        out["next"] = ""
-    else:
-        quarterly = data.gpu_vendor_quarterly(settings, tickers)
-        out["revenue"] = components.chart_body(
-            quarterly,
-            figures.gpu_revenue_drawn,
-            figures.gpu_revenue_figure,
-            figures.gpu_revenue_caption,
+    f = chart.filters(tickers=tickers, presentation=presentation, colors=universe.colors(settings))
+    out = chart.render_all(CHARTS, settings, f)
+    next_line = ""
+    if tickers:
+        events = charts.GPU_EARNINGS.read(settings, f).frame  # cached: the chart's own read
+        next_line = latest_surprises(out[charts.GPU_EARNINGS.key].drawn) + next_earnings(
+            events, tickers
         )
-        out["margin"] = components.chart_body(
-            quarterly,
-            figures.gpu_margin_drawn,
-            figures.gpu_margin_figure,
-            lambda drawn: figures.gpu_margin_caption(drawn, tickers),
-        )
-        events = data.earnings_surprises(settings, tickers)
-        undated = (
-            events.frame[events.frame["report_date"].isna()] if not events.empty_reason else None
-        )
-        out["earnings"] = components.chart_body(
-            events,
-            figures.earnings_drawn,
-            figures.earnings_figure,
-            lambda drawn: figures.earnings_caption(drawn, undated),
-        )
-        if not events.empty_reason:
-            absent = [t for t in tickers if t not in set(events.frame["ticker"])]
-            if absent:
-                fig, cap, drawn = out["earnings"]
-                out["earnings"] = (
-                    fig,
-                    cap + f" No earnings events loaded for {', '.join(absent)}.",
-                    drawn,
-                )
-        out["next"] = latest_surprises(out["earnings"][2]) + next_earnings(events.frame, tickers)
-    platform = data.nvda_revenue_by_platform(settings, presentation)
-    out["platform"] = components.chart_body(
-        platform, figures.platform_drawn, figures.platform_figure, figures.platform_caption
-    )
-    return out
-
-
-def _payload(key: str, drawn):
-    return components.csv_payload(drawn, f"bubblemeter-{key}.csv")
+    return out, next_line
 
 
 @callback(
     Output(ids.GPU_URL, "search"),
-    *components.chart_outputs(ids.GPU_REVENUE_GRAPH, ids.GPU_REVENUE_CAPTION, "gpu-revenue"),
-    *components.chart_outputs(ids.GPU_MARGIN_GRAPH, ids.GPU_MARGIN_CAPTION, "gpu-margin"),
-    *components.chart_outputs(ids.GPU_PLATFORM_GRAPH, ids.GPU_PLATFORM_CAPTION, "gpu-platform"),
-    *components.chart_outputs(ids.GPU_EARNINGS_GRAPH, ids.GPU_EARNINGS_CAPTION, "gpu-earnings"),
+    *chart.outputs(CHARTS),
     Output(ids.GPU_NEXT_EARNINGS, "children"),
     Input(ids.GPU_TICKERS, "value"),
     Input(ids.GPU_PRESENTATION, "value"),
@@ -115,37 +75,29 @@ def _payload(key: str, drawn):
 )
 def update(tickers, presentation):
     """Redraw every chart for the chosen vendors and presentation, and put them in the URL."""
-    tickers = [t for t in VENDORS if t in (tickers or [])]
+    vendors = universe.tickers(context.settings(), "gpu_vendor")
+    tickers = [t for t in vendors if t in (tickers or [])]
     presentation = components.query_choice(presentation, list(PRESENTATIONS), "market_platform")
-    out = render(tickers, presentation)
-    values = [
-        components.search_string({"tickers": tickers, "presentation": presentation}, DEFAULTS)
-    ]
-    for key in ("revenue", "margin", "platform", "earnings"):
-        fig, cap, drawn = out[key]
-        values += [fig, cap, _payload(f"gpu-{key}", drawn), drawn is None]
-    values.append(out["next"])
-    return tuple(values)
+    out, next_line = render(tickers, presentation)
+    search = components.search_string(
+        {"tickers": tickers, "presentation": presentation},
+        {"tickers": vendors, "presentation": "market_platform"},
+    )
+    return (search, *chart.values(CHARTS, out), next_line)
 
 
 def layout(tickers=None, presentation=None, **_query):
     """The page, with filters read from the URL query string."""
-    tickers = components.query_list(tickers, VENDORS, VENDORS)
+    vendors = universe.tickers(context.settings(), "gpu_vendor")
+    tickers = components.query_list(tickers, vendors, vendors)
     presentation = components.query_choice(presentation, list(PRESENTATIONS), "market_platform")
-    out = render(tickers, presentation)
-
-    def card(key, title, graph_id, caption_id, controls=None, note=None):
-        fig, cap, drawn = out[key]
-        return components.chart_card(
-            f"gpu-{key}", title, graph_id, caption_id, fig, cap, drawn, controls=controls, note=note
-        )
-
+    out, next_line = render(tickers, presentation)
     vendor_picker = html.Div(
         [
             html.Span("Vendors:", className="form-label-inline"),
             dcc.Checklist(
                 id=ids.GPU_TICKERS,
-                options=VENDORS,
+                options=vendors,
                 value=tickers,
                 inline=True,
                 className="inline-choices",
@@ -160,58 +112,19 @@ def layout(tickers=None, presentation=None, **_query):
         options=[{"label": label, "value": value} for value, label in PRESENTATIONS.items()],
         inline=True,
     )
+    next_note = html.P(next_line, id=ids.GPU_NEXT_EARNINGS, className="small mt-2 mb-0")
     return html.Div(
         [
             dcc.Location(id=ids.GPU_URL, refresh=False),
             html.H3("GPU vendors"),
             vendor_picker,
-            dbc.Row(
-                [
-                    dbc.Col(
-                        card(
-                            "revenue",
-                            "Revenue by quarter",
-                            ids.GPU_REVENUE_GRAPH,
-                            ids.GPU_REVENUE_CAPTION,
-                        ),
-                        lg=6,
-                    ),
-                    dbc.Col(
-                        card(
-                            "margin",
-                            "Gross margin by quarter",
-                            ids.GPU_MARGIN_GRAPH,
-                            ids.GPU_MARGIN_CAPTION,
-                        ),
-                        lg=6,
-                    ),
-                ]
-            ),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        card(
-                            "platform",
-                            "NVIDIA revenue by platform",
-                            ids.GPU_PLATFORM_GRAPH,
-                            ids.GPU_PLATFORM_CAPTION,
-                            controls=presentation_picker,
-                        ),
-                        lg=6,
-                    ),
-                    dbc.Col(
-                        card(
-                            "earnings",
-                            "Earnings: EPS estimate vs actual",
-                            ids.GPU_EARNINGS_GRAPH,
-                            ids.GPU_EARNINGS_CAPTION,
-                            note=html.P(
-                                out["next"], id=ids.GPU_NEXT_EARNINGS, className="small mt-2 mb-0"
-                            ),
-                        ),
-                        lg=6,
-                    ),
-                ]
+            *chart.grid(
+                ROWS,
+                out,
+                {
+                    charts.GPU_PLATFORM.key: {"controls": presentation_picker},
+                    charts.GPU_EARNINGS.key: {"note": next_note},
+                },
             ),
         ]
     )

@@ -4,7 +4,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import components, context, data, figures, ids, text
+from dashboard import chart, charts, components, context, data, ids, text
 
 dash.register_page(__name__, path="/", name="Thesis", order=0)
 
@@ -17,6 +17,7 @@ SCORECARD_COLUMNS = {
     "points_to": "Points to",
     "source": "Source",
 }
+ROWS = ((charts.HOME_DC_MIX, charts.HOME_DC_VS_CAPEX),)
 BADGES = {"enterprise-led": "bg-success", "capex-led": "bg-danger"}
 
 
@@ -84,13 +85,13 @@ def scorecard_table(frame):
     return html.Table([head, html.Tbody(rows)], className="table table-sm scorecard")
 
 
-def scorecard_card(chart):
+def scorecard_card(scorecard):
     """The scorecard card, or what is missing."""
-    if chart.empty_reason:
-        body = components.empty_state(chart.empty_reason)
+    if scorecard.empty_reason:
+        body = components.empty_state(scorecard.empty_reason)
         drawn = None
     else:
-        drawn = chart.frame
+        drawn = scorecard.frame
         body = scorecard_table(drawn)
     return dbc.Card(
         dbc.CardBody(
@@ -100,7 +101,7 @@ def scorecard_card(chart):
                         html.H5("Scorecard: where the evidence points", className="mb-0"),
                         html.Button(
                             "Download CSV",
-                            id=ids.csv_button("scorecard"),
+                            id=chart.csv_button("scorecard"),
                             className="btn btn-sm",
                             disabled=drawn is None,
                         ),
@@ -115,10 +116,10 @@ def scorecard_card(chart):
                     className="text-muted caption",
                 ),
                 dcc.Store(
-                    id=ids.csv_store("scorecard"),
-                    data=components.csv_payload(drawn, "bubblemeter-scorecard.csv"),
+                    id=chart.csv_store("scorecard"),
+                    data=chart.csv_payload(drawn, "bubblemeter-scorecard.csv"),
                 ),
-                dcc.Download(id=ids.csv_download("scorecard")),
+                dcc.Download(id=chart.csv_download("scorecard")),
             ]
         ),
         className="mb-3",
@@ -131,14 +132,7 @@ def layout(**_query):
     scorecard = data.thesis_scorecard(settings)
     sentences = [] if scorecard.empty_reason else text.thesis_sentences(scorecard.frame)
 
-    mix = data.nvda_data_center_mix(settings)
-    mix_fig, mix_caption, mix_drawn = components.chart_body(
-        mix, figures.dc_mix_drawn, figures.dc_mix_figure, figures.dc_mix_caption
-    )
-    panel = data.hyperscaler_capex_panel(settings)
-    dc_fig, dc_caption, dc_drawn = components.chart_body(
-        panel, figures.dc_vs_capex_drawn, figures.dc_vs_capex_figure, figures.dc_vs_capex_caption
-    )
+    out = chart.render_all(chart.flat(ROWS), settings, chart.filters())
 
     return html.Div(
         [
@@ -149,34 +143,6 @@ def layout(**_query):
                 className="summary",
             ),
             scorecard_card(scorecard),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        components.chart_card(
-                            "home-dc-mix",
-                            "NVIDIA data-center revenue: hyperscale vs AI clouds, industrial "
-                            "& enterprise",
-                            ids.HOME_DC_MIX_GRAPH,
-                            ids.HOME_DC_MIX_CAPTION,
-                            mix_fig,
-                            mix_caption,
-                            mix_drawn,
-                        ),
-                        lg=6,
-                    ),
-                    dbc.Col(
-                        components.chart_card(
-                            "home-dc-vs-capex",
-                            "NVIDIA data-center revenue vs hyperscaler capex",
-                            ids.HOME_DC_VS_CAPEX_GRAPH,
-                            ids.HOME_DC_VS_CAPEX_CAPTION,
-                            dc_fig,
-                            dc_caption,
-                            dc_drawn,
-                        ),
-                        lg=6,
-                    ),
-                ]
-            ),
+            *chart.grid(ROWS, out),
         ]
     )

@@ -1,20 +1,27 @@
-"""Markets: relative performance per ticker and per group vs SPY, QQQ, SMH; drawdowns."""
+"""Markets: relative performance per ticker and per role group vs the benchmarks; drawdowns."""
 
 import dash
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import components, context, data, figures, ids
+from dashboard import chart, charts, components, context, data, figures, ids, universe
+from warehouse.settings import ROLES
 
 dash.register_page(
     __name__, path="/markets", name="Markets", order=50, title="Markets · bubblemeter"
 )
 
 RANGES = {"3m": "3M", "6m": "6M", "ytd": "YTD", "1y": "1Y", "3y": "3Y", "5y": "5Y"}
-BENCHMARKS = ["SPY", "QQQ", "SMH"]
-GROUPS = ["gpu_vendor", "hyperscaler", "enterprise_adopter", "supply_chain", "benchmark"]
-DEFAULT_SERIES = ["NVDA", "gpu_vendor", "hyperscaler", "enterprise_adopter", "SPY", "QQQ", "SMH"]
-DEFAULTS = {"range": "1y", "series": DEFAULT_SERIES, "vs": "none", "log": False}
+ROWS = (charts.MKT_PERFORMANCE, charts.MKT_DRAWDOWN)
+CHARTS = chart.flat(ROWS)
+SUBJECT = "NVDA"  # the tracker's subject, drawn by default beside the groups and benchmarks
+DEFAULT_GROUPS = ["gpu_vendor", "hyperscaler", "enterprise_adopter"]
+
+
+def defaults(settings) -> dict:
+    """The filters a bare /markets shows: NVIDIA, three role groups and every benchmark."""
+    series = [SUBJECT, *DEFAULT_GROUPS, *universe.tickers(settings, "benchmark")]
+    return {"range": "1y", "series": series, "vs": "none", "log": False}
 
 
 def range_start(newest, key: str) -> pd.Timestamp:
@@ -29,7 +36,7 @@ def range_start(newest, key: str) -> pd.Timestamp:
 def series_options(settings) -> list[dict]:
     """Groups first, then every ticker with prices."""
     tickers = data.market_series(settings)
-    options = [{"label": f"{figures.ROLE_NAMES[g]} (group)", "value": g} for g in GROUPS]
+    options = [{"label": f"{figures.ROLE_NAMES[g]} (group)", "value": g} for g in ROLES]
     if not tickers.empty_reason:
         options += [
             {"label": f"{r.ticker} · {r.name}", "value": r.ticker}
@@ -39,44 +46,31 @@ def series_options(settings) -> list[dict]:
 
 
 def render(range_key: str, series: list[str], vs: str, log_scale: bool):
-    """(performance chart, drawdown chart) as (figure, caption, drawn rows) each."""
+    """Both charts' renderings for the chosen range, series and comparison, by chart key."""
     settings = context.settings()
     status = data.warehouse_status(settings)
     newest = None if status.empty_reason else status.frame["newest_price_date"].iloc[0]
+    reason, start = None, None
     if newest is None or pd.isna(newest):
         reason = "no prices yet: " + data.PRICES_HINT
-        empty = (figures.empty_figure(reason), reason, None)
-        return empty, empty
-    if not series:
+    elif not series:
         reason = "no series chosen: pick at least one above"
-        empty = (figures.empty_figure(reason), reason, None)
-        return empty, empty
-    start = range_start(newest, range_key).strftime("%Y-%m-%d")
-    benchmark = vs if vs in BENCHMARKS else None
-    drawn_series = [s for s in series if s != benchmark]
-    if not drawn_series:
-        reason = f"only {benchmark} chosen: relative to itself it is flat at 100"
-        perf = (figures.empty_figure(reason), reason, None)
     else:
-        perf = components.chart_body(
-            data.relative_performance(settings, start, drawn_series, benchmark),
-            lambda frame: figures.performance_drawn(frame, benchmark),
-            lambda drawn: figures.performance_figure(drawn, benchmark, log_scale),
-            lambda drawn: figures.performance_caption(drawn, benchmark),
-        )
-    drawdown = components.chart_body(
-        data.relative_performance(settings, start, series, None),
-        figures.drawdown_drawn,
-        figures.drawdown_figure,
-        lambda drawn: figures.performance_caption(drawn, None),
+        start = range_start(newest, range_key).strftime("%Y-%m-%d")
+    f = chart.filters(
+        reason=reason,
+        start=start,
+        series=series,
+        benchmark=vs if vs in universe.tickers(settings, "benchmark") else None,
+        log_scale=log_scale,
+        colors=universe.colors(settings),
     )
-    return perf, drawdown
+    return chart.render_all(CHARTS, settings, f)
 
 
 @callback(
     Output(ids.MKT_URL, "search"),
-    *components.chart_outputs(ids.MKT_PERF_GRAPH, ids.MKT_PERF_CAPTION, "mkt-performance"),
-    *components.chart_outputs(ids.MKT_DRAWDOWN_GRAPH, ids.MKT_DRAWDOWN_CAPTION, "mkt-drawdown"),
+    *chart.outputs(CHARTS),
     Input(ids.MKT_RANGE, "value"),
     Input(ids.MKT_SERIES, "value"),
     Input(ids.MKT_VS, "value"),
@@ -85,24 +79,15 @@ def render(range_key: str, series: list[str], vs: str, log_scale: bool):
 )
 def update(range_key, series, vs, log_value):
     """Redraw both charts for the chosen range, series and comparison; keep them in the URL."""
+    settings = context.settings()
     range_key = components.query_choice(range_key, list(RANGES), "1y")
     series = list(series or [])
-    vs = components.query_choice(vs, ["none", *BENCHMARKS], "none")
+    vs = components.query_choice(vs, ["none", *universe.tickers(settings, "benchmark")], "none")
     log_scale = "log" in (log_value or [])
-    perf, drawdown = render(range_key, series, vs, log_scale)
-    values = [
-        components.search_string(
-            {"range": range_key, "series": series, "vs": vs, "log": log_scale}, DEFAULTS
-        )
-    ]
-    for (fig, cap, drawn), name in ((perf, "mkt-performance"), (drawdown, "mkt-drawdown")):
-        values += [
-            fig,
-            cap,
-            components.csv_payload(drawn, f"bubblemeter-{name}.csv"),
-            drawn is None,
-        ]
-    return tuple(values)
+    search = components.search_string(
+        {"range": range_key, "series": series, "vs": vs, "log": log_scale}, defaults(settings)
+    )
+    return (search, *chart.values(CHARTS, render(range_key, series, vs, log_scale)))
 
 
 def layout(range=None, series=None, vs=None, log=None, **_query):  # names from the URL
@@ -110,10 +95,13 @@ def layout(range=None, series=None, vs=None, log=None, **_query):  # names from 
     settings = context.settings()
     options = series_options(settings)
     range_key = components.query_choice(range, list(RANGES), "1y")
-    chosen = components.query_list(series, [o["value"] for o in options], DEFAULT_SERIES)
-    vs = components.query_choice(vs, ["none", *BENCHMARKS], "none")
+    benchmarks = universe.tickers(settings, "benchmark")
+    chosen = components.query_list(
+        series, [o["value"] for o in options], defaults(settings)["series"]
+    )
+    vs = components.query_choice(vs, ["none", *benchmarks], "none")
     log_scale = components.query_flag(log)
-    perf, drawdown = render(range_key, chosen, vs, log_scale)
+    out = render(range_key, chosen, vs, log_scale)
 
     controls = html.Div(
         [
@@ -139,7 +127,7 @@ def layout(range=None, series=None, vs=None, log=None, **_query):  # names from 
                         inline=True,
                         className="inline-choices",
                         options=[{"label": "index (100 = start)", "value": "none"}]
-                        + [{"label": f"relative to {b}", "value": b} for b in BENCHMARKS],
+                        + [{"label": f"relative to {b}", "value": b} for b in benchmarks],
                     ),
                     dcc.Checklist(
                         id=ids.MKT_LOG,
@@ -163,28 +151,11 @@ def layout(range=None, series=None, vs=None, log=None, **_query):  # names from 
         className="filters",
     )
 
-    def card(result, key, title, graph_id, caption_id):
-        fig, cap, drawn = result
-        return components.chart_card(key, title, graph_id, caption_id, fig, cap, drawn)
-
     return html.Div(
         [
             dcc.Location(id=ids.MKT_URL, refresh=False),
             html.H3("Markets"),
             controls,
-            card(
-                perf,
-                "mkt-performance",
-                "Relative performance",
-                ids.MKT_PERF_GRAPH,
-                ids.MKT_PERF_CAPTION,
-            ),
-            card(
-                drawdown,
-                "mkt-drawdown",
-                "Drawdown from the peak within the range",
-                ids.MKT_DRAWDOWN_GRAPH,
-                ids.MKT_DRAWDOWN_CAPTION,
-            ),
+            *chart.grid(ROWS, out),
         ]
     )

@@ -4,7 +4,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import components, context, data, figures, ids, revenue_gap, text
+from dashboard import chart, charts, components, context, ids, revenue_gap, text
 
 dash.register_page(
     __name__,
@@ -93,40 +93,34 @@ def result_block(gap: revenue_gap.Gap, label: str):
     return html.Div([html.Ol(steps, className="steps"), outcome])
 
 
-def compute(frame, quarter: str, cost, margin, earned):
-    """(result block, figure, caption, drawn rows, chosen quarter label) for the inputs, or a
-    message naming the bad input."""
+def compute(chart_data, quarter: str, cost, margin, earned):
+    """(result block, chart rendering, chosen quarter label) for the inputs; on a bad input the
+    block and the chart name it."""
+    gap_chart = charts.REVENUE_GAP
+    if chart_data.empty_reason:
+        reason = chart_data.empty_reason
+        return components.empty_state(reason), gap_chart.blank(reason), None
     try:
         cost_m = revenue_gap.check_multiplier(cost, "cost multiplier")
         margin_m = revenue_gap.check_multiplier(margin, "margin multiplier")
         earned_usd = revenue_gap.check_earned(earned)
     except revenue_gap.BadAssumption as exc:
         message = f"Cannot compute: {exc}."
-        return (
-            dbc.Alert(message, color="warning", className="mb-0"),
-            figures.empty_figure(message),
-            message,
-            None,
-            None,
-        )
+        block = dbc.Alert(message, color="warning", className="mb-0")
+        return block, gap_chart.blank(message), None
+    frame = chart_data.frame
     keys = {_quarter_key(lbl): lbl for lbl in frame["fiscal_label"]}
     label = keys.get(_quarter_key(quarter or ""), frame["fiscal_label"].iloc[-1])
     row = frame[frame["fiscal_label"] == label].iloc[0]
     gap = revenue_gap.compute(row.data_center_revenue_usd, cost_m, margin_m, earned_usd)
-    drawn = revenue_gap.table(frame, cost_m, margin_m, earned_usd)
-    return (
-        result_block(gap, label),
-        figures.gap_figure(drawn, label),
-        figures.gap_caption(drawn),
-        drawn,
-        label,
-    )
+    f = chart.filters(cost=cost_m, margin=margin_m, earned=earned_usd, label=label, error=None)
+    return result_block(gap, label), gap_chart.render(None, f, chart_data), label
 
 
 @callback(
     Output(ids.GAP_URL, "search"),
     Output(ids.GAP_RESULT, "children"),
-    *components.chart_outputs(ids.GAP_GRAPH, ids.GAP_CAPTION, "revenue-gap"),
+    *charts.REVENUE_GAP.outputs(),
     Input(ids.GAP_QUARTER, "value"),
     Input(ids.GAP_COST_MULTIPLIER, "value"),
     Input(ids.GAP_MARGIN_MULTIPLIER, "value"),
@@ -135,7 +129,7 @@ def compute(frame, quarter: str, cost, margin, earned):
 )
 def update(quarter, cost, margin, earned):
     """Recompute the gap whenever an assumption changes, and keep the inputs in the URL."""
-    chart = data.nvda_data_center_quarterly(context.settings())
+    chart_data = charts.REVENUE_GAP.read(context.settings())
     search = components.search_string(
         {
             "quarter": quarter or "",
@@ -145,46 +139,25 @@ def update(quarter, cost, margin, earned):
         },
         {**DEFAULTS, "cost": _number(DEFAULTS["cost"]), "margin": _number(DEFAULTS["margin"])},
     )
-    if chart.empty_reason:
-        return (
-            search,
-            components.empty_state(chart.empty_reason),
-            figures.empty_figure(chart.empty_reason),
-            chart.empty_reason,
-            None,
-            True,
-        )
-    block, fig, cap, drawn, _label = compute(chart.frame, quarter, cost, margin, earned)
-    return (
-        search,
-        block,
-        fig,
-        cap,
-        components.csv_payload(drawn, "bubblemeter-revenue-gap.csv"),
-        drawn is None,
-    )
+    block, rendered, _label = compute(chart_data, quarter, cost, margin, earned)
+    return (search, block, *charts.REVENUE_GAP.values(rendered))
 
 
 def layout(quarter=None, cost=None, margin=None, earned=None, **_query):
     """The page, with the assumptions read from the URL query string."""
-    chart = data.nvda_data_center_quarterly(context.settings())
+    chart_data = charts.REVENUE_GAP.read(context.settings())
     cost = cost if cost not in (None, "") else revenue_gap.DEFAULT_COST_MULTIPLIER
     margin = margin if margin not in (None, "") else revenue_gap.DEFAULT_MARGIN_MULTIPLIER
     earned = earned if earned not in (None, "") else None
-    if chart.empty_reason:
-        options, block = [], components.empty_state(chart.empty_reason)
-        fig, cap, drawn, label = (
-            figures.empty_figure(chart.empty_reason),
-            chart.empty_reason,
-            None,
-            None,
-        )
-    else:
-        options = [
+    options = (
+        []
+        if chart_data.empty_reason
+        else [
             {"label": lbl, "value": _quarter_key(lbl)}
-            for lbl in reversed(list(chart.frame["fiscal_label"]))
+            for lbl in reversed(list(chart_data.frame["fiscal_label"]))
         ]
-        block, fig, cap, drawn, label = compute(chart.frame, quarter, cost, margin, earned)
+    )
+    block, rendered, label = compute(chart_data, quarter, cost, margin, earned)
 
     def number_input(input_id, value, step, placeholder=None):
         return dcc.Input(
@@ -264,15 +237,7 @@ def layout(quarter=None, cost=None, margin=None, earned=None, **_query):
                                 ),
                                 className="mb-3",
                             ),
-                            components.chart_card(
-                                "revenue-gap",
-                                "Revenue end users must earn each year, at each quarter's run-rate",
-                                ids.GAP_GRAPH,
-                                ids.GAP_CAPTION,
-                                fig,
-                                cap,
-                                drawn,
-                            ),
+                            charts.REVENUE_GAP.card(rendered),
                         ],
                         lg=8,
                     ),

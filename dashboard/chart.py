@@ -1,0 +1,236 @@
+"""The chart spec: a chart declared once, its ids, callback outputs, card and CSV derived from it.
+
+Dash's All-in-One component pattern is the model: a chart owns the ids of everything in its card
+(graph, caption, CSV button, store and download), so a page never spells them. A page holds the
+filters; a chart turns (settings, filters) into a figure, a caption and the rows it draws.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Output, dcc, html
+
+from dashboard import figures
+
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "displayModeBar": "hover",
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+}
+NOTHING_TO_DRAW = "nothing to draw for this selection: the loaded data has no rows for it"
+
+
+def csv_button(key: str) -> dict:
+    """Pattern id of a card's 'download CSV' button."""
+    return {"type": "csv-button", "chart": key}
+
+
+def csv_store(key: str) -> dict:
+    """Pattern id of the store holding exactly the rows a card shows, as CSV."""
+    return {"type": "csv-store", "chart": key}
+
+
+def csv_download(key: str) -> dict:
+    """Pattern id of a card's dcc.Download."""
+    return {"type": "csv-download", "chart": key}
+
+
+def csv_payload(drawn: pd.DataFrame | None, filename: str) -> dict | None:
+    """What a card's store holds: exactly the rows it shows, as CSV text."""
+    if drawn is None:
+        return None
+    return {"csv": drawn.to_csv(index=False), "filename": filename}
+
+
+def filters(**values) -> SimpleNamespace:
+    """A page's filters as the charts read them (f.tickers, f.benchmark, ...)."""
+    return SimpleNamespace(**values)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One chart for one choice of filters: what it draws, or why it draws nothing."""
+
+    figure: object
+    caption: str
+    drawn: pd.DataFrame | None  # exactly the rows drawn (the CSV), None when empty
+    frame: pd.DataFrame | None = None  # the rows as read, before selection
+
+
+def _takes_filters(fn: Callable) -> bool:
+    """True when fn requires a second positional argument (the page's filters); optional
+    parameters (btos_figure's today=None) are left to their defaults."""
+    required = [
+        p
+        for p in inspect.signature(fn).parameters.values()
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
+    ]
+    return len(required) >= 2
+
+
+def _keep(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart declared once: key, title, data function, figure builder and caption.
+
+    `data`, `drawn`, `figure` and `caption` take their value (settings, the rows read, the rows
+    drawn) and, when they require a second argument, the page's filters, which also carry
+    `frame`, the rows as read. `check` gives a reason to draw nothing for some filters (no
+    company ticked), or None. The key names everything: element ids `<key>-graph` and
+    `<key>-caption`, the CSV pattern ids and the file `bubblemeter-<key>.csv`.
+    """
+
+    key: str
+    title: str
+    data: Callable
+    figure: Callable
+    caption: Callable
+    drawn: Callable = _keep
+    check: Callable | None = None
+    _arity: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        for name in ("data", "drawn", "figure", "caption"):
+            self._arity[name] = _takes_filters(getattr(self, name))
+
+    def _call(self, name: str, value, f):
+        fn = getattr(self, name)
+        return fn(value, f) if self._arity[name] else fn(value)
+
+    @property
+    def graph_id(self) -> str:
+        return f"{self.key}-graph"
+
+    @property
+    def caption_id(self) -> str:
+        return f"{self.key}-caption"
+
+    @property
+    def filename(self) -> str:
+        return f"bubblemeter-{self.key}.csv"
+
+    def outputs(self) -> list[Output]:
+        """The four outputs a page callback fills: figure, caption, CSV payload, button state."""
+        return [
+            Output(self.graph_id, "figure"),
+            Output(self.caption_id, "children"),
+            Output(csv_store(self.key), "data"),
+            Output(csv_button(self.key), "disabled"),
+        ]
+
+    def values(self, rendered: Rendered) -> list:
+        """Values for outputs(), in the same order."""
+        return [
+            rendered.figure,
+            rendered.caption,
+            csv_payload(rendered.drawn, self.filename),
+            rendered.drawn is None,
+        ]
+
+    def blank(self, reason: str) -> Rendered:
+        """The chart drawing nothing, saying why."""
+        return Rendered(figures.empty_figure(reason), reason, None)
+
+    def read(self, settings, f=None):
+        """The chart's data (a data.ChartData) for these filters."""
+        return self._call("data", settings, f if f is not None else filters())
+
+    def render(self, settings, f=None, chart_data=None) -> Rendered:
+        """Figure, caption and drawn rows for these filters, or the empty state saying what is
+        missing. chart_data: the rows already read by read(), when the page needs them too."""
+        f = f if f is not None else filters()
+        reason = self.check(f) if self.check else None
+        if reason:
+            return self.blank(reason)
+        chart_data = chart_data if chart_data is not None else self.read(settings, f)
+        if chart_data.empty_reason:
+            return Rendered(
+                figures.empty_figure(chart_data.empty_reason), chart_data.empty_reason, None
+            )
+        f = SimpleNamespace(**vars(f), frame=chart_data.frame)
+        drawn = self._call("drawn", chart_data.frame, f)
+        if drawn.empty:
+            return Rendered(figures.empty_figure(NOTHING_TO_DRAW), NOTHING_TO_DRAW, None)
+        return Rendered(
+            self._call("figure", drawn, f), self._call("caption", drawn, f), drawn, chart_data.frame
+        )
+
+    def card(self, rendered: Rendered, controls=None, note=None):
+        """A card: title, optional controls, the graph, its caption and a 'download CSV'."""
+        return dbc.Card(
+            dbc.CardBody(
+                [
+                    html.Div(
+                        [
+                            html.H5(self.title, className="mb-0"),
+                            html.Button(
+                                "Download CSV",
+                                id=csv_button(self.key),
+                                className="btn btn-sm",
+                                disabled=rendered.drawn is None,
+                                title="the rows this chart draws",
+                            ),
+                        ],
+                        className="d-flex justify-content-between align-items-center mb-2 gap-2",
+                    ),
+                    controls,
+                    dcc.Graph(id=self.graph_id, figure=rendered.figure, config=GRAPH_CONFIG),
+                    html.Small(
+                        rendered.caption, id=self.caption_id, className="text-muted caption"
+                    ),
+                    note,
+                    dcc.Store(
+                        id=csv_store(self.key), data=csv_payload(rendered.drawn, self.filename)
+                    ),
+                    dcc.Download(id=csv_download(self.key)),
+                ]
+            ),
+            className="mb-3",
+        )
+
+
+def render_all(charts: Iterable[Chart], settings, f) -> dict[str, Rendered]:
+    """Each chart rendered for the same filters, by key."""
+    return {c.key: c.render(settings, f) for c in charts}
+
+
+def outputs(charts: Iterable[Chart]) -> list[Output]:
+    """Every chart's outputs, in order."""
+    return [o for c in charts for o in c.outputs()]
+
+
+def values(charts: Iterable[Chart], rendered: dict[str, Rendered]) -> list:
+    """Every chart's output values, in the order of outputs(charts)."""
+    return [v for c in charts for v in c.values(rendered[c.key])]
+
+
+def grid(rows, rendered: dict[str, Rendered], extras: dict | None = None) -> list:
+    """Cards laid out in rows: a Chart fills a row, a tuple of Charts shares one.
+    extras: key -> {"controls": ..., "note": ...} for the cards that carry them."""
+    extras = extras or {}
+
+    def card(c: Chart):
+        return c.card(rendered[c.key], **extras.get(c.key, {}))
+
+    out = []
+    for row in rows:
+        if isinstance(row, Chart):
+            out.append(card(row))
+        else:
+            width = 12 // len(row)
+            out.append(dbc.Row([dbc.Col(card(c), lg=width) for c in row]))
+    return out
+
+
+def flat(rows) -> list[Chart]:
+    """The charts of a grid, in reading order."""
+    return [c for row in rows for c in ((row,) if isinstance(row, Chart) else row)]
