@@ -1,4 +1,5 @@
 -- grain: one row per Census BTOS indicator, question version and survey period: median and range across states
+-- key: indicator, series_version, period_date
 -- The states' distribution, not a national figure: geography 'XX' is as labelled in the source
 -- and not verified as national, so it is kept out of the statistics and shown apart
 -- (xx_value_pct). Each question wording is its own series_version; the Census changed the

@@ -1,4 +1,5 @@
 -- grain: one row per source (yahoo, sec, snapshot): its last run, how that run went for it (skipped when all its items were), and its last successful load
+-- key: source
 with runs as (
     select * from ingest_runs
 ),
