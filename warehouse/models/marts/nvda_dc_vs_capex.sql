@@ -1,4 +1,4 @@
--- grain: one row per calendar quarter with NVIDIA data-center revenue and capex from at least one hyperscaler of the panel (hyperscaler_capex_panel's); hyperscaler_capex_usd and dc_share_of_capex_pct only where every panel hyperscaler reported (is_complete), else null, and panel_reported says "N of M reported"
+-- grain: one row per calendar quarter with NVIDIA data-center revenue and capex from at least one panel hyperscaler (the panel of hyperscaler_capex_panel); hyperscaler_capex_usd and dc_share_of_capex_pct only where every panel hyperscaler reported (is_complete), else null with panel_reported saying 'N of M reported'
 -- key: calendar_year, calendar_quarter
 -- The ratio is hyperscaler_capex_panel's, so the two views give one answer: a quarter in which
 -- part of the panel has not reported yet shows who has (tickers_reported) but no ratio, since a
