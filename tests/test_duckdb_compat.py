@@ -29,6 +29,8 @@ OLDEST_CLI = "duckdb-cli==1.4.4"
 COUNT_ALL = """
 import json, sys, duckdb
 con = duckdb.connect(sys.argv[1], read_only=True)
+# a count over 2 s (thesis_scorecard in 1.2, on a busy machine) prints a progress bar to stdout
+con.execute("set enable_progress_bar = false")
 names = [r[0] for r in con.execute(
     "select table_name from information_schema.tables where table_schema = 'main'").fetchall()]
 print(json.dumps({"version": duckdb.__version__,

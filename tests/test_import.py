@@ -102,6 +102,35 @@ def test_dc_vs_capex_uses_calendar_quarter(imported):
     )
 
 
+def test_dc_vs_capex_gives_the_panels_answer(imported):
+    dc = query_df(imported, "select * from nvda_dc_vs_capex").set_index("calendar_label")
+    panel = query_df(imported, "select * from hyperscaler_capex_panel").set_index("calendar_label")
+    complete = dc[dc.is_complete]
+    assert list(complete.index) == list(panel.index[panel.nvda_data_center_revenue_usd.notna()])
+    assert (complete.hyperscaler_capex_usd == panel.capex_usd[complete.index]).all()
+    assert (complete.dc_share_of_capex_pct == panel.dc_share_of_capex_pct[complete.index]).all()
+    partial = dc[~dc.is_complete]
+    assert len(partial) > 0
+    assert partial.dc_share_of_capex_pct.isna().all() and partial.hyperscaler_capex_usd.isna().all()
+
+
+def test_dc_vs_capex_quarter_with_part_of_the_panel_has_no_ratio(imported):
+    members = query_df(imported, "select tickers from hyperscaler_capex_panel").tickers[0]
+    members = members.split(",")
+    reported = query_df(
+        imported,
+        "select ticker from hyperscaler_capex_quarterly "
+        "where calendar_label = '2026Q2' and ticker <> 'ALL' order by ticker",
+    ).ticker
+    reported = [t for t in reported if t in members]
+    assert 0 < len(reported) < len(members)  # the case: part of the panel has reported
+    row = one(imported, "select * from nvda_dc_vs_capex where calendar_label = '2026Q2'")
+    assert not row.is_complete
+    assert row.panel_reported == f"{len(reported)} of {len(members)} reported"
+    assert row.tickers_reported == ",".join(reported)
+    assert pd.isna(row.dc_share_of_capex_pct) and pd.isna(row.hyperscaler_capex_usd)
+
+
 def test_relative_performance_starts_at_100(imported):
     frame = query_df(
         imported,

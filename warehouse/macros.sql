@@ -1,4 +1,48 @@
--- Table macros: parameterised views (docs/warehouse.md lists them, from the comment above each).
+-- Macros, created before the views (warehouse/db.py apply_models): scalar macros hold the
+-- expressions several views share, so each is written once; table macros are parameterised
+-- views. docs/warehouse.md lists them (generated from the comment above each);
+-- docs/architecture-sql.md says why they exist.
+
+-- calendar_label(year, quarter): '2026Q2'.
+create or replace macro calendar_label(calendar_year, calendar_quarter) as
+    calendar_year || 'Q' || calendar_quarter;
+
+-- calendar_quarter_start(year, quarter): the quarter's first day (2026Q2 -> 2026-04-01).
+create or replace macro calendar_quarter_start(calendar_year, calendar_quarter) as
+    make_date(calendar_year, calendar_quarter * 3 - 2, 1);
+
+-- calendar_quarter_end(year, quarter): the quarter's last day (2026Q2 -> 2026-06-30).
+create or replace macro calendar_quarter_end(calendar_year, calendar_quarter) as
+    last_day(make_date(calendar_year, calendar_quarter * 3, 1));
+
+-- quarter_index(year, quarter): quarters counted on from year 0, so that subtracting two gives
+-- the number of quarters between them.
+create or replace macro quarter_index(calendar_year, calendar_quarter) as
+    calendar_year * 4 + calendar_quarter - 1;
+
+-- fiscal_label(fiscal year, fiscal quarter): 'FY2027 Q2', in the company's own fiscal calendar.
+create or replace macro fiscal_label(fiscal_year, fiscal_quarter) as
+    'FY' || fiscal_year || ' Q' || fiscal_quarter;
+
+-- source_kind(source): what kind of source a financial_facts row came from: 'sec' (SEC EDGAR),
+-- 'yahoo', or 'transcribed' (the source column holds the citation of a transcribed filing).
+create or replace macro source_kind(source) as
+    case when source = 'sec' then 'sec' when source = 'yahoo' then 'yahoo' else 'transcribed' end;
+
+-- source_precedence(source): where sources overlap the lowest wins: SEC first, then transcribed
+-- filings, then Yahoo.
+create or replace macro source_precedence(source) as
+    case source_kind(source) when 'sec' then 1 when 'transcribed' then 2 else 3 end;
+
+-- source_kind_label(kind): a source kind in words, for captions and source lines.
+create or replace macro source_kind_label(source_kind) as
+    case source_kind when 'sec' then 'SEC EDGAR'
+                     when 'transcribed' then 'filings as transcribed'
+                     else source_kind end;
+
+-- load_source(source): which refresh source loaded a row ('sec', 'yahoo', else 'snapshot').
+create or replace macro load_source(source) as
+    case when source in ('sec', 'yahoo') then source else 'snapshot' end;
 
 -- relative_performance_since(start_date): price index = 100 at each ticker's first trading day
 -- on or after start_date, per ticker and per role group (equal-weighted mean of member indices),

@@ -4,8 +4,8 @@
     python -m warehouse.reference --check    # exit 1 if they are not what the code says
 
 Tables come from warehouse/schema.sql (COMMENT ON TABLE / COLUMN, primary keys), views from
-warehouse/models (the grain line, columns and their types, `-- column NAME: text` comments),
-table macros from the comment above each `create or replace macro` in warehouse/macros.sql.
+warehouse/models (the grain and key lines, columns and their types, `-- column NAME: text`),
+macros from the comment above each `create or replace macro` in warehouse/macros.sql.
 Between the generated blocks (`<!-- generated: NAME -->` ... `<!-- end generated -->`) the
 document is written by hand. tests/test_docs.py fails when a block is out of date.
 """
@@ -59,32 +59,46 @@ def tables_block(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def views_block(con: duckdb.DuckDBPyConnection) -> str:
-    """A markdown table of every view in build order: layer, grain, columns."""
-    out = ["| view | layer | grain | columns |", "|---|---|---|---|"]
+    """A markdown table of every view in build order: layer, grain, key, columns."""
+    out = ["| view | layer | grain | key | columns |", "|---|---|---|---|---|"]
     for path in model_files():
         grain = model_description(path).removeprefix("grain: ")
-        layer = path.parent.name
-        out.append(f"| `{path.stem}` | {layer} | {_cell(grain)} | {_columns(con, path.stem)} |")
+        key = next(
+            (
+                line.removeprefix("-- key:").strip()
+                for line in path.read_text().splitlines()
+                if line.startswith("-- key:")
+            ),
+            "",
+        )
+        out.append(
+            f"| `{path.stem}` | {path.parent.name} | {_cell(grain)} | {_cell(key)} | "
+            f"{_columns(con, path.stem)} |"
+        )
     return "\n".join(out) + "\n"
 
 
 def macros_block() -> str:
-    """Each table macro with the comment lines above its definition."""
-    out, comment = [], []
+    """Each macro, table macros first, with the comment lines above its definition."""
+    found = []
+    comment: list[str] = []
     for line in MACROS_FILE.read_text().splitlines():
-        match = re.match(r"create or replace macro (\w+)\((.*?)\) as table", line)
+        match = re.match(r"create or replace macro (\w+)\((.*?)\) as( table)?", line)
         if match:
-            text = " ".join(c for c in comment if not c.startswith(match.group(1) + "("))
-            head = next((c for c in comment if c.startswith(match.group(1) + "(")), None)
-            signature = head.split(":", 1)[0] if head else f"{match.group(1)}({match.group(2)})"
-            rest = head.split(":", 1)[1].strip() if head and ":" in head else ""
-            out.append(f"- `{signature}`: {' '.join(x for x in (rest, text) if x)}")
+            name, args, table = match.groups()
+            text = " ".join(comment)
+            if text.startswith(f"{name}("):  # "name(args): what it is"
+                signature, _, text = text.partition(":")
+            else:
+                signature = f"{name}({args})"
+            kind = "table macro" if table else "scalar macro"
+            found.append((not table, f"- `{signature.strip()}` ({kind}): {text.strip()}"))
             comment = []
         elif line.startswith("-- "):
             comment.append(line[3:].strip())
         elif not line.strip():
             comment = []
-    return "\n".join(out) + "\n"
+    return "\n".join(text for _, text in sorted(found, key=lambda f: f[0])) + "\n"
 
 
 def blocks() -> dict[str, str]:

@@ -2,22 +2,10 @@
 -- Are firms outside big tech putting AI to work? Share of firms that used AI to produce goods
 -- or services in the last two weeks. Few states report every period: states_reporting says
 -- how many. The code XX is left out: the source does not say what it covers.
-with use_rate as (
-    select period_date, geography, value
-    from adoption_indicators
-    where indicator = 'btos_ai_use_rate'
-      and series_version = '2023_goods_or_services'
-      and geography <> 'XX'
-),
-
-final as (
-    select
-        period_date,
-        round(median(value), 1) as median_state_pct_of_firms,
-        count(*) as states_reporting
-    from use_rate
-    group by period_date
-)
-
-select * from final
+select
+    period_date,
+    round(median_pct, 1) as median_state_pct_of_firms,
+    states_reported as states_reporting
+from btos_ai_use_by_period
+where indicator = 'btos_ai_use_rate' and series_version = '2023_goods_or_services'
 order by period_date

@@ -1,4 +1,6 @@
 -- grain: one row per Census BTOS indicator, question version and survey period: median and range across states
+-- key: indicator, series_version, period_date
+-- column xx_value_pct: geography XX as labelled by the source, not verified as national, kept out of the statistics
 -- The states' distribution, not a national figure: geography 'XX' is as labelled in the source
 -- and not verified as national, so it is kept out of the statistics and shown apart
 -- (xx_value_pct). Each question wording is its own series_version; the Census changed the

@@ -1,4 +1,5 @@
 -- grain: one row per source and table: rows held, newest data date, last successful load
+-- key: source, table_name
 with runs as (
     select * from ingest_runs
 ),
@@ -19,19 +20,19 @@ loads as (
 ),
 
 held as (
-    select case when source = 'yahoo' then 'yahoo' else 'snapshot' end as source,
+    select load_source(source) as source,
            'prices_daily' as table_name, max(date) as newest_data_date, count(*) as row_count
     from prices_daily group by 1
     union all
-    select case when source in ('sec', 'yahoo') then source else 'snapshot' end,
+    select load_source(source),
            'financial_facts', max(period_end), count(*)
     from financial_facts group by 1
     union all
-    select case when source = 'yahoo' then 'yahoo' else 'snapshot' end,
+    select load_source(source),
            'corporate_actions', max(date), count(*)
     from corporate_actions group by 1
     union all
-    select case when source = 'yahoo' then 'yahoo' else 'snapshot' end,
+    select load_source(source),
            'earnings_events', max(report_date), count(*)
     from earnings_events group by 1
     union all

@@ -1,4 +1,5 @@
 -- grain: one row per company per reported (or scheduled) fiscal period per estimate source
+-- key: ticker, fiscal_period_label, source
 -- Estimates come from different providers on different EPS bases: compare within a row, not
 -- across rows. A row is 'upcoming' while unconfirmed or dated after today.
 with events as (

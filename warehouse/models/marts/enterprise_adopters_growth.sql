@@ -1,4 +1,5 @@
 -- grain: one row per enterprise adopter per calendar quarter, plus ticker = 'BASKET' per calendar quarter (adopters that reported both that quarter and a year earlier)
+-- key: ticker, calendar_year, calendar_quarter
 -- Growth is like for like: each company's quarter against the same fiscal quarter a year
 -- earlier; the basket sums only the companies that reported both, so a company joining the
 -- data does not read as growth. tickers_reported says who is in each quarter's basket.
@@ -48,8 +49,8 @@ unioned as (
 final as (
     select
         *,
-        calendar_year || 'Q' || calendar_quarter as calendar_label,
-        make_date(calendar_year, calendar_quarter * 3 - 2, 1) as calendar_quarter_start
+        calendar_label(calendar_year, calendar_quarter) as calendar_label,
+        calendar_quarter_start(calendar_year, calendar_quarter) as calendar_quarter_start
     from unioned
 )
 

@@ -1,4 +1,6 @@
 -- grain: one row per GPU vendor per fiscal quarter: revenue, gross profit and gross margin
+-- key: ticker, fiscal_year, fiscal_quarter
+-- column revenue_source_kind: sec, transcribed, yahoo, or segment_sum: NVIDIA before SEC revenue is loaded, the sum of its five market-platform segments, only when all five are present
 -- NVIDIA's revenue comes from SEC filings where they are loaded (here fiscal 2026 on); for
 -- earlier quarters it is the sum of its five market-platform segments (data center, gaming,
 -- professional visualization, automotive, OEM & other), and only when all five are present.
@@ -51,10 +53,10 @@ revenue as (
 final as (
     select
         r.ticker, r.name, r.fiscal_year, r.fiscal_quarter,
-        'FY' || r.fiscal_year || ' Q' || r.fiscal_quarter as fiscal_label,
+        fiscal_label(r.fiscal_year, r.fiscal_quarter) as fiscal_label,
         r.period_start, r.period_end, r.calendar_year, r.calendar_quarter,
-        r.calendar_year || 'Q' || r.calendar_quarter as calendar_label,
-        make_date(r.calendar_year, r.calendar_quarter * 3 - 2, 1) as calendar_quarter_start,
+        calendar_label(r.calendar_year, r.calendar_quarter) as calendar_label,
+        calendar_quarter_start(r.calendar_year, r.calendar_quarter) as calendar_quarter_start,
         r.revenue_usd, r.revenue_source_kind, r.revenue_source,
         g.gross_profit_usd,
         g.gross_profit_usd / nullif(r.revenue_usd, 0) * 100 as gross_margin_pct,

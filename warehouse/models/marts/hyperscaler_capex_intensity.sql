@@ -1,4 +1,5 @@
 -- grain: one row per hyperscaler per fiscal quarter with both capex and revenue reported
+-- key: ticker, fiscal_year, fiscal_quarter
 -- Capex intensity = capex / revenue of the same fiscal quarter. capex is
 -- PaymentsToAcquirePropertyPlantAndEquipment (Amazon: PaymentsToAcquireProductiveAssets),
 -- without finance-lease principal payments. Companies without revenue loaded have no row.

@@ -1,4 +1,6 @@
 -- grain: one row per hyperscaler per calendar quarter, plus one ticker='ALL' row per calendar quarter (sum of those that reported)
+-- key: ticker, calendar_year, calendar_quarter
+-- column capex_yoy_pct: only when the same companies reported a year earlier
 -- Fiscal quarters are placed in the calendar quarter that holds most of their days (Microsoft's
 -- fiscal Q3 ending March 31 is calendar Q1). capex = PaymentsToAcquirePropertyPlantAndEquipment
 -- (Amazon: PaymentsToAcquireProductiveAssets); finance-lease principal payments are shown apart,
@@ -51,8 +53,8 @@ unioned as (
 final as (
     select
         cur.*,
-        cur.calendar_year || 'Q' || cur.calendar_quarter as calendar_label,
-        make_date(cur.calendar_year, cur.calendar_quarter * 3 - 2, 1) as calendar_quarter_start,
+        calendar_label(cur.calendar_year, cur.calendar_quarter) as calendar_label,
+        calendar_quarter_start(cur.calendar_year, cur.calendar_quarter) as calendar_quarter_start,
         prior.capex_usd as capex_usd_year_ago,
         -- growth only when the same companies reported in both quarters
         case when prior.tickers_reported = cur.tickers_reported and prior.capex_usd <> 0

@@ -1,4 +1,6 @@
 -- grain: one row per refresh run: items loaded, failed and skipped, rows written, and each failure with its reason
+-- key: run_id
+-- column failures: item: reason; ...
 with runs as (
     select * from ingest_runs
 ),

@@ -1,4 +1,5 @@
 -- grain: one row per NVIDIA fiscal quarter per presentation vintage (fy27_original, fy27_recast)
+-- key: fiscal_year, fiscal_quarter, presentation
 -- NVIDIA split data-center revenue into hyperscale vs AI clouds/industrial/enterprise with
 -- Q1 FY2027, then in Q2 FY2027 moved one company to hyperscale and recast prior quarters.
 -- The two vintages are never mixed: is_current_basis marks the one to chart per quarter.
@@ -24,7 +25,7 @@ pivoted as (
 final as (
     select
         p.*,
-        'FY' || p.fiscal_year || ' Q' || p.fiscal_quarter as fiscal_label,
+        fiscal_label(p.fiscal_year, p.fiscal_quarter) as fiscal_label,
         p.hyperscale_usd / p.data_center_usd * 100 as hyperscale_share_pct,
         p.ai_clouds_industrial_enterprise_usd / p.data_center_usd * 100
             as ai_clouds_industrial_enterprise_share_pct,

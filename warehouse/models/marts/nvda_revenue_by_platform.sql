@@ -1,4 +1,7 @@
 -- grain: one row per NVIDIA fiscal quarter per presentation group (market_platform, fy27) per segment (segments add up to the quarter's total)
+-- key: presentation_group, fiscal_year, fiscal_quarter, segment
+-- column quarter_total_usd: empty when some segments of the quarter were not published
+-- column share_of_total_pct: empty when some segments of the quarter were not published
 -- Two presentations: 'market_platform' (data center, gaming, professional visualization,
 -- automotive, OEM & other; fiscal Q2 2021 on) and 'fy27' (hyperscale, AI clouds/industrial/
 -- enterprise, edge computing; from Q1 FY2027). In 'fy27' the recast of Q2 FY2027 is used where
@@ -45,7 +48,7 @@ totals as (
 final as (
     select
         c.presentation_group, c.presentation, c.fiscal_year, c.fiscal_quarter,
-        'FY' || c.fiscal_year || ' Q' || c.fiscal_quarter as fiscal_label,
+        fiscal_label(c.fiscal_year, c.fiscal_quarter) as fiscal_label,
         c.period_start, c.period_end, c.calendar_year, c.calendar_quarter,
         c.segment,
         case c.segment

@@ -1,4 +1,5 @@
 -- grain: one row per company, metric and fiscal quarter; SEC first, then transcribed filings, then Yahoo
+-- key: ticker, metric, fiscal_year, fiscal_quarter
 with facts as (
     select * from financial_facts
 ),
@@ -10,16 +11,11 @@ tracked as (
 ranked as (
     select
         facts.*,
-        case
-            when source = 'sec' then 'sec'
-            when source = 'yahoo' then 'yahoo'
-            else 'transcribed'
-        end as source_kind,
+        source_kind(source) as source_kind,
         -- SEC wins where sources overlap; every source stays queryable in financial_facts
         row_number() over (
             partition by ticker, metric, fiscal_year, fiscal_quarter
-            order by case when source = 'sec' then 1 when source = 'yahoo' then 3 else 2 end,
-                     filed_at desc nulls last
+            order by source_precedence(source), filed_at desc nulls last
         ) as source_rank
     from facts
 ),
@@ -28,8 +24,8 @@ final as (
     select
         r.ticker, c.name, c.role, r.metric, r.fiscal_year, r.fiscal_quarter,
         r.period_start, r.period_end, r.calendar_year, r.calendar_quarter,
-        r.calendar_year || 'Q' || r.calendar_quarter as calendar_label,
-        make_date(r.calendar_year, r.calendar_quarter * 3 - 2, 1) as calendar_quarter_start,
+        calendar_label(r.calendar_year, r.calendar_quarter) as calendar_label,
+        calendar_quarter_start(r.calendar_year, r.calendar_quarter) as calendar_quarter_start,
         r.value_usd, r.form, r.filed_at, r.source_kind, r.source, r.source_detail
     from ranked r
     left join tracked c using (ticker)

@@ -1,4 +1,8 @@
 -- grain: one row per source (yahoo, sec, snapshot): its last run, how that run went for it (skipped when all its items were), and its last successful load
+-- key: source
+-- column last_run_status: for that source's items: ok, partial, failed (nothing loaded), skipped (every item skipped: the source was not asked), running
+-- column skips: item: reason; ...
+-- column last_success_at: the last run in which one of its items loaded
 with runs as (
     select * from ingest_runs
 ),

@@ -1,4 +1,6 @@
 -- grain: one row per thesis indicator per period (fiscal or calendar quarter, or BTOS survey period) per comparable basis
+-- key: indicator, period_end, basis
+-- column higher_reads_as: enterprise-led or capex-led
 -- The six readings on the Thesis page. higher_reads_as says which way a rise points: toward
 -- growth led by enterprises putting AI to work, or led by big-tech capex. basis marks which
 -- rows may be compared (the same NVIDIA presentation vintage, the same BTOS question, the
@@ -78,7 +80,7 @@ adopters_growth as (
         'enterprise_adopters_growth' as indicator,
         'Enterprise adopters'' revenue, growth on a year earlier' as indicator_label,
         calendar_label as period_label,
-        last_day(make_date(calendar_year, calendar_quarter * 3, 1)) as period_end,
+        calendar_quarter_end(calendar_year, calendar_quarter) as period_end,
         revenue_yoy_pct as value_pct,
         'like for like' as basis, true as is_current_basis,
         'enterprise-led' as higher_reads_as,
@@ -108,7 +110,7 @@ top_customer as (
     select
         'nvda_top_customer_share' as indicator,
         'NVIDIA top direct customer, share of revenue' as indicator_label,
-        coalesce(min('FY' || dc.fiscal_year || ' Q' || dc.fiscal_quarter),
+        coalesce(min(fiscal_label(dc.fiscal_year, dc.fiscal_quarter)),
                  'quarter ended ' || strftime(c.period_end, '%Y-%m-%d')) as period_label,
         c.period_end,
         max(c.share_pct) as value_pct,

@@ -1,4 +1,5 @@
 -- grain: one row per thesis indicator: latest reading, change on the prior quarter and on a year earlier, and which way it points
+-- key: indicator
 -- The prior quarter is the reading 60-120 days before the latest (closest to 91 days), a year
 -- earlier 330-400 days before (closest to 365), always on the same basis. points_to reads the
 -- change on the year through higher_reads_as; a change under 0.05 points is 'unchanged'.

@@ -1,4 +1,6 @@
 -- grain: one row: how current the warehouse is (newest price, last successful load, last run, whether everything came from a snapshot)
+-- key: (one row)
+-- column last_success_at: last run that loaded at least one item
 -- The dashboard's banner reads this; the thresholds for 'stale' live in the dashboard.
 with prices as (
     select max(date) as newest_price_date from prices_daily

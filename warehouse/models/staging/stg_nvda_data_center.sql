@@ -1,4 +1,5 @@
 -- grain: one row per NVIDIA fiscal quarter: data-center revenue (equal in every presentation; market_platform preferred)
+-- key: fiscal_year, fiscal_quarter
 with segments as (
     select * from segment_revenue
     where ticker = 'NVDA' and segment = 'data_center'
