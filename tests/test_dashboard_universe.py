@@ -13,7 +13,7 @@ from dashboard.app import create_app
 from ingest.refresh import import_snapshot
 from tests.conftest import free_port
 from tests.serving import wait_until_serving
-from warehouse.db import query_df
+from warehouse.reader import query_df
 from warehouse.settings import DEFAULT_UNIVERSE, Settings
 
 # CoreWeave: a real company, added as a hyperscaler; the snapshot holds no data for it.

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from warehouse.db import model_files, query_df
+from warehouse.db import model_files
+from warehouse.reader import query_df
 
 ONE_ROW = "(one row)"
 MODELS = model_files()
