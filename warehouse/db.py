@@ -16,6 +16,7 @@ import pandas as pd
 
 from warehouse.crashpoints import crash_point
 from warehouse.lock import pid_alive, writer_lock
+from warehouse.errors import BubblemeterError
 from warehouse.settings import PACKAGE_DIR, ConfigError, Settings
 
 SCHEMA_FILE = PACKAGE_DIR / "schema.sql"
@@ -30,11 +31,11 @@ STORAGE_VERSIONS_READABLE = (64, 65)  # the header's version numbers DuckDB 1.2 
 WRITE_COPY_CONFIG = {"fsync_mode": "none", "storage_compatibility_version": STORAGE_COMPATIBILITY}
 
 
-class WarehouseMissing(Exception):
+class WarehouseMissing(BubblemeterError):
     """The warehouse file does not exist yet."""
 
 
-class WarehouseUnreachable(Exception):
+class WarehouseUnreachable(BubblemeterError):
     """A MotherDuck warehouse that did not answer: offline, extension not installable, timeout."""
 
 

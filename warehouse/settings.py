@@ -7,14 +7,12 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from warehouse.errors import ConfigError
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_DB = Path("data/warehouse.duckdb")
 DEFAULT_UNIVERSE = PACKAGE_DIR / "universe.toml"
 ROLES = ("gpu_vendor", "hyperscaler", "enterprise_adopter", "supply_chain", "benchmark")
-
-
-class ConfigError(Exception):
-    """A setting or config file a person has to fix."""
 
 
 @dataclass(frozen=True)
