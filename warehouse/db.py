@@ -15,8 +15,8 @@ import duckdb
 import pandas as pd
 
 from warehouse.crashpoints import crash_point
-from warehouse.lock import pid_alive, writer_lock
 from warehouse.errors import BubblemeterError
+from warehouse.lock import pid_alive, writer_lock
 from warehouse.settings import PACKAGE_DIR, ConfigError, Settings
 
 SCHEMA_FILE = PACKAGE_DIR / "schema.sql"
