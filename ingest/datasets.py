@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -104,14 +105,17 @@ class Item:
 
 
 def every_company(company: Company) -> bool:
+    """every company"""
     return True
 
 
 def has_fiscal_year(company: Company) -> bool:
+    """companies with a fiscal_year_end_month"""
     return company.fiscal_year_end_month is not None
 
 
 def has_cik(company: Company) -> bool:
+    """companies with a CIK"""
     return bool(company.cik)
 
 
@@ -547,8 +551,8 @@ def work(ctx: Context, dataset: Dataset, item: Item) -> Callable[[], Frames]:
 def markdown_table() -> str:
     """The datasets as a Markdown table (docs/architecture-datasets.md holds it)."""
     lines = [
-        "| dataset | source | item | tables | snapshot files |",
-        "|---|---|---|---|---|",
+        "| dataset | source | item | companies | tables | snapshot files |",
+        "|---|---|---|---|---|---|",
     ]
     for d in DATASETS:
         if d.is_live:
@@ -558,5 +562,14 @@ def markdown_table() -> str:
         else:
             files = f"`{d.files}`"
         tables = ", ".join(f"`{t}`" for t in d.tables)
-        lines.append(f"| `{d.name}` | {d.source} | `{d.item}` | {tables} | {files} |")
+        companies = d.applies.__doc__ if d.is_live else "the file's, if any"
+        lines.append(
+            f"| `{d.name}` | {d.source} | `{d.item}` | {companies} | {tables} | {files} |"
+        )
     return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--markdown"]:
+        raise SystemExit("usage: python -m ingest.datasets --markdown")
+    sys.stdout.write(markdown_table())
