@@ -563,9 +563,7 @@ def markdown_table() -> str:
             files = f"`{d.files}`"
         tables = ", ".join(f"`{t}`" for t in d.tables)
         companies = d.applies.__doc__ if d.is_live else "the file's, if any"
-        lines.append(
-            f"| `{d.name}` | {d.source} | `{d.item}` | {companies} | {tables} | {files} |"
-        )
+        lines.append(f"| `{d.name}` | {d.source} | `{d.item}` | {companies} | {tables} | {files} |")
     return "\n".join(lines) + "\n"
 
 

@@ -23,18 +23,8 @@ from ingest.datasets import (  # noqa: F401 (importable from here, as before)
     live_datasets,
     work,
 )
-from ingest.runner import (
-    ItemResult,
-    Progress,
-    RunSummary,
-    no_progress,
-    record,
-    run_item,
-    sync_companies,
-)
+from ingest.runner import Progress, RunSummary, logged_run, no_progress
 from ingest.sources.http import SourceError
-from warehouse import runlog
-from warehouse.db import write_session
 from warehouse.errors import BubblemeterError, ConfigError, ItemSkipped  # noqa: F401
 from warehouse.settings import Company, Settings
 
@@ -131,49 +121,39 @@ def refresh_live(
     unreachable = {s: r for s, r in probe(settings, tried).items() if r}
     items = plan(companies, tried, datasets)
 
-    with write_session(settings) as con:
-        sync_companies(con, universe)
-        run_id = runlog.start_run(con, trigger, "live")
-        summary = RunSummary(run_id, "live")
-        ctx = Context(settings, con, universe, full=full)
-
-        def failed(item: Item, reason: str) -> ItemResult:
-            return record(con, run_id, ItemResult(item.source, item.name, "failed", error=reason))
-
+    with logged_run(settings, universe, trigger, "live", "live") as run:
+        ctx = Context(settings, run.con, universe, full=full)
         for source, reason in skipped.items():
             for dataset in live_datasets(datasets):
                 if dataset.source == source:
-                    name = f"{dataset.name}/*"
-                    result = ItemResult(source, name, "skipped", error=reason)
-                    summary.items.append(record(con, run_id, result))
+                    run.note(source, f"{dataset.name}/*", "skipped", reason)
         by_name = {d.name: d for d in live_datasets(datasets)}
         silent: dict[str, list[str]] = {s: [] for s in tried}
         for item in progress(items, len(items), "refresh"):
             if item.source in unreachable:
                 reason = f"not tried: {item.source} unreachable ({unreachable[item.source]})"
-                summary.items.append(failed(item, reason))
+                run.note(item.source, item.name, "failed", reason)
                 continue
             if len(silent[item.source]) >= GIVE_UP_AFTER:
                 reason = (
                     f"not tried: {item.source} stopped answering ({GIVE_UP_AFTER} items "
                     f"in a row: {silent[item.source][-1]})"
                 )
-                summary.items.append(failed(item, reason))
+                run.note(item.source, item.name, "failed", reason)
                 continue
-            result, error = run_item(con, run_id, item, work(ctx, by_name[item.dataset], item))
-            summary.items.append(result)
+            error = run.item(item, work(ctx, by_name[item.dataset], item))
             if isinstance(error, SourceError) and error.network:
                 silent[item.source].append(str(error))
             else:
                 silent[item.source].clear()
-        summary.notes.extend(ctx.notes)
-        summary.status = runlog.finish_run(con, run_id)
+        run.summary.notes.extend(ctx.notes)
 
+    summary = run.summary
     if tried and len(unreachable) == len(tried):
         message = (
             "live sources unreachable ("
             + "; ".join(f"{k}: {v}" for k, v in unreachable.items())
-            + f"); run {run_id} recorded {len(summary.failed)} items as failed"
+            + f"); run {summary.run_id} recorded {len(summary.failed)} items as failed"
         )
         for source, reason in skipped.items():
             message += f"; {source} skipped ({reason})"

@@ -46,21 +46,13 @@ def check(
     for flag, path in (("--from", from_dir), ("--fallback", fallback)):
         if path and not Path(path).is_dir():
             raise UsageError(f"{flag}: snapshot directory {path} does not exist")
-    sources = list(sources or [])
-    if from_dir and sources:
-        unknown = sorted(set(sources) - set(SNAPSHOT_DATASETS))
-        if unknown:
-            raise UsageError(
-                f"unknown --source {','.join(unknown)} for a snapshot; "
-                f"use {','.join(SNAPSHOT_DATASETS)}"
-            )
-    elif sources:
-        unknown = sorted(set(sources) - set(LIVE_SOURCES))
-        if unknown:
-            raise UsageError(
-                f"unknown --source {','.join(unknown)}; use {','.join(LIVE_SOURCES)}"
-                f" (or --from DIR for a snapshot)"
-            )
+    known, where = (SNAPSHOT_DATASETS, " for a snapshot") if from_dir else (LIVE_SOURCES, "")
+    unknown = sorted(set(sources or []) - set(known))
+    if unknown:
+        also = "" if from_dir else " (or --from DIR for a snapshot)"
+        raise UsageError(
+            f"unknown --source {','.join(unknown)}{where}; use {','.join(known)}{also}"
+        )
     if tickers:
         known = {c.ticker for c in universe}
         unknown = sorted({t.upper() for t in tickers} - known)

@@ -6,18 +6,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ingest.datasets import SNAPSHOT, SNAPSHOT_DATASETS, Context, Item, snapshot_datasets, work
-from ingest.runner import (  # noqa: F401 (importable from here, as before)
-    ItemResult,
-    Progress,
-    RunSummary,
-    no_progress,
-    record,
-    run_item,
-    sync_companies,
-)
+from ingest.runner import Progress, RunSummary, logged_run, no_progress
 from ingest.sources.snapshot import SnapshotClient
-from warehouse import runlog
-from warehouse.db import write_session
 from warehouse.settings import Settings
 
 
@@ -71,27 +61,15 @@ def import_snapshot(
     datasets = list(datasets) if datasets else list(SNAPSHOT_DATASETS)
     universe = settings.universe()
     root_path = Path(root)
+    tickers = {t.upper() for t in tickers} if tickers else None
+    label, snapshot_dir = f"snapshot {root_path}", str(root_path.resolve())
 
-    with write_session(settings) as con:
-        sync_companies(con, universe)
-        run_id = runlog.start_run(con, trigger, "snapshot", str(root_path.resolve()))
-        summary = RunSummary(run_id, f"snapshot {root_path}")
-        ctx = Context(
-            settings,
-            con,
-            universe,
-            tickers={t.upper() for t in tickers} if tickers else None,
-            root=root_path,
-        )
+    with logged_run(settings, universe, trigger, "snapshot", label, snapshot_dir) as run:
+        ctx = Context(settings, run.con, universe, tickers=tickers, root=root_path)
         items = snapshot_items(ctx, datasets)
         by_name = {d.name: d for d in snapshot_datasets(datasets)}
         for item in progress(items, len(items), "import"):
-            result, _ = run_item(con, run_id, item, work(ctx, by_name[item.dataset], item))
-            summary.items.append(result)
+            run.item(item, work(ctx, by_name[item.dataset], item))
         for item in missing_files(ctx, items, datasets):
-            reason = f"no {item.name} in the snapshot"
-            summary.items.append(
-                record(con, run_id, ItemResult(SNAPSHOT, item.name, "skipped", error=reason))
-            )
-        summary.status = runlog.finish_run(con, run_id)
-    return summary
+            run.note(SNAPSHOT, item.name, "skipped", f"no {item.name} in the snapshot")
+    return run.summary

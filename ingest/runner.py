@@ -7,7 +7,8 @@ other error -> failed with its reason; a run that loaded nothing is failed (ware
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import duckdb
@@ -15,9 +16,10 @@ import pandas as pd
 
 from ingest.datasets import Frames, Item
 from warehouse import runlog
+from warehouse.db import write_session
 from warehouse.errors import EXIT_FAILED, EXIT_OK, item_outcome
 from warehouse.load import upsert
-from warehouse.settings import Company
+from warehouse.settings import Company, Settings
 
 Progress = Callable[[Iterable, int, str], Iterable]
 
@@ -114,3 +116,41 @@ def run_item(
         status, reason = item_outcome(exc, item.name)
         return record(con, run_id, ItemResult(item.source, item.name, status, error=reason)), exc
     return record(con, run_id, ItemResult(item.source, item.name, "ok", written)), None
+
+
+@dataclass
+class Run:
+    """One refresh being written: the write connection, its run-log id and its summary."""
+
+    con: duckdb.DuckDBPyConnection
+    run_id: str
+    summary: RunSummary
+
+    def item(self, item: Item, work: Callable[[], Frames]) -> Exception | None:
+        """Run one item (run_item) into the summary; the error it raised, if any."""
+        result, error = run_item(self.con, self.run_id, item, work)
+        self.summary.items.append(result)
+        return error
+
+    def note(self, source: str, name: str, status: str, reason: str) -> None:
+        """Log an item that was not run, with its status and why."""
+        result = ItemResult(source, name, status, error=reason)
+        self.summary.items.append(record(self.con, self.run_id, result))
+
+
+@contextmanager
+def logged_run(
+    settings: Settings,
+    universe: list[Company],
+    trigger: str,
+    mode: str,
+    label: str,
+    snapshot_dir: str | None = None,
+) -> Iterator[Run]:
+    """A run in the warehouse's run log, written in one write session (copy and swap)."""
+    with write_session(settings) as con:
+        sync_companies(con, universe)
+        run_id = runlog.start_run(con, trigger, mode, snapshot_dir)
+        run = Run(con, run_id, RunSummary(run_id, label))
+        yield run
+        run.summary.status = runlog.finish_run(con, run_id)

@@ -8,9 +8,8 @@ from warehouse.settings import Settings, settings_markdown, table
 
 def test_settings_doc_is_generated_from_the_settings_table():
     written = (REPO / "docs" / "settings.md").read_text()
-    assert written == settings_markdown(), (
-        "docs/settings.md is stale: run `python -m warehouse.settings --markdown > docs/settings.md`"
-    )
+    fix = "python -m warehouse.settings --markdown > docs/settings.md"
+    assert written == settings_markdown(), f"docs/settings.md is stale: run `{fix}`"
 
 
 def test_every_setting_has_a_variable_and_a_meaning():
