@@ -1,10 +1,9 @@
 """Live refresh from the public sources (Yahoo through yfinance, SEC EDGAR).
 
-Each (source, dataset, ticker) item is fetched, normalised and loaded in its own transaction;
-a failure is recorded with its reason and the other items go on. Prices are incremental: Yahoo is
-asked only for the days after the newest stored Yahoo row (with a few days of overlap), and the
-whole history is fetched again when a split appears in that window or a stored close moved. A new
-dividend only rescales the stored adj_close before it, once the overlap days confirm the factor.
+Each (source, dataset, ticker) item of the live datasets in ingest.datasets is fetched,
+normalised and loaded in its own transaction (ingest.runner); a failure is recorded with its
+reason and the other items go on. A source that does not answer is not asked again: at once when
+its host refuses the connection, after GIVE_UP_AFTER silent items in a row otherwise.
 """
 
 from __future__ import annotations
