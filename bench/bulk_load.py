@@ -7,7 +7,7 @@ It is loaded three ways in one run, each into a fresh warehouse file with the sa
   frame    warehouse.db.write_session + warehouse.load.upsert, the whole frame as one item
            (one transaction), including the session's views, checkpoint and file swap
   items    the same load path with one transaction per ticker, as `bubblemeter refresh --from`
-           loads prices/<TICKER>.csv (ingest.refresh.load_item, logged in the run log)
+           loads prices/<TICKER>.csv (ingest.runner.run_item, logged in the run log)
   raw-items  raw INSERTs with the same one-transaction-per-ticker split (the floor for `items`)
 
 Run: `make bench` or `.venv/bin/python bench/bulk_load.py [--tickers 1000] [--years 20]`.
@@ -28,7 +28,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from ingest.refresh import load_item
+from ingest.datasets import Item
+from ingest.runner import run_item
 from warehouse import runlog
 from warehouse.db import apply_schema, write_session
 from warehouse.load import upsert
@@ -125,13 +126,8 @@ def load_items(path: Path, frame: pd.DataFrame) -> int:
         run_id = runlog.start_run(con, "bench", "snapshot", "synthetic")
         for ticker, rows in ticker_slices(frame):
             part = frame.iloc[rows]
-            result = load_item(
-                con,
-                run_id,
-                "snapshot",
-                f"synthetic/{ticker}",
-                lambda part=part: [("prices_daily", part)],
-            )
+            item = Item("snapshot", "prices", f"synthetic/{ticker}")
+            result, _ = run_item(con, run_id, item, lambda part=part: [("prices_daily", part)])
             if result.status != "ok":
                 raise RuntimeError(f"{ticker}: {result.error}")
             written += result.rows_written

@@ -51,7 +51,9 @@ import pandas as pd  # noqa: E402
 import requests  # noqa: E402
 
 from bench.bulk_load import synthetic_prices  # noqa: E402
-from ingest.refresh import import_snapshot, load_item  # noqa: E402
+from ingest.datasets import Item  # noqa: E402
+from ingest.refresh import import_snapshot  # noqa: E402
+from ingest.runner import run_item  # noqa: E402
 from warehouse import runlog  # noqa: E402
 from warehouse.db import write_session  # noqa: E402
 from warehouse.reader import query_df  # noqa: E402
@@ -96,11 +98,10 @@ def build_warehouse(db: Path, tickers: int, years: int, seed: int) -> None:
     with write_session(settings) as con:
         con.execute("set enable_progress_bar = false")
         run_id = runlog.start_run(con, "bench", "snapshot", "SYNTHETIC (bench/dashboard.py)")
-        result = load_item(
+        result, _ = run_item(
             con,
             run_id,
-            "snapshot",
-            "synthetic/prices_daily",
+            Item("snapshot", "prices", "synthetic/prices_daily"),
             lambda: [("companies", companies), ("prices_daily", prices)],
         )
         runlog.finish_run(con, run_id)

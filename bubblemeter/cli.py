@@ -7,11 +7,13 @@ import os
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Bad arguments or configuration: exit status 2."""
+from warehouse.errors import (  # noqa: F401 (UsageError: importable from here, as before)
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    BubblemeterError,
+    UsageError,
+)
 
 
 def _progress(items, total, desc):
@@ -39,76 +41,31 @@ def _split(value: str | None) -> list[str] | None:
 
 
 def cmd_refresh(args) -> int:
-    from ingest.live import LIVE_SOURCES, SourcesUnreachable, refresh_live
-    from ingest.refresh import SNAPSHOT_DATASETS, import_snapshot
+    from ingest.live import SourcesUnreachable
+    from ingest.policy import refresh
 
     settings = _settings(args)
-    settings.universe()  # a broken universe file is a config error, before any work
-    sources = _split(args.source)
-    tickers = _split(args.tickers)
-
-    # Every option is checked here, before any network call.
-    for flag, path in (("--from", args.from_dir), ("--fallback", args.fallback)):
-        if path and not Path(path).is_dir():
-            raise UsageError(f"{flag}: snapshot directory {path} does not exist")
-    if args.from_dir and sources:
-        unknown = sorted(set(sources) - set(SNAPSHOT_DATASETS))
-        if unknown:
-            raise UsageError(
-                f"unknown --source {','.join(unknown)} for a snapshot; "
-                f"use {','.join(SNAPSHOT_DATASETS)}"
-            )
-    elif sources:
-        unknown = sorted(set(sources) - set(LIVE_SOURCES))
-        if unknown:
-            raise UsageError(
-                f"unknown --source {','.join(unknown)}; use {','.join(LIVE_SOURCES)}"
-                f" (or --from DIR for a snapshot)"
-            )
-    if tickers:
-        known = {c.ticker for c in settings.universe()}
-        unknown = sorted({t.upper() for t in tickers} - known)
-        if unknown:
-            raise UsageError(f"unknown ticker(s) {', '.join(unknown)}: not in the universe file")
-
-    def from_snapshot(root: str, datasets: list[str] | None, note: str | None = None) -> int:
-        if note:
-            print(note, file=sys.stderr)
-        summary = import_snapshot(
-            settings,
-            root,
-            datasets=datasets,
-            tickers=tickers,
-            trigger=args.trigger,
-            progress=_progress,
-        )
-        print("\n".join(summary.lines()))
-        print(f"warehouse: {settings.db} (imported from snapshot {root})")
-        return summary.exit_code
-
-    if args.from_dir:
-        return from_snapshot(args.from_dir, sources)
     try:
-        summary = refresh_live(
+        outcome = refresh(
             settings,
-            sources=sources,
-            tickers=tickers,
-            trigger=args.trigger,
+            from_dir=args.from_dir,
+            fallback=args.fallback,
+            sources=_split(args.source),
+            tickers=_split(args.tickers),
             full=args.full,
+            trigger=args.trigger,
             progress=_progress,
+            say=lambda line: print(line, file=sys.stderr),
         )
     except SourcesUnreachable as exc:
-        if args.fallback:
-            # --source names live sources here: the fallback imports the whole snapshot
-            return from_snapshot(args.fallback, None, f"{exc}; importing snapshot {args.fallback}")
         print(
             f"error: {exc}; no data was changed (use --from DIR to import a snapshot)",
             file=sys.stderr,
         )
-        return EXIT_FAILED
-    print("\n".join(summary.lines()))
-    print(f"warehouse: {settings.db} (refreshed from live sources)")
-    return summary.exit_code
+        return exc.exit_code
+    print("\n".join(outcome.summary.lines()))
+    print(f"warehouse: {settings.db} ({outcome.origin})")
+    return outcome.exit_code
 
 
 def cmd_refresh_locked(args) -> int:
@@ -227,6 +184,7 @@ def _print_scheduler_status(settings) -> None:
 
 def cmd_schedule(args) -> int:
     from ingest import schedule
+    from ingest.policy import check
 
     settings = _settings(args)
     plan = schedule.parse_plan(args.at, args.tz, args.days)
@@ -235,12 +193,10 @@ def cmd_schedule(args) -> int:
             raise UsageError("--next must be 1 or more")
         sys.stdout.write(schedule.upcoming_text(plan, args.next))
         return EXIT_OK
-    for flag, path in (("--from", args.from_dir), ("--fallback", args.fallback)):
-        if path and not Path(path).is_dir():
-            raise UsageError(f"{flag}: snapshot directory {path} does not exist")
     if args.wait_timeout is not None and args.wait_timeout < 0:
         raise UsageError("--wait-timeout must be 0 or more seconds")
-    settings.universe()  # a broken universe file is a config error now, not at 18:30
+    # the options each run passes to `bubblemeter refresh`: checked now, not at 18:30
+    check(settings, args.from_dir, args.fallback, _split(args.source), _split(args.tickers))
     kind = "cron" if args.print_cron else "systemd" if args.print_systemd else args.trigger
     refresh = schedule.refresh_args(
         settings.db,
@@ -285,6 +241,9 @@ def cmd_serve(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
+    from ingest.datasets import LIVE_SOURCES, SNAPSHOT_DATASETS
+    from ingest.schedule import DEFAULT_AT, DEFAULT_DAYS, DEFAULT_TZ
+
     db_help = (
         "warehouse file, or md:NAME for MotherDuck "
         "(default: $BUBBLEMETER_DB or data/warehouse.duckdb)"
@@ -318,9 +277,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--source",
         metavar="NAME,...",
-        help="only these sources (live: yahoo,sec; snapshot: prices,corporate_actions,"
-        "financial_facts,segment_revenue,customer_concentration,"
-        "adoption_indicators,earnings_events,sec)",
+        help=f"only these sources (live: {','.join(LIVE_SOURCES)}; "
+        f"snapshot: {','.join(SNAPSHOT_DATASETS)})",
     )
     p.add_argument("--tickers", metavar="T,...", help="only these tickers")
     p.add_argument("--full", action="store_true", help="re-fetch full history (live only)")
@@ -389,21 +347,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--at",
-        default="18:30",
+        default=DEFAULT_AT,
         metavar="HH:MM",
-        help="local time of day in --tz (default 18:30, after the US close)",
+        help=f"local time of day in --tz (default {DEFAULT_AT}, after the US close)",
     )
     p.add_argument(
         "--tz",
-        default="America/New_York",
+        default=DEFAULT_TZ,
         metavar="ZONE",
-        help="IANA time zone of --at (default America/New_York)",
+        help=f"IANA time zone of --at (default {DEFAULT_TZ})",
     )
     p.add_argument(
         "--days",
-        default="mon-fri",
+        default=DEFAULT_DAYS,
         metavar="DAYS",
-        help="weekdays: mon-fri (default), mon,wed,fri, sat-sun or daily",
+        help=f"weekdays: {DEFAULT_DAYS} (default), mon,wed,fri, sat-sun or daily",
     )
     p.add_argument(
         "--from",
@@ -460,26 +418,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run a subcommand; one clear line on stderr for any error."""
-    from warehouse.db import WarehouseMissing, WarehouseUnreachable
-    from warehouse.lock import LockBusy
-    from warehouse.settings import ConfigError
-
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (UsageError, ConfigError) as exc:
+    except BubblemeterError as exc:  # the class says the exit status (warehouse.errors)
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except LockBusy as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except (WarehouseMissing, WarehouseUnreachable) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted; the warehouse was left as it was", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as exc:  # last resort: one line, never a traceback
         if os.environ.get("BUBBLEMETER_DEBUG"):
             raise

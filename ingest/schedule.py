@@ -27,6 +27,8 @@ from warehouse.lock import LockBusy, file_lock
 from warehouse.scheduler_state import state_path, write_state
 from warehouse.settings import ConfigError, Settings
 
+# The one statement of the default schedule (the CLI and the Dagster schedule read it):
+# after the US close, on weekdays.
 DEFAULT_AT = "18:30"
 DEFAULT_TZ = "America/New_York"
 DEFAULT_DAYS = "mon-fri"
@@ -79,6 +81,14 @@ class Plan:
     def describe(self) -> str:
         """'18:30 America/New_York, mon-fri'."""
         return f"{self.at} {self.tz_name}, {self.days_text()}"
+
+    def cron(self) -> str:
+        """The five cron fields, in the plan's own zone: '30 18 * * 1-5'."""
+        days = ",".join(
+            str((a + 1) % 7) if a == b else f"{(a + 1) % 7}-{(b + 1) % 7}"
+            for a, b in _cron_runs(self.weekdays)
+        )
+        return f"{self.minute} {self.hour} * * {days if len(self.weekdays) < 7 else '*'}"
 
 
 def _runs(days: tuple[int, ...]) -> list[tuple[int, int]]:
@@ -286,12 +296,6 @@ def crontab_text(
     """A crontab entry (with a comment saying how to install it) running argv on the plan."""
     if local_zone is None:
         local_zone = _local_zone_name()
-    days = ",".join(
-        str((a + 1) % 7) if a == b else f"{(a + 1) % 7}-{(b + 1) % 7}"
-        for a, b in _cron_runs(plan.weekdays)
-    )
-    if len(plan.weekdays) == 7:
-        days = "*"
     assignments = [f"{k}={shlex.quote(v)}" for k, v in _settings_env(env).items()]
     command = " ".join([*assignments, shlex.join(argv), ">>", shlex.quote(log_file), "2>&1"])
     command = command.replace("%", r"\%")  # cron turns a bare % into a newline
@@ -306,7 +310,7 @@ def crontab_text(
             "# so there use `bubblemeter schedule --print-systemd` or the built-in scheduler.",
             f"CRON_TZ={plan.tz_name}",
         ]
-    lines.append(f"{plan.minute} {plan.hour} * * {days} {command}")
+    lines.append(f"{plan.cron()} {command}")
     return "\n".join(lines) + "\n"
 
 

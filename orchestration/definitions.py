@@ -1,11 +1,13 @@
-"""Dagster definitions: one asset per source dataset, calling the ingest functions the CLI calls.
+"""Dagster definitions: one asset per live dataset, calling the refresh the CLI calls.
 
     dagster dev -m orchestration.definitions
 
-Assets `prices`, `statements`, `earnings_dates` (Yahoo), `sec_facts` (SEC companyfacts) each run
-ingest.live.refresh_live for their dataset; `snapshot_import` runs ingest.refresh.import_snapshot.
-Every materialisation is one refresh in the warehouse's run log (trigger `dagster`). Settings come
-from the BUBBLEMETER_* environment (Settings.from_env), as for `bubblemeter refresh`.
+Each live dataset of ingest.datasets that names an asset (`prices`, `statements`,
+`earnings_dates` from Yahoo, `sec_facts` from SEC companyfacts) becomes an asset that runs
+ingest.policy.refresh for that dataset (with `fallback`, a snapshot stands in when no source
+answers); `snapshot_import` imports a snapshot directory. Every materialisation is one refresh in
+the warehouse's run log (trigger `dagster`). Settings come from the BUBBLEMETER_* environment
+(Settings.from_env), as for `bubblemeter refresh`.
 """
 
 # No `from __future__ import annotations`: Dagster reads the config and resource types from the
@@ -31,23 +33,22 @@ from dagster import (
     in_process_executor,
 )
 
-from ingest.live import SourcesUnreachable, refresh_live
-from ingest.refresh import RunSummary, import_snapshot
-from warehouse.settings import ConfigError, Settings
+from ingest.datasets import Dataset, live_datasets
+from ingest.policy import refresh
+from ingest.runner import RunSummary
+from ingest.schedule import parse_plan
+from warehouse.errors import BubblemeterError
+from warehouse.settings import Settings
 
 TRIGGER = "dagster"
 GROUP = "bubblemeter"
 CHECK = "no_failed_items"
-# The same default as `bubblemeter schedule`: after the US close, on weekdays.
-DAILY_CRON = "30 18 * * 1-5"
-DAILY_TZ = "America/New_York"
-# asset name -> live dataset (ingest.live.LIVE_DATASETS) it refreshes
-LIVE_ASSETS = {
-    "prices": "prices",
-    "statements": "financials",
-    "earnings_dates": "earnings",
-    "sec_facts": "companyfacts",
-}
+# The default of `bubblemeter schedule` (ingest.schedule): after the US close, on weekdays.
+DAILY = parse_plan()
+DAILY_CRON = DAILY.cron()
+DAILY_TZ = DAILY.tz_name
+# asset name -> live dataset (ingest.datasets) it refreshes
+LIVE_ASSETS = {d.asset: d.name for d in live_datasets() if d.asset}
 
 
 class WarehouseResource(ConfigurableResource):
@@ -59,15 +60,17 @@ class WarehouseResource(ConfigurableResource):
         """The project's Settings, read from the environment of the run."""
         try:
             return Settings.from_env(db=self.db)
-        except ConfigError as exc:
+        except BubblemeterError as exc:
             raise Failure(description=f"configuration: {exc}") from None
 
 
 class LiveConfig(Config):
-    """Options of a live refresh, as `bubblemeter refresh --tickers ... --full`."""
+    """Options of a live refresh, as `bubblemeter refresh --tickers ... --full --fallback DIR`
+    (the fallback imports only the snapshot files that hold the asset's dataset)."""
 
     tickers: Optional[list[str]] = None
     full: bool = False
+    fallback: Optional[str] = None
 
 
 class SnapshotConfig(Config):
@@ -122,13 +125,14 @@ def _result(
     return MaterializeResult(metadata=metadata, check_results=[check])
 
 
-def _live_asset(name: str, dataset: str, description: str):
+def _live_asset(dataset: Dataset):
     """An asset that refreshes one live dataset for the whole universe (or config.tickers)."""
+    name = dataset.asset
 
     @asset(
         name=name,
         group_name=GROUP,
-        description=description,
+        description=dataset.description,
         check_specs=[
             AssetCheckSpec(CHECK, asset=name, description="every item of the refresh loaded")
         ],
@@ -138,39 +142,25 @@ def _live_asset(name: str, dataset: str, description: str):
     ) -> MaterializeResult:
         settings = warehouse.settings()
         try:
-            summary = refresh_live(
+            outcome = refresh(
                 settings,
-                datasets=[dataset],
+                datasets=[dataset.name],
+                fallback=config.fallback,
                 tickers=config.tickers,
                 full=config.full,
                 trigger=TRIGGER,
+                say=context.log.warning,
             )
-        except (SourcesUnreachable, ConfigError) as exc:
+        except BubblemeterError as exc:
             raise Failure(description=str(exc)) from None
-        return _result(context, summary, settings)
+        return _result(context, outcome.summary, settings)
 
     return _refresh
 
 
-prices = _live_asset(
-    "prices",
-    "prices",
-    "Daily prices, splits and dividends from Yahoo "
-    "(incremental) into prices_daily and corporate_actions.",
-)
-statements = _live_asset(
-    "statements",
-    "financials",
-    "Quarterly statements from Yahoo into financial_facts (source yahoo).",
-)
-earnings_dates = _live_asset(
-    "earnings_dates", "earnings", "Earnings dates and EPS from Yahoo into earnings_events."
-)
-sec_facts = _live_asset(
-    "sec_facts",
-    "companyfacts",
-    "Quarterly history from SEC companyfacts into financial_facts (source sec).",
-)
+LIVE_ASSET_DEFS = [_live_asset(d) for d in live_datasets() if d.asset]
+# importable by name: from orchestration.definitions import prices, statements, ...
+globals().update({a.key.to_user_string(): a for a in LIVE_ASSET_DEFS})
 
 
 @asset(
@@ -183,12 +173,12 @@ def snapshot_import(
     """Import a snapshot directory (the layout `bubblemeter refresh --from DIR` reads)."""
     settings = warehouse.settings()
     try:
-        summary = import_snapshot(
-            settings, config.directory, datasets=config.datasets, trigger=TRIGGER
+        outcome = refresh(
+            settings, from_dir=config.directory, sources=config.datasets, trigger=TRIGGER
         )
-    except (FileNotFoundError, NotADirectoryError, ConfigError) as exc:
+    except BubblemeterError as exc:
         raise Failure(description=f"snapshot {config.directory}: {exc}") from None
-    return _result(context, summary, settings)
+    return _result(context, outcome.summary, settings)
 
 
 LIVE = AssetSelection.assets(*LIVE_ASSETS)
@@ -203,11 +193,11 @@ daily_refresh_schedule = ScheduleDefinition(
     cron_schedule=DAILY_CRON,
     execution_timezone=DAILY_TZ,
     default_status=DefaultScheduleStatus.STOPPED,
-    description="18:30 America/New_York, Monday to Friday (after the US close).",
+    description=f"{DAILY.describe()} (after the US close).",
 )
 
 defs = Definitions(
-    assets=[prices, statements, earnings_dates, sec_facts, snapshot_import],
+    assets=[*LIVE_ASSET_DEFS, snapshot_import],
     jobs=[daily_refresh],
     schedules=[daily_refresh_schedule],
     resources={"warehouse": WarehouseResource()},

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.crashpoints import crash_point
+from warehouse.errors import BubblemeterError
 from warehouse.lock import pid_alive, writer_lock
 from warehouse.settings import PACKAGE_DIR, ConfigError, Settings
 
@@ -38,11 +39,11 @@ def sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-class WarehouseMissing(Exception):
+class WarehouseMissing(BubblemeterError):
     """The warehouse file does not exist yet."""
 
 
-class WarehouseUnreachable(Exception):
+class WarehouseUnreachable(BubblemeterError):
     """A MotherDuck warehouse that did not answer: offline, extension not installable, timeout."""
 
 

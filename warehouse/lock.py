@@ -19,12 +19,13 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from warehouse.errors import Busy
 from warehouse.settings import Settings
 
 LOCK_SUFFIX = ".lock"
 
 
-class LockBusy(Exception):
+class LockBusy(Busy):
     """Another process holds the lock (and we were not asked to wait, or waited too long)."""
 
     hint = "try again when it has finished"

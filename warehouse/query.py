@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from warehouse.db import attached_reader
+from warehouse.errors import BubblemeterError
 from warehouse.reader import READER
 from warehouse.settings import PACKAGE_DIR, Settings
 
@@ -74,7 +75,7 @@ LEADING_NOISE = re.compile(r"^(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.S)
 EXPLAIN_PREFIX = re.compile(r"^explain\s+(?:analy[sz]e\s+)?(?:\(\s*format\b[^)]*\)\s*)?", re.I)
 
 
-class QueryError(Exception):
+class QueryError(BubblemeterError):
     """A query that failed or was refused; the message is one line for a person."""
 
 

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from ingest.normalise.fiscal import calendar_quarter, fiscal_period, is_quarter_length
+from warehouse.errors import BubblemeterError
 
 # metric -> concepts in order of preference (the first one that covers a period wins).
 CONCEPTS: dict[str, tuple[str, ...]] = {
@@ -52,7 +53,7 @@ COLUMNS = [
 ]
 
 
-class PayloadError(ValueError):
+class PayloadError(BubblemeterError, ValueError):
     """A payload that does not have the expected shape."""
 
 

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ingest.normalise.fiscal import calendar_quarter
+from warehouse.errors import BubblemeterError
 
 
-class BadFile(ValueError):
+class BadFile(BubblemeterError, ValueError):
     """A file that cannot be loaded; the message names the file (and line)."""
 
 

@@ -13,12 +13,14 @@ from typing import TypeVar
 import requests
 import tenacity
 
+from warehouse.errors import BubblemeterError
+
 T = TypeVar("T")
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _FIELD = re.compile(r"[A-Za-z_][\w .()%-]*")
 
 
-class SourceError(Exception):
+class SourceError(BubblemeterError):
     """A fetch that failed; the message is the reason a person reads in the run log."""
 
     def __init__(self, reason: str, network: bool = False):
@@ -26,7 +28,7 @@ class SourceError(Exception):
         self.network = network  # the source did not answer (timeout, connection), not bad data
 
 
-class HTTPStatusError(requests.HTTPError):
+class HTTPStatusError(BubblemeterError, requests.HTTPError):
     """An HTTP error status worth retrying (429 or 5xx)."""
 
     def __init__(self, status: int, url: str):

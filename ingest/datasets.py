@@ -1,0 +1,573 @@
+"""Every dataset bubblemeter loads, declared once (see docs/architecture-datasets.md).
+
+A dataset says where its data comes from (`yahoo`, `sec` or `snapshot`), what its items are
+called, which companies it applies to, how an item is fetched (I/O only) and normalised (pure),
+which tables it loads and which snapshot files hold it. The live refresh (ingest.live), the
+snapshot import (ingest.refresh), the CLI's --source lists, the Dagster assets and the docs all
+read DATASETS; adding a dataset is one Dataset(...) below plus its fetch and normalise functions.
+
+The steps follow OpenBB's fetcher: the item is the query, `fetch` extracts (HTTP, files, reads of
+what is stored), `normalise` transforms the raw payload into (table, frame) pairs without I/O.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from ingest.normalise import yahoo as yahoo_normalise
+from ingest.normalise.sec import PayloadError, companyfacts_to_frame
+from ingest.normalise.tables import BadFile, prices_frame, table_frame
+from warehouse.errors import ItemSkipped
+from warehouse.settings import Company, Settings
+
+Frames = list[tuple[str, pd.DataFrame]]
+SNAPSHOT = "snapshot"
+CIK_FILE = re.compile(r"^CIK(\d{10})\.json$")
+PRICE_OVERLAP_DAYS = 5  # re-read a few stored days: a moved close means history changed
+CLOSE_TOLERANCE = 0.01  # relative change of a stored close that forces a full re-fetch
+ADJ_TOLERANCE = 0.001  # how far Yahoo's dividend factor may stray from 1 - D/prev close
+
+
+@dataclass
+class Context:
+    """What the steps of one run may use: settings, the write connection, clients, options."""
+
+    settings: Settings
+    con: duckdb.DuckDBPyConnection
+    universe: list[Company]
+    today: date = field(default_factory=date.today)
+    full: bool = False  # live: re-fetch whole histories
+    tickers: set[str] | None = None  # snapshot: keep rows of these tickers only
+    root: Path | None = None  # snapshot: the directory read
+    notes: list[str] = field(default_factory=list)  # lines printed after the run's summary
+    _clients: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def yahoo(self):
+        """The Yahoo client, made on first use (importing yfinance takes a while)."""
+        if "yahoo" not in self._clients:
+            from ingest.sources.yahoo import yahoo_client
+
+            self._clients["yahoo"] = yahoo_client(self.settings)
+        return self._clients["yahoo"]
+
+    @property
+    def sec(self):
+        """The SEC client, made on first use."""
+        if "sec" not in self._clients:
+            from ingest.sources.sec import sec_client
+
+            self._clients["sec"] = sec_client(self.settings)
+        return self._clients["sec"]
+
+    @property
+    def snapshot(self):
+        """The file client of the snapshot directory."""
+        if "snapshot" not in self._clients:
+            from ingest.sources.snapshot import SnapshotClient
+
+            self._clients["snapshot"] = SnapshotClient(self.root)
+        return self._clients["snapshot"]
+
+    def company(self, ticker: str | None = None, cik: str | None = None) -> Company | None:
+        """The universe's company with this ticker or CIK, else None."""
+        for c in self.universe:
+            if (ticker and c.ticker == ticker) or (cik and c.cik and str(c.cik) == cik):
+                return c
+        return None
+
+
+@dataclass(frozen=True)
+class Item:
+    """One unit of work: a dataset of one company (live), or one file of a snapshot."""
+
+    source: str
+    dataset: str
+    name: str  # as in the run log: prices/NVDA, prices/NVDA.csv, sec/companyfacts/CIK....json
+    company: Company | None = None
+    path: Path | None = None  # snapshot: the file
+    key: str | None = None  # snapshot: the ticker or CIK in the file name
+
+    @property
+    def label(self) -> str:
+        """How error messages name the item: the file's path, else the item name."""
+        return str(self.path) if self.path else self.name
+
+
+def every_company(company: Company) -> bool:
+    """every company"""
+    return True
+
+
+def has_fiscal_year(company: Company) -> bool:
+    """companies with a fiscal_year_end_month"""
+    return company.fiscal_year_end_month is not None
+
+
+def has_cik(company: Company) -> bool:
+    """companies with a CIK"""
+    return bool(company.cik)
+
+
+def never_skipped(company: Company) -> str | None:
+    return None
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One dataset: its source, item names, companies, steps, tables and snapshot files."""
+
+    name: str
+    source: str  # yahoo | sec | snapshot
+    item: str  # item name pattern; {ticker} and {cik} are the company's
+    tables: tuple[str, ...]
+    fetch: Callable[[Context, Item], Any]  # extract: I/O only, returns the raw payload
+    normalise: Callable[[Any, Item, Context], Frames]  # transform: pure
+    description: str
+    # live: which companies get an item, and why an item is skipped before any request
+    applies: Callable[[Company], bool] = every_company
+    skip: Callable[[Company], str | None] = never_skipped
+    # live: the Dagster asset that refreshes it, and the snapshot datasets that hold its data
+    asset: str | None = None
+    snapshot: tuple[str, ...] = ()
+    # snapshot: the files read (a glob under the directory), and how a file names its company
+    files: str | None = None
+    company_of: Callable[[Context, Path], tuple[str | None, Company | None]] | None = None
+    every_company_has_a_file: bool = False  # a company without its file is recorded skipped
+
+    @property
+    def is_live(self) -> bool:
+        return self.source != SNAPSHOT
+
+    def items(self, companies: Iterable[Company]) -> list[Item]:
+        """The live items of this dataset for these companies."""
+        return [
+            Item(self.source, self.name, self.item.format(ticker=c.ticker, cik=c.cik), c)
+            for c in companies
+            if self.applies(c)
+        ]
+
+
+# -- yahoo: prices ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PricesPayload:
+    """Yahoo's history (the incremental window, or everything) and stored rows to rewrite."""
+
+    history: pd.DataFrame | None
+    earlier: pd.DataFrame | None = None  # stored rows before the window, adj_close rescaled
+
+
+def _newest_yahoo_date(con: duckdb.DuckDBPyConnection, ticker: str) -> date | None:
+    rows = con.execute(
+        "select max(date) from prices_daily where ticker = ? and source = 'yahoo'", [ticker]
+    ).fetchall()
+    return rows[0][0]
+
+
+def _new_actions(
+    con: duckdb.DuckDBPyConnection, ticker: str, actions: pd.DataFrame
+) -> pd.DataFrame:
+    """The fetched splits and dividends the warehouse has not seen, oldest first."""
+    if actions.empty:
+        return actions
+    known = set(
+        con.execute(
+            "select date, action from corporate_actions where ticker = ?", [ticker]
+        ).fetchall()
+    )
+    new = [(a.date, a.action) not in known for a in actions.itertuples()]
+    return actions[new].sort_values("date")
+
+
+def _why_full(
+    con: duckdb.DuckDBPyConnection,
+    ticker: str,
+    prices: pd.DataFrame,
+    new_actions: pd.DataFrame,
+    newest: date,
+) -> str | None:
+    """Why the incremental window cannot be loaded without the whole history (None when it can).
+
+    New dividends are not a reason here: _dividend_rescale handles them.
+    """
+    splits = new_actions[new_actions["action"] == "split"]
+    if not splits.empty:
+        return f"split on {splits['date'].iloc[0]} inside the new window"
+    stored = con.execute(
+        "select date, close from prices_daily where ticker = ? and date >= ? and date < ?",
+        [ticker, min(prices["date"]), newest],
+    ).fetchall()
+    fetched = dict(zip(prices["date"], prices["close"]))
+    for day, close in stored:
+        now = fetched.get(day)
+        if close and now is not None and abs(now / close - 1) > CLOSE_TOLERANCE:
+            return f"stored close on {day} no longer matches Yahoo ({close:g} vs {now:g})"
+    return None
+
+
+def _dividend_rescale(
+    con: duckdb.DuckDBPyConnection, ticker: str, prices: pd.DataFrame, dividends: pd.DataFrame
+) -> tuple[pd.DataFrame | None, str]:
+    """Stored rows before the window with adj_close rescaled for new dividends, or why not.
+
+    A dividend multiplies Yahoo's adj_close of every earlier day by 1 - dividend / previous
+    close. The factor applied is the one Yahoo shows on the overlap days before the first new
+    dividend, and only when it agrees with that formula on every one of them.
+    """
+    first = dividends["date"].iloc[0]
+    window_start = min(prices["date"])
+    closes = dict(zip(prices["date"], prices["close"]))
+    expected = 1.0
+    for dividend in dividends.itertuples():
+        before = [d for d in closes if d < dividend.date]
+        if not before:
+            return None, f"dividend on {dividend.date} with no earlier close in the window"
+        expected *= 1 - dividend.value / closes[max(before)]
+    stored = con.execute(
+        "select date, adj_close from prices_daily where ticker = ? and date >= ? and date < ?",
+        [ticker, window_start, first],
+    ).fetchall()
+    fetched = dict(zip(prices["date"], prices["adj_close"]))
+    factors = [fetched[day] / adj for day, adj in stored if adj and day in fetched]
+    if not factors:
+        return None, f"dividend on {first} with no stored day before it to check the adjustment"
+    if any(abs(f / expected - 1) > ADJ_TOLERANCE for f in factors):
+        return None, (
+            f"dividend on {first}: Yahoo's adjustment of earlier days "
+            f"({min(factors):.6f}..{max(factors):.6f}) is not the expected "
+            f"{expected:.6f}"
+        )
+    factor = sorted(factors)[len(factors) // 2]
+    earlier = con.execute(
+        "select * from prices_daily where ticker = ? and date < ?", [ticker, window_start]
+    ).df()
+    earlier["adj_close"] = earlier["adj_close"] * factor
+    return earlier, f"dividend on {first}: adj_close before it rescaled by {factor:.6f}"
+
+
+def fetch_prices(ctx: Context, item: Item) -> PricesPayload:
+    """The days after the newest stored Yahoo row (with overlap), or the whole history when
+    a split, a moved close or an unconfirmed dividend means the window cannot stand alone."""
+    ticker = item.company.ticker
+    newest = None if ctx.full else _newest_yahoo_date(ctx.con, ticker)
+    start = newest - timedelta(days=PRICE_OVERLAP_DAYS) if newest else None
+    history = ctx.yahoo.history(ticker, start)
+    if newest is None:
+        return PricesPayload(history)
+    # the window is read as it would load, to compare it with what is stored
+    prices, actions = yahoo_normalise.prices_frames(history, ticker)
+    new = _new_actions(ctx.con, ticker, actions)
+    why = _why_full(ctx.con, ticker, prices, new, newest)
+    if why is None and not new.empty:
+        earlier, what = _dividend_rescale(ctx.con, ticker, prices, new)
+        if earlier is None:
+            why = what
+        else:
+            ctx.notes.append(
+                f"  note    yahoo:prices/{ticker}: {what} "
+                f"(checked on the overlap days); history not re-fetched"
+            )
+            return PricesPayload(history, earlier)
+    if why:
+        history = ctx.yahoo.history(ticker, None)
+        ctx.notes.append(f"  note    yahoo:prices/{ticker}: {why}; full history re-fetched")
+    return PricesPayload(history)
+
+
+def normalise_prices(raw: PricesPayload, item: Item, ctx: Context) -> Frames:
+    prices, actions = yahoo_normalise.prices_frames(raw.history, item.company.ticker)
+    frames = [("prices_daily", prices), ("corporate_actions", actions)]
+    return frames if raw.earlier is None else [("prices_daily", raw.earlier), *frames]
+
+
+# -- yahoo: statements and earnings dates ----------------------------------------------------
+
+
+def non_usd_reporter(company: Company) -> str | None:
+    currency = yahoo_normalise.NON_USD_REPORTERS.get(company.ticker)
+    if currency:
+        return f"{company.ticker} reports in {currency}; Yahoo statements are not converted to USD"
+    return None
+
+
+def fetch_statements(ctx: Context, item: Item):
+    return ctx.yahoo.quarterly_statements(item.company.ticker)
+
+
+def normalise_statements(raw, item: Item, ctx: Context) -> Frames:
+    c = item.company
+    frame = yahoo_normalise.statements_frame(raw, c.ticker, c.fiscal_year_end_month)
+    return [("financial_facts", frame)]
+
+
+def fetch_earnings(ctx: Context, item: Item):
+    return ctx.yahoo.earnings_dates(item.company.ticker)
+
+
+def normalise_earnings(raw, item: Item, ctx: Context) -> Frames:
+    c = item.company
+    frame = yahoo_normalise.earnings_frame(raw, c.ticker, c.fiscal_year_end_month, ctx.today)
+    return [("earnings_events", frame)]
+
+
+# -- sec: companyfacts -----------------------------------------------------------------------
+
+
+def no_fiscal_year(company: Company) -> str | None:
+    return None if has_fiscal_year(company) else "no fiscal_year_end_month in the universe file"
+
+
+def fetch_companyfacts(ctx: Context, item: Item) -> dict:
+    return ctx.sec.companyfacts(item.company.cik)
+
+
+def normalise_companyfacts(payload, item: Item, ctx: Context) -> Frames:
+    facts = payload.get("facts") if isinstance(payload, dict) else None
+    if isinstance(facts, dict) and facts and "us-gaap" not in facts:
+        raise ItemSkipped(f"files without US-GAAP facts ({', '.join(sorted(facts))}); not loaded")
+    c = item.company
+    frame = companyfacts_to_frame(
+        payload,
+        c.ticker,
+        c.fiscal_year_end_month,
+        origin=f"SEC EDGAR companyfacts (live, {ctx.today})",
+    )
+    if frame.empty:
+        raise PayloadError("no quarterly facts for the tracked metrics in companyfacts")
+    return [("financial_facts", frame)]
+
+
+# -- snapshot files --------------------------------------------------------------------------
+
+
+def read_text(ctx: Context, item: Item) -> str:
+    return ctx.snapshot.read_text(item.path)
+
+
+def read_json(ctx: Context, item: Item) -> dict:
+    """The file parsed (json.JSONDecodeError on a malformed file: the runner names the line)."""
+    return json.loads(ctx.snapshot.read_text(item.path))
+
+
+def ticker_of_file(ctx: Context, path: Path) -> tuple[str | None, Company | None]:
+    ticker = path.stem.upper()
+    return ticker, ctx.company(ticker=ticker)
+
+
+def cik_of_file(ctx: Context, path: Path) -> tuple[str | None, Company | None]:
+    match = CIK_FILE.match(path.name)
+    cik = str(int(match.group(1))) if match else None
+    return cik, ctx.company(cik=cik) if cik else None
+
+
+def normalise_price_file(text: str, item: Item, ctx: Context) -> Frames:
+    if item.company is None:
+        raise BadFile(f"{item.label}: unknown ticker {item.key!r} (not in the universe file)")
+    return [("prices_daily", prices_frame(text, item.label, item.key))]
+
+
+def normalise_companyfacts_file(payload: dict, item: Item, ctx: Context) -> Frames:
+    company = item.company
+    if company is None:
+        raise BadFile(f"{item.label}: unknown CIK (no company in the universe file has it)")
+    if company.fiscal_year_end_month is None:
+        raise BadFile(f"{item.label}: {company.ticker} has no fiscal_year_end_month")
+    try:
+        frame = companyfacts_to_frame(
+            payload,
+            company.ticker,
+            company.fiscal_year_end_month,
+            origin=f"SEC EDGAR companyfacts (snapshot {item.label})",
+        )
+    except PayloadError as exc:
+        raise BadFile(f"{item.label}: {exc}") from None
+    return [("financial_facts", frame)]
+
+
+def normalise_table_file(text: str, item: Item, ctx: Context) -> Frames:
+    frame = table_frame(item.dataset, text, item.label, {c.ticker for c in ctx.universe})
+    if ctx.tickers is not None and "ticker" in frame:
+        frame = frame[frame["ticker"].isin(ctx.tickers)]
+    return [(item.dataset, frame)]
+
+
+def _table_file(table: str, description: str) -> Dataset:
+    """A snapshot CSV that loads into the warehouse table of the same name."""
+    return Dataset(
+        table,
+        SNAPSHOT,
+        f"{table}.csv",
+        (table,),
+        read_text,
+        normalise_table_file,
+        description,
+        files=f"{table}.csv",
+    )
+
+
+# -- the registry ----------------------------------------------------------------------------
+
+DATASETS: tuple[Dataset, ...] = (
+    # Live, in the order a refresh runs them: dataset by dataset, so one bad ticker never
+    # runs twice in a row.
+    Dataset(
+        "prices",
+        "yahoo",
+        "prices/{ticker}",
+        ("prices_daily", "corporate_actions"),
+        fetch_prices,
+        normalise_prices,
+        "Daily prices, splits and dividends from Yahoo (incremental) "
+        "into prices_daily and corporate_actions.",
+        asset="prices",
+        snapshot=("prices", "corporate_actions"),
+    ),
+    Dataset(
+        "financials",
+        "yahoo",
+        "financials/{ticker}",
+        ("financial_facts",),
+        fetch_statements,
+        normalise_statements,
+        "Quarterly statements from Yahoo into financial_facts (source yahoo).",
+        applies=has_fiscal_year,
+        skip=non_usd_reporter,
+        asset="statements",
+        snapshot=("financial_facts",),
+    ),
+    Dataset(
+        "earnings",
+        "yahoo",
+        "earnings/{ticker}",
+        ("earnings_events",),
+        fetch_earnings,
+        normalise_earnings,
+        "Earnings dates and EPS from Yahoo into earnings_events.",
+        applies=has_fiscal_year,
+        asset="earnings_dates",
+        snapshot=("earnings_events",),
+    ),
+    Dataset(
+        "companyfacts",
+        "sec",
+        "companyfacts/{ticker}",
+        ("financial_facts",),
+        fetch_companyfacts,
+        normalise_companyfacts,
+        "Quarterly history from SEC companyfacts into financial_facts (source sec).",
+        applies=has_cik,
+        skip=no_fiscal_year,
+        asset="sec_facts",
+        snapshot=("sec",),
+    ),
+    # Snapshot files, in load order: prices, the tables, SEC's recorded responses.
+    Dataset(
+        "prices",
+        SNAPSHOT,
+        "prices/{ticker}.csv",
+        ("prices_daily",),
+        read_text,
+        normalise_price_file,
+        "Daily prices of one company, as yfinance writes them (Date,Open,...,Volume).",
+        files="prices/*.csv",
+        company_of=ticker_of_file,
+        every_company_has_a_file=True,
+    ),
+    *(
+        _table_file(table, description)
+        for table, description in (
+            ("corporate_actions", "Splits and dividends."),
+            ("financial_facts", "Quarterly figures transcribed from filings, with citations."),
+            ("segment_revenue", "Revenue by reported segment."),
+            ("customer_concentration", "Revenue shares of the largest customers."),
+            ("adoption_indicators", "Indicators of AI adoption by enterprises."),
+            ("earnings_events", "Earnings dates and EPS."),
+        )
+    ),
+    Dataset(
+        "sec",
+        SNAPSHOT,
+        "sec/companyfacts/CIK{cik:010d}.json",
+        ("financial_facts",),
+        read_json,
+        normalise_companyfacts_file,
+        "SEC companyfacts responses as EDGAR sent them.",
+        files="sec/companyfacts/*.json",
+        company_of=cik_of_file,
+    ),
+)
+
+LIVE_DATASETS = {d.name: d.source for d in DATASETS if d.is_live}  # dataset -> source
+LIVE_SOURCES = tuple(dict.fromkeys(LIVE_DATASETS.values()))
+SNAPSHOT_DATASETS = tuple(d.name for d in DATASETS if not d.is_live)
+
+
+def live_datasets(names: Iterable[str] | None = None) -> list[Dataset]:
+    """The live datasets, in run order (only `names` when given)."""
+    wanted = set(names) if names else None
+    return [d for d in DATASETS if d.is_live and (wanted is None or d.name in wanted)]
+
+
+def snapshot_datasets(names: Iterable[str] | None = None) -> list[Dataset]:
+    """The snapshot datasets, in load order (only `names` when given)."""
+    wanted = set(names) if names else None
+    return [d for d in DATASETS if not d.is_live and (wanted is None or d.name in wanted)]
+
+
+def live_dataset(name: str) -> Dataset:
+    """The live dataset of this name."""
+    return next(d for d in DATASETS if d.is_live and d.name == name)
+
+
+def fallback_datasets(live: Iterable[str]) -> list[str]:
+    """The snapshot datasets that hold the data of these live datasets."""
+    return list(dict.fromkeys(s for d in live_datasets(live) for s in d.snapshot))
+
+
+def work(ctx: Context, dataset: Dataset, item: Item) -> Callable[[], Frames]:
+    """An item's steps as the runner calls them: the skip rule, fetch, then normalise."""
+
+    def steps() -> Frames:
+        reason = dataset.skip(item.company) if dataset.is_live else None
+        if reason:
+            raise ItemSkipped(reason)
+        return dataset.normalise(dataset.fetch(ctx, item), item, ctx)
+
+    return steps
+
+
+def markdown_table() -> str:
+    """The datasets as a Markdown table (docs/architecture-datasets.md holds it)."""
+    lines = [
+        "| dataset | source | item | companies | tables | snapshot files |",
+        "|---|---|---|---|---|---|",
+    ]
+    for d in DATASETS:
+        if d.is_live:
+            files = ", ".join(
+                f"`{s.files}`" for name in d.snapshot for s in snapshot_datasets([name])
+            )
+        else:
+            files = f"`{d.files}`"
+        tables = ", ".join(f"`{t}`" for t in d.tables)
+        companies = d.applies.__doc__ if d.is_live else "the file's, if any"
+        lines.append(f"| `{d.name}` | {d.source} | `{d.item}` | {companies} | {tables} | {files} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--markdown"]:
+        raise SystemExit("usage: python -m ingest.datasets --markdown")
+    sys.stdout.write(markdown_table())
