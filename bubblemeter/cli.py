@@ -88,10 +88,10 @@ def cmd_sql(args) -> int:
         QueryError,
         format_frame,
         format_schema,
-        run_query,
         schema_frame,
         write_frame,
     )
+    from warehouse.sqlworker import run_limited
 
     settings = _settings(args)
     if args.timeout is not None and args.timeout <= 0:
@@ -110,7 +110,8 @@ def cmd_sql(args) -> int:
         if not query.strip():
             raise UsageError("no query given")
         try:
-            frame = run_query(settings, query, timeout_s=args.timeout)
+            # this process is the sandbox: OS limits on memory and time (warehouse.sqlworker)
+            frame = run_limited(settings, query, timeout_s=args.timeout).frame
         except QueryError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_FAILED
@@ -235,6 +236,12 @@ def cmd_serve(args) -> int:
         f"serving the dashboard on http://{args.host}:{args.port} (warehouse {settings.db})",
         file=sys.stderr,
     )
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"warning: {args.host} is not loopback: anyone who can reach this machine can use "
+            f"the dashboard and its SQL console (there is no authentication)",
+            file=sys.stderr,
+        )
     app.run(host=args.host, port=args.port, debug=False)
     return EXIT_OK
 

@@ -16,6 +16,7 @@ from dashboard.data import data_freshness, warehouse_status
 from warehouse.reader import READER
 from warehouse.runlog import utcnow
 from warehouse.settings import Settings
+from warehouse.sqlworker import SQL_WORKERS
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
@@ -82,4 +83,16 @@ def create_app(settings: Settings) -> dash.Dash:
     # refresh swapping a new file in mid-answer cannot mix two warehouses in one page.
     app.server.before_request(lambda: READER.hold(context.settings()))
     app.server.teardown_request(lambda exc: READER.release())
+    # User SQL runs in worker processes of this server process (started on its first request,
+    # after gunicorn forked it), never in the server itself.
+    app.server.before_request(SQL_WORKERS.start)
+    app.server.after_request(_security_headers)
     return app
+
+
+def _security_headers(response):
+    """No page may be framed by another site (a hidden frame could run a query on load)."""
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -14,11 +14,11 @@ from warehouse.query import (
     QueryError,
     QueryRefused,
     example_queries,
-    run_sandboxed,
     schema_frame,
 )
 from warehouse.reader import READER
 from warehouse.settings import Settings
+from warehouse.sqlworker import SQL_WORKERS
 
 
 @dataclass
@@ -107,7 +107,7 @@ def run_console_query(settings: Settings, sql: str) -> ConsoleResult:
     if not sql or not sql.strip():
         return ConsoleResult([], [], error="Type a query first (or pick an example).")
     try:
-        result = run_sandboxed(settings, sql, row_cap=settings.sql_row_cap)
+        result = SQL_WORKERS.run(settings, sql, row_cap=settings.sql_row_cap)
     except QueryRefused as exc:
         return ConsoleResult([], [], error=str(exc), refused=True)
     except (QueryError, WarehouseMissing) as exc:

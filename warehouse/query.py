@@ -14,6 +14,8 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -342,9 +344,18 @@ def _fetch(con: duckdb.DuckDBPyConnection, row_cap: int | None) -> tuple[pd.Data
 
 
 def run_sandboxed(
-    settings: Settings, sql: str, *, timeout_s: float | None = None, row_cap: int | None = None
+    settings: Settings,
+    sql: str,
+    *,
+    timeout_s: float | None = None,
+    row_cap: int | None = None,
+    around_execute: Callable[[], AbstractContextManager] | None = None,
 ) -> QueryResult:
-    """Run one read statement in the sandbox; raise QueryError (or a subclass) on any failure."""
+    """Run one read statement in the sandbox; raise QueryError (or a subclass) on any failure.
+
+    around_execute() is entered just before the statement runs and left once its rows are
+    fetched (warehouse.sqlworker puts the operating system's limits there).
+    """
     timeout = settings.sql_timeout_s if timeout_s is None else timeout_s
     try:
         con = attached_reader(settings, _config(settings))
@@ -358,15 +369,21 @@ def run_sandboxed(
         started = time.perf_counter()
         timer.start()
         try:
-            con.execute(sql)
-            dates = [i for i, d in enumerate(con.description or ()) if str(d[1]) == "DATE"]
-            frame, truncated = _fetch(con, row_cap)
+            with around_execute() if around_execute else nullcontext():
+                con.execute(sql)
+                dates = [i for i, d in enumerate(con.description or ()) if str(d[1]) == "DATE"]
+                frame, truncated = _fetch(con, row_cap)
             frame.attrs["date_columns"] = dates  # positions: pandas has no date dtype
         except duckdb.Error as exc:
             error = _translate(exc, settings, timeout)
             if isinstance(error, QueryTimeout):
                 error.elapsed_s = time.perf_counter() - started
             raise error from None
+        except MemoryError:
+            raise QueryError(
+                f"query stopped: it needed more than the {settings.sql_memory_limit} memory "
+                f"limit for one query; filter or aggregate more."
+            ) from None
         finally:
             timer.cancel()
         return QueryResult(frame, time.perf_counter() - started, truncated, row_cap)
