@@ -16,8 +16,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from warehouse.query import QueryTimeout, run_sandboxed  # noqa: E402
 from warehouse.reader import query_df  # noqa: E402
 from warehouse.settings import Settings  # noqa: E402
+from warehouse.sqlworker import WorkerPool, run_limited  # noqa: E402
 
 RUNAWAY = "select count(*) from range(100000000) a, range(100000000) b"
+SMALL = "select count(*) as n from companies"
 TYPICAL = "select * from nvda_dc_vs_capex order by calendar_quarter_start"
 
 
@@ -49,6 +51,23 @@ def main() -> None:
         f"typical query, sandbox (connect, attach, lock, check, run): "
         f"median {_ms(statistics.median(boxed))}, max {_ms(max(boxed))}"
     )
+
+    # The console's path: a worker process under OS limits (warehouse/sqlworker.py).
+    pool = WorkerPool()
+    pool.start()
+    pool.run(settings, SMALL)  # both workers have imported and connected once
+    pool.run(settings, SMALL)
+    for name, sql in (("small", SMALL), ("typical", TYPICAL)):
+        here = timed(lambda sql=sql: run_sandboxed(settings, sql), args.runs)
+        limited = timed(lambda sql=sql: run_limited(settings, sql), args.runs)
+        worker = timed(lambda sql=sql: pool.run(settings, sql), args.runs)
+        extra = statistics.median(worker) - statistics.median(here)
+        print(
+            f"{name} query: sandbox in this process median {_ms(statistics.median(here))}; "
+            f"with OS limits in this process (bubblemeter sql) "
+            f"{_ms(statistics.median(limited))}; in a console worker "
+            f"{_ms(statistics.median(worker))} (+{_ms(extra)})"
+        )
 
     for limit in (0.5, 1.0, 2.0):
         total, landing = [], []
