@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import subprocess
+import sys
 import time
+from collections.abc import Iterator
 
 import requests
 
@@ -47,3 +51,27 @@ def stop_process(proc: subprocess.Popen, grace_s: float = 60.0) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
     proc.wait(timeout=120)
+
+
+@contextlib.contextmanager
+def serving(db: str, **env_vars: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`bubblemeter serve` of db on a free loopback port, as users run it (its own process);
+    yields (base URL, process) once it answers, and stops it afterwards."""
+    from tests.conftest import REPO, free_port
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
+    env.update(BUBBLEMETER_DB=db, **env_vars)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bubblemeter", "serve", "--port", str(port)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(url, proc, what="bubblemeter serve")
+        yield url, proc
+    finally:
+        stop_process(proc)

@@ -1,8 +1,5 @@
 """The SQL console in a real browser (dash[testing] + headless Debian chromium)."""
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlparse
@@ -15,8 +12,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard import ids
 from dashboard.app import create_app
-from tests.conftest import REPO, free_port
-from tests.serving import stop_process, wait_until_serving
+from tests.conftest import free_port
+from tests.serving import serving
 from warehouse.reader import query_df
 
 EXAMPLE = "hyperscaler_capex_vs_nvda_data_center"
@@ -134,22 +131,8 @@ def served(imported):
     The limit leaves room for the other page to render on a busy machine while the runaway
     query keeps both cores of its sandbox busy.
     """
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
-    env.update({"BUBBLEMETER_DB": imported.db, "BUBBLEMETER_SQL_TIMEOUT": "15"})
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bubblemeter", "serve", "--port", str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(url, proc, what="bubblemeter serve")
+    with serving(imported.db, BUBBLEMETER_SQL_TIMEOUT="15") as (url, _):
         yield url
-    finally:
-        stop_process(proc)
 
 
 def test_runaway_query_does_not_stop_other_pages(dash_duo, served):

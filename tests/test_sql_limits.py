@@ -19,8 +19,8 @@ import pytest
 import requests
 
 from dashboard import ids
-from tests.conftest import REPO, free_port
-from tests.serving import stop_process, wait_until_serving
+from tests.conftest import REPO
+from tests.serving import serving
 from warehouse.query import QueryError, QueryTimeout
 from warehouse.sqlworker import HARD_KILL_GRACE_S, WorkerPool, size_bytes
 
@@ -160,19 +160,7 @@ def _console_request(dependencies: list[dict], sql: str) -> dict:
 
 def test_console_memory_bomb_leaves_the_server_small(imported):
     """Through the server's own callback: the query is refused and the server stays small."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
-    env.update(BUBBLEMETER_DB=imported.db, BUBBLEMETER_SQL_TIMEOUT="1")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bubblemeter", "serve", "--port", str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(url, proc, what="bubblemeter serve")
+    with serving(imported.db, BUBBLEMETER_SQL_TIMEOUT="1") as (url, proc):
         page = requests.get(url + "/sql", timeout=60)
         assert page.headers["X-Frame-Options"] == "DENY"
         assert page.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
@@ -197,8 +185,6 @@ def test_console_memory_bomb_leaves_the_server_small(imported):
         ).json()
         assert ok["response"][ids.SQL_GRID]["rowData"] == [{"n": 18}]
         assert _vm_hwm(proc.pid) < RSS_CEILING, f"{_vm_hwm(proc.pid) / 2**20:.0f} MB"
-    finally:
-        stop_process(proc)
 
 
 def test_sizes_read_as_duckdb_writes_them():

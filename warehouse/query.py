@@ -301,6 +301,14 @@ def check_query(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     _check_statement(con, _type_name(statements[0]), statements[0].query)
 
 
+def memory_message(settings: Settings) -> str:
+    """The sentence for a query stopped at its memory limit."""
+    return (
+        f"query stopped: it needed more than the {settings.sql_memory_limit} memory limit for "
+        f"one query; filter or aggregate more."
+    )
+
+
 def _translate(exc: duckdb.Error, settings: Settings, timeout_s: float) -> QueryError:
     """DuckDB's own error, as one line; sandbox limits named as such."""
     line = _first_line(exc)
@@ -380,10 +388,7 @@ def run_sandboxed(
                 error.elapsed_s = time.perf_counter() - started
             raise error from None
         except MemoryError:
-            raise QueryError(
-                f"query stopped: it needed more than the {settings.sql_memory_limit} memory "
-                f"limit for one query; filter or aggregate more."
-            ) from None
+            raise QueryError(memory_message(settings)) from None
         finally:
             timer.cancel()
         return QueryResult(frame, time.perf_counter() - started, truncated, row_cap)

@@ -79,7 +79,7 @@ class Settings:
     db: str = setting(
         str(DEFAULT_DB),
         "BUBBLEMETER_DB",
-        'warehouse file, or `md:NAME` for a MotherDuck database (see [operations](operations.md))',
+        "warehouse file, or `md:NAME` for a MotherDuck database (see [operations](operations.md))",
     )
     universe_path: Path = setting(
         DEFAULT_UNIVERSE,

@@ -37,6 +37,7 @@ from contextlib import contextmanager
 
 import pandas as pd
 
+from warehouse.query import memory_message
 from warehouse.settings import Settings
 
 MEMORY_HEADROOM = 1.5  # the address space a query may add, in multiples of its memory limit
@@ -215,14 +216,6 @@ def worker_main() -> int:
             body,
         )
     return 0
-
-
-def memory_message(settings: Settings) -> str:
-    """The sentence for a query stopped at its memory limit."""
-    return (
-        f"query stopped: it needed more than the {settings.sql_memory_limit} memory limit for "
-        f"one query; filter or aggregate more."
-    )
 
 
 class _Worker:
