@@ -56,8 +56,48 @@ FILE_FUNCTIONS = frozenset(
         "load_aws_credentials",
     }
 )
-# Functions that run SQL given as a string: the sandbox cannot see inside the string.
-STRING_SQL_FUNCTIONS = frozenset({"query", "query_table"})
+# Functions that show the server's own settings, files and paths (working and home
+# directories, the warehouse's path, extension and temporary files, secrets, logs).
+SERVER_FUNCTIONS = frozenset(
+    {
+        "duckdb_settings",
+        "duckdb_databases",
+        "duckdb_extensions",
+        "duckdb_extension_repositories",
+        "duckdb_temporary_files",
+        "duckdb_external_file_cache",
+        "duckdb_secrets",
+        "duckdb_logs",
+        "duckdb_logs_parsed",
+        "duckdb_log_contexts",
+        "duckdb_memory",
+        "current_setting",
+        "getenv",
+        "pragma_database_list",
+        "pragma_database_size",
+        "pragma_platform",
+        "which_secret",
+    }
+)
+# Deeper parse trees than this are refused (a checker must not crash on what it reads).
+MAX_TREE_DEPTH = 400
+
+
+def _string_sql_functions() -> frozenset[str]:
+    """Functions that run SQL given as a string, as this DuckDB lists them: the sandbox cannot
+    see inside the string, so they are refused (query, query_table, json_execute_serialized_sql
+    and any a later DuckDB adds under such a name)."""
+    with duckdb.connect(":memory:") as con:
+        rows = con.execute(
+            "select distinct function_name from duckdb_functions() "
+            "where function_type in ('table', 'table_macro', 'pragma', 'macro') "
+            "and (function_name in ('query', 'query_table') or function_name like '%execute%' "
+            "or function_name like '%query_table%')"
+        ).fetchall()
+    return frozenset(r[0] for r in rows) | {"query", "query_table"}
+
+
+STRING_SQL_FUNCTIONS = _string_sql_functions()
 WRITE_TYPES = frozenset(
     {
         "CREATE",
@@ -121,6 +161,8 @@ def _config(settings: Settings) -> dict:
         "threads": SANDBOX_THREADS,
         "memory_limit": settings.sql_memory_limit,
         "max_temp_directory_size": "0KB",  # no spill to disk: memory_limit is the ceiling
+        # no temp directory either, so the engine's own allow-list holds the warehouse only
+        "temp_directory": "",
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
     }
@@ -171,6 +213,8 @@ def _refusal(keyword: str, type_name: str) -> QueryRefused:
             f"from a query (they come from files or the network)."
         )
     if type_name == "CALL":
+        if kw != "CALL":  # CHECKPOINT, FORCE CHECKPOINT ... parse as calls
+            return QueryRefused(f"{kw} refused: only read statements run here ({READ_STATEMENTS}).")
         return QueryRefused(
             "CALL refused: only read statements run here; call a table "
             "function as select * from function_name(...)."
@@ -183,28 +227,43 @@ def _refusal(keyword: str, type_name: str) -> QueryRefused:
     return QueryRefused(f"{kw} refused: only read statements run here ({READ_STATEMENTS}).")
 
 
+def _too_deep() -> QueryRefused:
+    return QueryRefused(
+        f"query refused: it nests deeper than the checker reads ({MAX_TREE_DEPTH} levels); "
+        f"write it with fewer nested expressions or subqueries."
+    )
+
+
 def _walk(node):
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _walk(value)
+    """Every dict in a parse tree, without recursion; QueryRefused past MAX_TREE_DEPTH."""
+    stack = [(node, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_TREE_DEPTH:
+            raise _too_deep()
+        if isinstance(item, dict):
+            yield item
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
 
 
 def _strings(node) -> list[str]:
-    if isinstance(node, str):
-        return [node]
-    if isinstance(node, dict):
-        return [s for v in node.values() for s in _strings(v)]
-    if isinstance(node, list):
-        return [s for v in node for s in _strings(v)]
-    return []
+    found = []
+    for item in _walk({"_": node}):
+        found += [v for v in item.values() if isinstance(v, str)]
+        found += [x for v in item.values() if isinstance(v, list) for x in v if isinstance(x, str)]
+    return found
 
 
 def _check_function(node: dict) -> None:
     name = str(node.get("function_name", "")).lower()
+    if name in SERVER_FUNCTIONS:
+        raise QueryRefused(
+            f"{name}() refused: it shows the server's settings, files or paths; the "
+            f"warehouse's own tables and views are described by duckdb_tables(), "
+            f"duckdb_views() and duckdb_columns()."
+        )
     if name in STRING_SQL_FUNCTIONS:
         raise QueryRefused(
             f"{name}() refused: it runs SQL given as a string, which the "
@@ -243,19 +302,54 @@ def _check_table(node: dict) -> None:
 
 
 def _check_tree(con: duckdb.DuckDBPyConnection, text: str) -> None:
-    """Refuse file readers, SQL-in-a-string and paths or URLs in FROM, anywhere in the query."""
+    """Refuse file readers, SQL-in-a-string, server introspection and paths or URLs in FROM,
+    anywhere in the query; a query whose parse tree cannot be read is refused too."""
+    unreadable = QueryRefused(
+        "query refused: the sandbox could not read its parse tree to check it; write it as a "
+        "plain SELECT."
+    )
     try:
         raw = con.execute("select json_serialize_sql(?::varchar)", [text]).fetchall()[0][0]
         tree = json.loads(raw)
+    except RecursionError:
+        raise _too_deep() from None
     except (duckdb.Error, ValueError, TypeError, IndexError):
-        return  # not serialisable (e.g. PIVOT): the locked engine still has no file access
+        raise unreadable from None
     if tree.get("error"):
-        return
+        message = str(tree.get("error_message", ""))
+        if "not supported" in message.lower() or "only select" in message.lower():
+            raise unreadable
+        raise QueryError(message.splitlines()[0] if message else "the query does not parse")
     for node in _walk(tree.get("statements", [])):
         if node.get("type") == "BASE_TABLE":
             _check_table(node)
         elif node.get("class") == "FUNCTION" and "function_name" in node:
             _check_function(node)
+
+
+def _check_tokens(text: str) -> None:
+    """The checks of _check_tree on a statement's tokens: every name called as a function
+    (`name(`), and every quoted name read as a table (after FROM or JOIN)."""
+    tokens = duckdb.tokenize(text)
+    spans = [
+        (kind, text[start : tokens[i + 1][0] if i + 1 < len(tokens) else len(text)].strip())
+        for i, (start, kind) in enumerate(tokens)
+    ]
+    for i, (kind, word) in enumerate(spans):
+        following = spans[i + 1][1] if i + 1 < len(spans) else ""
+        if kind in (duckdb.token_type.identifier, duckdb.token_type.keyword) and (
+            following.startswith("(")
+        ):
+            args = [
+                w.strip("'") for k, w in spans[i + 2 : i + 3] if k == duckdb.token_type.string_const
+            ]
+            _check_function({"function_name": word.strip('"'), "arguments": args})
+        previous = spans[i - 1][1].lower() if i else ""
+        if previous in ("from", "join", "pivot", "unpivot") and kind in (
+            duckdb.token_type.string_const,
+            duckdb.token_type.identifier,
+        ):
+            _check_table({"table_name": word.strip("'\"")})
 
 
 def _check_statement(con: duckdb.DuckDBPyConnection, type_name: str, text: str) -> None:
@@ -264,7 +358,8 @@ def _check_statement(con: duckdb.DuckDBPyConnection, type_name: str, text: str) 
         _check_tree(con, text)
         return
     if type_name == "MULTI" and keyword in ("PIVOT", "UNPIVOT"):
-        return  # a top-level PIVOT expands into several read statements
+        _check_tokens(text)  # a top-level PIVOT has no parse tree to read; its tokens are
+        return
     if type_name == "EXPLAIN":
         inner = EXPLAIN_PREFIX.sub("", LEADING_NOISE.sub("", text), count=1)
         statements = _parse(con, inner)
