@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ingest.datasets import SNAPSHOT, SNAPSHOT_DATASETS, Context, Item, snapshot_datasets, work
+from ingest.normalise.tables import BadFile
 from ingest.runner import Progress, RunSummary, logged_run, no_progress
 from ingest.sources.snapshot import SnapshotClient
 from warehouse.settings import Settings
@@ -28,6 +29,29 @@ def snapshot_items(ctx: Context, datasets: Iterable[str] | None = None) -> list[
             name = str(path.relative_to(ctx.root))
             items.append(Item(SNAPSHOT, dataset.name, name, company, path, key))
     return items
+
+
+def files_of_one_company(items: list[Item]) -> dict[str, str]:
+    """Item name -> why it is refused, for files that name the same company of one dataset
+    (prices/nvda.csv beside prices/NVDA.csv): neither may overwrite the other."""
+    groups: dict[tuple[str, str], list[Item]] = {}
+    for item in items:
+        if item.key:
+            groups.setdefault((item.dataset, item.key.upper()), []).append(item)
+    refused = {}
+    for (_, key), same in groups.items():
+        if len(same) > 1:
+            names = ", ".join(i.name for i in same)
+            for item in same:
+                refused[item.name] = f"{item.label}: {names} all hold {key}; keep one file"
+    return refused
+
+
+def _refuse(reason: str):
+    def steps():
+        raise BadFile(reason)
+
+    return steps
 
 
 def missing_files(ctx: Context, items: list[Item], datasets: Iterable[str] | None) -> list[Item]:
@@ -68,7 +92,11 @@ def import_snapshot(
         ctx = Context(settings, run.con, universe, tickers=tickers, root=root_path)
         items = snapshot_items(ctx, datasets)
         by_name = {d.name: d for d in snapshot_datasets(datasets)}
+        refused = files_of_one_company(items)
         for item in progress(items, len(items), "import"):
+            if item.name in refused:
+                run.item(item, _refuse(refused[item.name]))
+                continue
             run.item(item, work(ctx, by_name[item.dataset], item))
         for item in missing_files(ctx, items, datasets):
             run.note(SNAPSHOT, item.name, "skipped", f"no {item.name} in the snapshot")

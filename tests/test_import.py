@@ -271,3 +271,46 @@ def test_readers_are_not_blocked_by_a_writer(imported, tmp_path):
                 > 0
             )
     assert query_df(settings, "select count(*) n from prices_daily where ticker='SPY'").n[0] == 0
+
+
+def test_garbage_in_snapshot_files_is_refused_naming_file_and_line(tmp_path, snapshot_dir):
+    """Bad closes, a repeated key and two files for one ticker: each file fails, by name and
+    line, and loads nothing (copies of the real files, with the changes made here)."""
+    import csv
+    import shutil
+
+    from ingest.refresh import import_snapshot
+    from warehouse.settings import Settings
+
+    snap = tmp_path / "snap"
+    (snap / "prices").mkdir(parents=True)
+    rows = list(csv.reader(open(snapshot_dir / "prices" / "AMD.csv")))
+    close = rows[0].index("Close")
+    rows[5][close], rows[9][close] = "-5", "inf"
+    csv.writer(open(snap / "prices" / "AMD.csv", "w", newline="")).writerows(rows)
+    shutil.copyfile(snapshot_dir / "prices" / "NVDA.csv", snap / "prices" / "NVDA.csv")
+    shutil.copyfile(snapshot_dir / "prices" / "NVDA.csv", snap / "prices" / "nvda.csv")
+    facts = list(csv.reader(open(snapshot_dir / "financial_facts.csv")))
+    value = facts[0].index("value_usd")
+    repeated = list(facts[1])
+    repeated[value] = "1"
+    csv.writer(open(snap / "financial_facts.csv", "w", newline="")).writerows(
+        [facts[0], facts[1], facts[2], repeated]
+    )
+    settings = Settings.from_env(env={}, db=str(tmp_path / "w.duckdb"))
+
+    summary = import_snapshot(settings, snap, datasets=["prices", "financial_facts"])
+
+    failed = {i.item: i.error for i in summary.failed}
+    assert failed["prices/AMD.csv"].endswith(
+        "AMD.csv:6: 2 close values ≤ 0, missing or non-finite (first here)"
+    )
+    for name in ("prices/NVDA.csv", "prices/nvda.csv"):
+        assert "prices/NVDA.csv, prices/nvda.csv all hold NVDA" in failed[name]
+    assert failed["financial_facts.csv"].endswith(
+        "financial_facts.csv:4: repeats the key of line 2 (ticker, metric, fiscal_year, "
+        "fiscal_quarter, source); one row per key"
+    )
+    stored = query_df(settings, "select count(*) as n from prices_daily")["n"][0]
+    facts_stored = query_df(settings, "select count(*) as n from financial_facts")["n"][0]
+    assert stored == 0 and facts_stored == 0

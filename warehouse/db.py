@@ -330,6 +330,20 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def primary_keys() -> dict[str, list[str]]:
+    """Each table's primary-key columns, as schema.sql declares them."""
+    keys = {}
+    for name, body in re.findall(
+        r"create table if not exists (\w+) \((.*?)\n\);", SCHEMA_FILE.read_text(), re.S
+    ):
+        declared = re.search(r"primary key \(([^)]*)\)", body)
+        if declared:
+            keys[name] = [c.strip() for c in declared.group(1).split(",")]
+        else:
+            keys[name] = re.findall(r"^\s*(\w+) \w+ primary key", body, re.M)
+    return keys
+
+
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the tables (idempotent)."""
     con.execute(SCHEMA_FILE.read_text())

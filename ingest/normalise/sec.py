@@ -13,6 +13,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from ingest.normalise.fiscal import calendar_quarter, fiscal_period, is_quarter_length
+from ingest.normalise.validate import amount_problem
 from warehouse.errors import BubblemeterError
 
 # metric -> concepts in order of preference (the first one that covers a period wins).
@@ -183,5 +184,8 @@ def companyfacts_to_frame(
                 }
             )
     frame = pd.DataFrame(rows, columns=COLUMNS)
+    problem = amount_problem(frame["value_usd"], "fact values")
+    if problem:
+        raise PayloadError(problem[0])
     # Two periods naming one fiscal quarter would mean a calendar we do not understand.
     return frame.drop_duplicates(["ticker", "metric", "fiscal_year", "fiscal_quarter"], keep="last")

@@ -8,6 +8,15 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ingest.normalise.fiscal import calendar_quarter
+from ingest.normalise.validate import (
+    MAX_ABS_EPS,
+    MAX_ABS_USD,
+    amount_problem,
+    first_repeat,
+    optional_amount_problem,
+    price_problem,
+)
+from warehouse.db import primary_keys
 from warehouse.errors import BubblemeterError
 
 
@@ -175,6 +184,10 @@ def prices_frame(text: str, name: str, ticker: str) -> pd.DataFrame:
     dup = frame["date"].duplicated()
     if dup.any():
         raise BadFile(f"{name}:{int(dup.idxmax()) + 2}: date {frame['date'][dup.idxmax()]} twice")
+    problem = price_problem(frame)
+    if problem:
+        reason, at = problem
+        raise BadFile(f"{name}:{at + 2}: {reason} (first here)")
     frame.insert(0, "ticker", ticker)
     frame["source"] = "snapshot"
     return frame
@@ -200,4 +213,40 @@ def table_frame(table: str, text: str, name: str, known_tickers: set[str]) -> pd
         frame["source"] = frame["source_detail"]
     if table == "earnings_events":
         frame["is_confirmed"] = True
+    _check_values(table, frame, name)
     return frame
+
+
+# Numeric columns checked before they are stored: (column, what, limit, blanks allowed)
+VALUE_CHECKS = {
+    "financial_facts": [("value_usd", "value_usd values", MAX_ABS_USD, False)],
+    "segment_revenue": [("revenue_usd", "revenue_usd values", MAX_ABS_USD, False)],
+    "corporate_actions": [("value", "values", MAX_ABS_USD, False)],
+    "customer_concentration": [("share_pct", "share_pct values", 100.0, True)],
+    "adoption_indicators": [("value", "values", MAX_ABS_USD, False)],
+    "earnings_events": [
+        ("eps_estimate", "eps_estimate values", MAX_ABS_EPS, True),
+        ("eps_actual", "eps_actual values", MAX_ABS_EPS, True),
+        ("revenue_estimate_usd", "revenue_estimate_usd values", MAX_ABS_USD, True),
+        ("revenue_actual_usd", "revenue_actual_usd values", MAX_ABS_USD, True),
+    ],
+}
+
+
+def _check_values(table: str, frame: pd.DataFrame, name: str) -> None:
+    """Refuse non-finite or out-of-range numbers and rows that repeat a key (file and line)."""
+    for column, what, limit, blanks in VALUE_CHECKS.get(table, []):
+        if column not in frame:
+            continue
+        check = optional_amount_problem if blanks else amount_problem
+        problem = check(frame[column], what, limit)
+        if problem:
+            reason, at = problem
+            raise BadFile(f"{name}:{at + 2}: {reason} (first here)")
+    repeat = first_repeat(frame, primary_keys()[table])
+    if repeat:
+        at, earlier = repeat
+        raise BadFile(
+            f"{name}:{at + 2}: repeats the key of line {earlier + 2} "
+            f"({', '.join(primary_keys()[table])}); one row per key"
+        )

@@ -10,6 +10,13 @@ import pandas as pd
 from ingest.normalise.fiscal import calendar_quarter, fiscal_period
 from ingest.normalise.sec import COLUMNS as FACT_COLUMNS
 from ingest.normalise.sec import PayloadError
+from ingest.normalise.validate import (
+    MAX_ABS_EPS,
+    MAX_ABS_USD,
+    amount_problem,
+    optional_amount_problem,
+    price_problem,
+)
 
 PRICE_FIELDS = ("Open", "High", "Low", "Close", "Adj Close", "Volume")
 # metric -> (statement, Yahoo key); Yahoo's capex is negative (cash paid), stored positive.
@@ -57,6 +64,9 @@ def prices_frames(history: pd.DataFrame | None, ticker: str) -> tuple[pd.DataFra
     prices = prices[prices["close"].notna()].drop_duplicates("date", keep="last")
     if prices.empty:
         raise PayloadError("no price rows returned")
+    problem = price_problem(prices)
+    if problem:
+        raise PayloadError(problem[0])
     actions = []
     for column, action in (("Dividends", "dividend"), ("Stock Splits", "split")):
         if column not in history.columns:
@@ -116,6 +126,9 @@ def statements_frame(
             "operating income, net income, capex)"
         )
     frame = pd.DataFrame(rows, columns=FACT_COLUMNS)
+    problem = amount_problem(frame["value_usd"], "statement values")
+    if problem:
+        raise PayloadError(problem[0])
     return frame.drop_duplicates(
         ["ticker", "metric", "fiscal_year", "fiscal_quarter"], keep="first"
     )
@@ -170,6 +183,13 @@ def earnings_frame(
             }
         )
     frame = pd.DataFrame(rows)
+    for column in ("eps_estimate", "eps_actual"):
+        problem = optional_amount_problem(frame[column], column, MAX_ABS_EPS)
+        if problem:
+            raise PayloadError(problem[0])
+    problem = optional_amount_problem(frame["surprise_pct"], "surprise_pct", MAX_ABS_USD)
+    if problem:
+        raise PayloadError(problem[0])
     # One row per quarter: a reported row beats an upcoming one, then the latest date wins.
     frame = frame.sort_values(["is_confirmed", "report_date"], ascending=False)
     return frame.drop_duplicates(["ticker", "fiscal_period_label"], keep="first")

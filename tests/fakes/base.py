@@ -9,7 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 # Faults a test can put on one key (a ticker): what the server does instead of answering.
-FAULTS = ("timeout", "429", "500", "malformed", "empty", "missing_field")
+# "garbage": well-formed answers whose numbers are not values (negative, huge, NaN).
+FAULTS = ("timeout", "429", "500", "malformed", "empty", "missing_field", "garbage")
 
 
 @dataclass(frozen=True)

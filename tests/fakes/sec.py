@@ -57,11 +57,15 @@ class FakeSec(FakeServer):
         path = self.data_dir / "sec" / "companyfacts" / f"CIK{match.group(1)}.json"
         if not path.exists():
             return Response(404, b'{"message": "Not Found"}')
-        if fault in ("empty", "missing_field"):
+        if fault in ("empty", "missing_field", "garbage"):
             doc = json.loads(path.read_text())
             if fault == "empty":
                 doc["facts"] = {}
-            else:
+            elif fault == "missing_field":
                 doc.pop("facts", None)
+            else:  # every other USD value +-1e308: the shape SEC sends, numbers that are not
+                for concept in doc["facts"].get("us-gaap", {}).values():
+                    for n, entry in enumerate(concept.get("units", {}).get("USD", [])):
+                        entry["val"] = 1e308 if n % 2 else -1e308
             return Response(200, json.dumps(doc).encode())
         return Response(200, path.read_bytes())

@@ -283,6 +283,11 @@ class FakeYahoo(FakeServer):
                 "adjclose": [{"adjclose": frame["Adj Close"].tolist()}],
             }
             self.note_rows("chart", symbol, len(frame))
+            if fault == "garbage":  # closes of -1 and 1e308, volume -5, adj_close NaN
+                quote = result["indicators"]["quote"][0]
+                quote["close"] = [-1.0 if n % 2 else 1e308 for n in range(len(frame))]
+                quote["volume"] = [-5] * len(frame)
+                result["indicators"]["adjclose"][0]["adjclose"] = [None] * len(frame)
         else:
             result["indicators"] = {"quote": [{}], "adjclose": [{}]}
         if fault == "missing_field":
