@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -35,6 +37,92 @@ class HTTPStatusError(BubblemeterError, requests.HTTPError):
         super().__init__(f"HTTP {status}")
         self.status = status
         self.url = url
+
+
+# A whole request (connect and every read) may take this many times the per-read timeout.
+WHOLE_REQUEST_FACTOR = 3
+# The largest answer a source may send: generous (a large companyfacts is 4 MB, a full price
+# history under 2 MB), far below what would strain the machine.
+MAX_BODY_BYTES = 32 * 2**20
+
+
+class WholeRequestTimeout(requests.Timeout):
+    """An answer that did not arrive whole within the whole-request deadline."""
+
+
+class BodyTooLarge(SourceError):
+    """An answer larger than MAX_BODY_BYTES (not retried)."""
+
+
+class BoundedSession(requests.Session):
+    """A requests.Session whose every request has a whole-request deadline and a size cap.
+
+    requests' own timeout bounds each read, so a server that drips a byte every few seconds
+    could hold a request (and the refresh's writer lock) for hours; here the body is read in
+    chunks against one deadline for the whole request, and no more than max_bytes are kept.
+    """
+
+    def __init__(self, timeout_s: float = 10.0, max_bytes: int = MAX_BODY_BYTES):
+        super().__init__()
+        self.timeout_s = timeout_s
+        self.max_bytes = max_bytes
+
+    def request(self, method, url, *args, **kwargs):
+        kwargs["timeout"] = self.timeout_s
+        kwargs["stream"] = True
+        whole_s = WHOLE_REQUEST_FACTOR * self.timeout_s
+        started = time.monotonic()
+        response = super().request(method, url, *args, **kwargs)
+        # A read blocks until its chunk is full, however slowly the bytes come: at the deadline
+        # a timer shuts the socket, which ends the read at once.
+        expired = threading.Event()
+
+        def cut() -> None:
+            expired.set()
+            sock = _socket_of(response)
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+        timer = threading.Timer(max(0.0, started + whole_s - time.monotonic()), cut)
+        timer.daemon = True
+        timer.start()
+        try:
+            declared = int(response.headers.get("Content-Length") or 0)
+            if declared > self.max_bytes:
+                raise BodyTooLarge(_too_large(self.max_bytes, declared))
+            chunks, size = [], 0
+            try:
+                for chunk in response.iter_content(64 * 1024):
+                    size += len(chunk)
+                    if size > self.max_bytes:
+                        raise BodyTooLarge(_too_large(self.max_bytes))
+                    chunks.append(chunk)
+            except requests.RequestException:
+                if expired.is_set():
+                    raise WholeRequestTimeout(f"no whole answer within {whole_s:g} s") from None
+                raise
+            if expired.is_set():
+                raise WholeRequestTimeout(f"no whole answer within {whole_s:g} s")
+            response._content = b"".join(chunks)
+        finally:
+            timer.cancel()
+            response.close()
+        return response
+
+
+def _socket_of(response: requests.Response) -> socket.socket | None:
+    """The socket a streamed response reads from (urllib3 -> http.client -> socket file)."""
+    sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+    if sock is None:
+        fp = getattr(getattr(response.raw, "_fp", None), "fp", None)
+        sock = getattr(getattr(fp, "raw", None), "_sock", None)
+    return sock
+
+
+def _too_large(limit: int, declared: int | None = None) -> str:
+    size = f" ({declared / 2**20:.1f} MB)" if declared else ""
+    return f"answer larger than {limit / 2**20:.0f} MB{size}; not loaded"
 
 
 @dataclass(frozen=True)
@@ -79,8 +167,12 @@ def describe(exc: BaseException, timeout_s: float) -> str:
         return f"HTTP {exc.status}"
     if isinstance(exc, (json.JSONDecodeError, requests.exceptions.InvalidJSONError)):
         return f"malformed JSON ({_first_line(exc)})"
+    if isinstance(exc, WholeRequestTimeout):
+        return f"timeout (no whole answer within {WHOLE_REQUEST_FACTOR * timeout_s:g} s)"
     if isinstance(exc, requests.Timeout):
         return f"timeout (no answer within {timeout_s:g} s)"
+    if isinstance(exc, RecursionError):
+        return "malformed JSON (nested deeper than it can be read)"
     if isinstance(exc, requests.ConnectionError):
         return f"connection failed ({_root_cause(exc)})"
     if isinstance(exc, KeyError):

@@ -6,11 +6,10 @@ SEC's fair-access rules: a User-Agent naming a person or company and an email, a
 
 from __future__ import annotations
 
-import requests
-
 from ingest.sources.http import (
     DEFAULT_POLICY,
     RETRY_STATUS,
+    BoundedSession,
     HTTPStatusError,
     RateLimiter,
     RetryPolicy,
@@ -37,7 +36,7 @@ class SecClient:
         self.base_url = base_url.rstrip("/")
         self.policy = policy
         self.limiter = limiter
-        self.session = requests.Session()
+        self.session = BoundedSession(policy.timeout_s)
         self.session.headers.update(
             {
                 "User-Agent": user_agent,

@@ -14,13 +14,13 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 import pandas as pd
-import requests
 import yfinance as yf
 from yfinance import exceptions as yf_errors
 
 from ingest.sources.http import (
     DEFAULT_POLICY,
     RETRY_STATUS,
+    BoundedSession,
     HTTPStatusError,
     RetryPolicy,
     describe,
@@ -41,7 +41,7 @@ BROWSER_HEADERS = {
 }
 
 
-class YahooSession(requests.Session):
+class YahooSession(BoundedSession):
     """The session handed to yfinance.
 
     Every request to a Yahoo host goes to `base_url` + the original path and query when a base
@@ -50,9 +50,8 @@ class YahooSession(requests.Session):
     """
 
     def __init__(self, base_url: str | None = None, timeout_s: float = 10.0):
-        super().__init__()
+        super().__init__(timeout_s)
         self.base_url = base_url.rstrip("/") if base_url else None
-        self.timeout_s = timeout_s
         self.headers.update(BROWSER_HEADERS)
 
     def rewrite(self, url: str) -> str:
@@ -66,7 +65,6 @@ class YahooSession(requests.Session):
         return self.base_url + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
     def request(self, method, url, *args, **kwargs):
-        kwargs["timeout"] = self.timeout_s
         response = super().request(method, self.rewrite(url), *args, **kwargs)
         if response.status_code in RETRY_STATUS:
             raise HTTPStatusError(response.status_code, response.url)
