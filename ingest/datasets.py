@@ -358,7 +358,10 @@ def read_text(ctx: Context, item: Item) -> str:
 
 def read_json(ctx: Context, item: Item) -> dict:
     """The file parsed (json.JSONDecodeError on a malformed file: the runner names the line)."""
-    return json.loads(ctx.snapshot.read_text(item.path))
+    try:
+        return json.loads(ctx.snapshot.read_text(item.path))
+    except RecursionError:
+        raise BadFile(f"{item.label}: malformed JSON (nested deeper than it can be read)") from None
 
 
 def ticker_of_file(ctx: Context, path: Path) -> tuple[str | None, Company | None]:

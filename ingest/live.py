@@ -9,6 +9,7 @@ its host refuses the connection, after GIVE_UP_AFTER silent items in a row other
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlparse
@@ -29,6 +30,9 @@ from warehouse.settings import Company, Settings
 
 YAHOO_HOST = "https://query1.finance.yahoo.com"
 GIVE_UP_AFTER = 3  # items in a row a source did not answer before it is given up
+# A source's items stop being tried once its part of a run has taken this long: however each
+# request misbehaves, a refresh (which holds the writer lock) ends.
+SOURCE_DEADLINE_S = 900.0
 SEC_UA_MISSING = (
     "BUBBLEMETER_SEC_USER_AGENT is not set: SEC asks every client for a name and "
     "an email, so the SEC source was skipped (to enable it, set "
@@ -128,7 +132,16 @@ def refresh_live(
                     run.note(source, f"{dataset.name}/*", "skipped", reason)
         by_name = {d.name: d for d in live_datasets(datasets)}
         silent: dict[str, list[str]] = {s: [] for s in tried}
+        began: dict[str, float] = {}
         for item in progress(items, len(items), "refresh"):
+            began.setdefault(item.source, time.monotonic())
+            if time.monotonic() - began[item.source] > SOURCE_DEADLINE_S:
+                reason = (
+                    f"not tried: {item.source} ran past its deadline for one refresh "
+                    f"({SOURCE_DEADLINE_S:g} s)"
+                )
+                run.note(item.source, item.name, "failed", reason)
+                continue
             if item.source in unreachable:
                 reason = f"not tried: {item.source} unreachable ({unreachable[item.source]})"
                 run.note(item.source, item.name, "failed", reason)

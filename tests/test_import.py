@@ -314,3 +314,21 @@ def test_garbage_in_snapshot_files_is_refused_naming_file_and_line(tmp_path, sna
     stored = query_df(settings, "select count(*) as n from prices_daily")["n"][0]
     facts_stored = query_df(settings, "select count(*) as n from financial_facts")["n"][0]
     assert stored == 0 and facts_stored == 0
+
+
+def test_a_nested_json_file_fails_naming_it(tmp_path):
+    """A companyfacts file nested 100,000 levels deep (synthetic) is one failed item."""
+    from ingest.refresh import import_snapshot
+    from warehouse.settings import Settings
+
+    folder = tmp_path / "snap" / "sec" / "companyfacts"
+    folder.mkdir(parents=True)
+    (folder / "CIK0001045810.json").write_text("[" * 100_000 + "]" * 100_000)
+    settings = Settings.from_env(env={}, db=str(tmp_path / "w.duckdb"))
+
+    summary = import_snapshot(settings, tmp_path / "snap", datasets=["sec"])
+
+    [failed] = summary.failed
+    assert failed.error.endswith(
+        "CIK0001045810.json: malformed JSON (nested deeper than it can be read)"
+    )

@@ -108,3 +108,23 @@ def test_json_nested_too_deep_is_a_plain_reason(misbehaving):
     misbehaving.kind = "nested"
     with pytest.raises(SourceError, match=r"^malformed JSON \(nested deeper than it can be read\)"):
         _client(misbehaving).companyfacts(1045810)
+
+
+def test_a_source_past_its_run_deadline_is_not_asked_again(tmp_path, fake_yahoo, monkeypatch):
+    """The run-level deadline: once a source's part of a refresh has run past it, its other
+    items are failed with the reason, unasked (here a deadline already passed)."""
+    from ingest import live
+    from tests.fakes.fixtures import CLEAN_TICKERS
+    from tests.live_helpers import settings_for
+
+    monkeypatch.setattr(live, "SOURCE_DEADLINE_S", -1.0)
+    settings = settings_for(tmp_path / "w.duckdb", fake_yahoo, None)
+    fake_yahoo.clear_requests()
+
+    summary = live.refresh_live(settings, sources=["yahoo"], tickers=CLEAN_TICKERS)
+
+    assert summary.items and all(
+        i.status == "failed" and "ran past its deadline for one refresh" in i.error
+        for i in summary.items
+    ), summary.lines()
+    assert [r for r in fake_yahoo.requests if r.kind == "chart"] == []
