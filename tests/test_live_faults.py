@@ -35,6 +35,11 @@ YAHOO_REASONS = {
     "timeout": [TIMEOUT_REASON] * 3,
     "429": ["HTTP 429 after 4 tries"] * 3,
     "500": ["HTTP 500 after 4 tries"] * 3,
+    "403": [
+        r"HTTP 403 from Yahoo \(/v8/finance/chart/MSFT\)",
+        r"HTTP 403 from Yahoo \(/ws/fundamentals-timeseries/.+\)",
+        r"HTTP 403 from Yahoo \(/calendar/earnings\)",
+    ],
     "malformed": [
         r"malformed JSON \(.+\)",
         r"malformed JSON \(.+\)",
@@ -110,7 +115,7 @@ def test_yahoo_fault_on_one_ticker(fault, baseline, tmp_path, fake_yahoo, fake_s
     _frames_equal(before, ticker_rows(settings, FAULTY))
     # A bad payload is not retried; a status or a timeout is, four times.
     asked = [r for r in fake_yahoo.requests_for("chart", FAULTY) if r.fault]
-    assert len(asked) == (1 if fault in ("malformed", "empty", "missing_field") else 4)
+    assert len(asked) == (1 if fault in ("malformed", "empty", "missing_field", "403") else 4)
 
 
 @pytest.mark.parametrize("fault", list(SEC_REASONS))

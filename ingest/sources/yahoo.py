@@ -23,6 +23,7 @@ from ingest.sources.http import (
     BoundedSession,
     HTTPStatusError,
     RetryPolicy,
+    SourceError,
     describe,
     is_retryable,
     with_retries,
@@ -68,7 +69,25 @@ class YahooSession(BoundedSession):
         response = super().request(method, self.rewrite(url), *args, **kwargs)
         if response.status_code in RETRY_STATUS:
             raise HTTPStatusError(response.status_code, response.url)
+        if response.status_code >= 400 and _is_data_path(response.url) and not _is_json(response):
+            # an error page where data should be: say the status, not "malformed JSON"
+            # (a JSON 404 is Yahoo's "no such symbol", which yfinance reports itself)
+            raise SourceError(
+                f"HTTP {response.status_code} from Yahoo ({urlsplit(response.url).path})"
+            )
         return response
+
+
+DATA_PATHS = ("/v8/finance/chart/", "/ws/fundamentals-timeseries/", "/calendar/earnings")
+
+
+def _is_data_path(url: str) -> bool:
+    path = urlsplit(url).path
+    return any(path.startswith(p) for p in DATA_PATHS)
+
+
+def _is_json(response) -> bool:
+    return "json" in response.headers.get("Content-Type", "")
 
 
 def _quiet_yfinance() -> None:

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 # Faults a test can put on one key (a ticker): what the server does instead of answering.
 # "garbage": well-formed answers whose numbers are not values (negative, huge, NaN).
-FAULTS = ("timeout", "429", "500", "malformed", "empty", "missing_field", "garbage")
+FAULTS = ("timeout", "429", "500", "403", "malformed", "empty", "missing_field", "garbage")
 
 
 @dataclass(frozen=True)
@@ -193,6 +193,8 @@ class FakeServer:
             return Response(429, b"Too Many Requests\n", "text/plain", {"Retry-After": "1"})
         if fault == "500":
             return Response(500, b'{"error": "internal server error"}')
+        if fault == "403":  # an error page, as a proxy or a block answers
+            return Response(403, b"<html><body>Forbidden</body></html>", "text/html")
         if fault == "malformed":
             return self.malformed(request)
         self._current.request = request
