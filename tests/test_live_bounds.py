@@ -128,3 +128,42 @@ def test_a_source_past_its_run_deadline_is_not_asked_again(tmp_path, fake_yahoo,
         for i in summary.items
     ), summary.lines()
     assert [r for r in fake_yahoo.requests if r.kind == "chart"] == []
+
+
+def test_a_reset_connection_says_so():
+    """A server that answers every request by resetting the connection (RST)."""
+    import socket
+    import struct
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(0.2)
+    stop = threading.Event()
+
+    def reset_each():
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(5)
+                try:
+                    conn.recv(4096)
+                except OSError:
+                    pass
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+    thread = threading.Thread(target=reset_each, daemon=True)
+    thread.start()
+    host, port = listener.getsockname()
+    policy = RetryPolicy(tries=2, backoff_s=0.01, timeout_s=10.0)
+    client = SecClient(f"http://{host}:{port}", SEC_USER_AGENT, policy, RateLimiter(1000))
+    try:
+        with pytest.raises(SourceError, match=r"^connection failed \(Connection reset\) after 2"):
+            client.companyfacts(1045810)
+    finally:
+        stop.set()
+        thread.join(10)
+        listener.close()

@@ -188,23 +188,39 @@ def _first_line(exc: BaseException) -> str:
     return " ".join(text.splitlines()[0].split()) if text else type(exc).__name__
 
 
+CONNECTION_MARKERS = (
+    "Connection refused",
+    "Name or service not known",
+    "No route to host",
+    "Temporary failure in name resolution",
+    "Network is unreachable",
+    "Connection reset",
+    "Connection aborted",
+    "Remote end closed connection",
+    "Broken pipe",
+)
+
+
 def _root_cause(exc: BaseException) -> str:
-    seen = exc
-    while seen.__cause__ is not None or seen.__context__ is not None:
+    """What went wrong with a connection, from anywhere in the exception's chain.
+
+    The deepest exception is not always the cause: http.client retries getresponse() without
+    an argument after a TypeError, so a reset can end its chain in "unexpected keyword
+    argument 'buffering'". Known causes are looked for in every link's text first.
+    """
+    chain, seen = [], exc
+    while seen is not None and len(chain) < 20:
+        chain.append(seen)
         seen = seen.__cause__ or seen.__context__
-    text = str(seen)
-    for marker in (
-        "Connection refused",
-        "Name or service not known",
-        "No route to host",
-        "Temporary failure in name resolution",
-        "Network is unreachable",
-        "Connection reset",
-        "Remote end closed connection",
-    ):
-        if marker in text:
-            return marker
-    return _first_line(seen)
+    for link in chain:
+        text = str(link)
+        for marker in CONNECTION_MARKERS:
+            if marker.lower() in text.lower():
+                return marker
+        if isinstance(link, ConnectionResetError):
+            return "Connection reset"
+    real = [link for link in chain if not isinstance(link, TypeError)]
+    return _first_line(real[-1] if real else chain[-1])
 
 
 def with_retries(
