@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
+from warehouse.errors import BubblemeterError
+
 QUARTERS_PER_YEAR = 4
 # The method's published assumptions (editable on the page): GPUs about half of a data
 # center's total cost, and a 50% gross margin for whoever sells the AI services.
@@ -21,7 +23,7 @@ DEFAULT_COST_MULTIPLIER = 2.0
 DEFAULT_MARGIN_MULTIPLIER = 2.0
 
 
-class BadAssumption(ValueError):
+class BadAssumption(BubblemeterError, ValueError):
     """An input the method cannot use; the message says which and why."""
 
 

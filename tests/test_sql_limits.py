@@ -19,8 +19,8 @@ import pytest
 import requests
 
 from dashboard import ids
-from tests.conftest import REPO
-from tests.serving import serving
+from tests.conftest import REPO, free_port
+from tests.serving import serving, stop_process
 from warehouse.query import QueryError, QueryTimeout
 from warehouse.sqlworker import HARD_KILL_GRACE_S, WorkerPool, size_bytes
 
@@ -192,3 +192,25 @@ def test_sizes_read_as_duckdb_writes_them():
     assert size_bytes("2GiB") == 2 * 2**30
     with pytest.raises(ValueError):
         size_bytes("lots")
+
+
+def test_serve_on_a_non_loopback_host_warns_there_is_no_authentication(imported):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
+    env["BUBBLEMETER_DB"] = imported.db
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bubblemeter", "serve", "--host", "0.0.0.0", "--port", str(port)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = ""
+        deadline = time.monotonic() + 120
+        while "warning" not in line and time.monotonic() < deadline and proc.poll() is None:
+            line = proc.stderr.readline()
+        assert "0.0.0.0 is not loopback" in line and "no authentication" in line, line
+    finally:
+        stop_process(proc)
