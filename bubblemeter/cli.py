@@ -140,15 +140,13 @@ def cmd_status(args) -> int:
         print("the warehouse is empty: run `bubblemeter refresh`")
     else:
         print(frame.to_string(index=False, na_rep="-"))
-    _print_source_runs(settings, query_df(settings, "select * from source_last_refresh"))
+    _print_source_runs(query_df(settings, "select * from source_last_refresh"))
     _print_scheduler_status(settings)
     return EXIT_OK
 
 
-def _print_source_runs(settings, frame) -> None:
+def _print_source_runs(frame) -> None:
     """Each source's last run: its status, and why when items failed or were skipped."""
-    from warehouse.reader import query_df
-
     if frame.empty:
         return
     print()
@@ -159,17 +157,13 @@ def _print_source_runs(settings, frame) -> None:
             f"  {row.source:<9} {row.last_run_status:<8} {when}  {row.items_ok} loaded, "
             f"{row.items_failed} failed, {row.items_skipped} skipped"
         )
-        for status, count in (("failed", row.items_failed), ("skipped", row.items_skipped)):
-            if not count:
-                continue
-            first = query_df(
-                settings,
-                "select item, error from ingest_run_items where run_id = ? "
-                "and source = ? and status = ? order by item limit 1",
-                [row.last_run_id, row.source, status],
-            ).iloc[0]
-            more = f" (and {count - 1} more)" if count > 1 else ""
-            print(f"            {status}: {first['item']}: {first['error']}{more}")
+        for status, count, first in (
+            ("failed", row.items_failed, row.first_failure),
+            ("skipped", row.items_skipped, row.first_skip),
+        ):
+            if count:
+                more = f" (and {count - 1} more)" if count > 1 else ""
+                print(f"            {status}: {first}{more}")
 
 
 def _print_scheduler_status(settings) -> None:

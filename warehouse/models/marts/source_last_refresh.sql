@@ -2,6 +2,8 @@
 -- key: source
 -- column last_run_status: for that source's items: ok, partial, failed (nothing loaded), skipped (every item skipped: the source was not asked), running
 -- column skips: item: reason; ...
+-- column first_failure: the first failed item (by name) and its reason, as `item: reason`
+-- column first_skip: the first skipped item (by name) and its reason, as `item: reason`
 -- column last_success_at: the last run in which one of its items loaded
 with runs as (
     select * from ingest_runs
@@ -21,7 +23,11 @@ per_run as (
         string_agg(items.item || ': ' || coalesce(items.error, 'no reason recorded'), '; '
                    order by items.item) filter (where items.status = 'failed') as failures,
         string_agg(items.item || ': ' || coalesce(items.error, 'no reason recorded'), '; '
-                   order by items.item) filter (where items.status = 'skipped') as skips
+                   order by items.item) filter (where items.status = 'skipped') as skips,
+        min(items.item || ': ' || coalesce(items.error, 'no reason recorded'))
+            filter (where items.status = 'failed') as first_failure,
+        min(items.item || ': ' || coalesce(items.error, 'no reason recorded'))
+            filter (where items.status = 'skipped') as first_skip
     from items
     join runs using (run_id)
     group by items.source, runs.run_id, runs.started_at, runs.finished_at, runs.mode
@@ -52,6 +58,7 @@ final as (
             else 'partial'
         end as last_run_status,
         l.items_ok, l.items_failed, l.items_skipped, l.rows_written, l.failures, l.skips,
+        l.first_failure, l.first_skip,
         s.last_success_at
     from last_run l
     left join last_success s using (source)
