@@ -234,26 +234,27 @@ def _too_deep() -> QueryRefused:
     )
 
 
-def _walk(node):
-    """Every dict in a parse tree, without recursion; QueryRefused past MAX_TREE_DEPTH."""
+def _nodes(node):
+    """Every value in a parse tree, without recursion; QueryRefused past MAX_TREE_DEPTH."""
     stack = [(node, 0)]
     while stack:
         item, depth = stack.pop()
         if depth > MAX_TREE_DEPTH:
             raise _too_deep()
+        yield item
         if isinstance(item, dict):
-            yield item
             stack.extend((v, depth + 1) for v in item.values())
         elif isinstance(item, list):
             stack.extend((v, depth + 1) for v in item)
 
 
+def _walk(node):
+    """Every dict in a parse tree."""
+    return (item for item in _nodes(node) if isinstance(item, dict))
+
+
 def _strings(node) -> list[str]:
-    found = []
-    for item in _walk({"_": node}):
-        found += [v for v in item.values() if isinstance(v, str)]
-        found += [x for v in item.values() if isinstance(v, list) for x in v if isinstance(x, str)]
-    return found
+    return [item for item in _nodes(node) if isinstance(item, str)]
 
 
 def _check_function(node: dict) -> None:

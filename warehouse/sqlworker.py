@@ -280,18 +280,21 @@ class WorkerPool:
     def start(self) -> None:
         """Start the workers (once per process), so queries do not wait for their imports."""
         with self._lock:
-            if self._pid == os.getpid() and self._started:
+            self._forget_after_fork()
+            if self._started:
                 return
-            if self._pid != os.getpid():  # after a fork (gunicorn): those were the parent's
-                self._idle, self._pid = queue.Queue(), os.getpid()
             self._started = True
         for _ in range(self.size):
             self._idle.put(_Worker())
 
+    def _forget_after_fork(self) -> None:
+        """In a forked child (a gunicorn worker) the idle workers are the parent's: start anew."""
+        if self._pid != os.getpid():
+            self._idle, self._pid, self._started = queue.Queue(), os.getpid(), False
+
     def _take(self) -> _Worker:
         with self._lock:
-            if self._pid != os.getpid():  # after a fork (gunicorn): those were the parent's
-                self._idle, self._pid = queue.Queue(), os.getpid()
+            self._forget_after_fork()
         try:
             worker = self._idle.get_nowait()
         except queue.Empty:
