@@ -45,8 +45,11 @@ create table if not exists financial_facts (
     filed_at date,
     source varchar not null,          -- sec | yahoo | citation of a transcribed filing
     source_detail varchar,
+    first_filed_at date,              -- first filing that reported the value (null when not known)
     primary key (ticker, metric, fiscal_year, fiscal_quarter, source)
 );
+
+alter table financial_facts add column if not exists first_filed_at date;
 
 create table if not exists segment_revenue (
     ticker varchar not null,
@@ -60,8 +63,11 @@ create table if not exists segment_revenue (
     revenue_usd double not null,
     presentation varchar not null,    -- market_platform | fy27_original | fy27_recast
     source varchar,
+    filed_at date,                    -- date of the filing the row was read from (null when transcribed)
     primary key (ticker, fiscal_year, fiscal_quarter, segment, presentation)
 );
+
+alter table segment_revenue add column if not exists filed_at date;
 
 create table if not exists customer_concentration (
     ticker varchar not null,
@@ -71,8 +77,11 @@ create table if not exists customer_concentration (
     basis varchar not null,
     source varchar,
     quote varchar,
+    filed_at date,                    -- date of the filing the row was read from (null when transcribed)
     primary key (ticker, period_end, customer_label, basis)
 );
+
+alter table customer_concentration add column if not exists filed_at date;
 
 create table if not exists adoption_indicators (
     indicator varchar not null,
@@ -82,8 +91,11 @@ create table if not exists adoption_indicators (
     unit varchar,
     series_version varchar not null,
     source varchar,
+    std_error double,                 -- standard error of value, same unit (null where none is published)
     primary key (indicator, geography, period_date, series_version)
 );
+
+alter table adoption_indicators add column if not exists std_error double;
 
 create table if not exists earnings_events (
     ticker varchar not null,
@@ -161,9 +173,10 @@ comment on column financial_facts.calendar_year is 'Year of the calendar quarter
 comment on column financial_facts.calendar_quarter is 'Calendar quarter (1-4) holding most of the period''s days';
 comment on column financial_facts.value_usd is 'Value for one quarter, USD (year-to-date flows de-cumulated)';
 comment on column financial_facts.form is 'SEC form the value was reported in (10-Q, 10-K, ...)';
-comment on column financial_facts.filed_at is 'Date of the filing';
+comment on column financial_facts.filed_at is 'Date of the latest filing that reported the value';
 comment on column financial_facts.source is 'sec, yahoo, or the citation of a transcribed filing';
 comment on column financial_facts.source_detail is 'More on the source: XBRL concept, document or derivation';
+comment on column financial_facts.first_filed_at is 'First filing that reported this value (the day it became known); null where the source does not say';
 
 comment on table segment_revenue is 'One row per company, fiscal quarter, segment and presentation: revenue by segment in USD';
 comment on column segment_revenue.ticker is 'Ticker symbol';
@@ -177,6 +190,7 @@ comment on column segment_revenue.segment is 'Segment name, e.g. data_center, ga
 comment on column segment_revenue.revenue_usd is 'Segment revenue for the quarter, USD';
 comment on column segment_revenue.presentation is 'market_platform, fy27_original or fy27_recast (vintages of NVIDIA''s segment split)';
 comment on column segment_revenue.source is 'Document the figure was taken from';
+comment on column segment_revenue.filed_at is 'Date of the filing the row was read from; null for transcribed rows';
 
 comment on table customer_concentration is 'One row per company, period, customer and basis: disclosed customer shares';
 comment on column customer_concentration.ticker is 'Ticker symbol';
@@ -186,6 +200,7 @@ comment on column customer_concentration.share_pct is 'Share in percent (0-100);
 comment on column customer_concentration.basis is 'What the share is of, and over which period';
 comment on column customer_concentration.source is 'Page quoting the disclosure';
 comment on column customer_concentration.quote is 'The disclosure as quoted';
+comment on column customer_concentration.filed_at is 'Date of the filing the row was read from; null for transcribed rows';
 
 comment on table adoption_indicators is 'One row per indicator, geography, date and series version: business AI adoption';
 comment on column adoption_indicators.indicator is 'e.g. btos_ai_use_rate (US Census Business Trends and Outlook Survey)';
@@ -195,6 +210,7 @@ comment on column adoption_indicators.value is 'Indicator value, in unit';
 comment on column adoption_indicators.unit is 'Unit of value, e.g. percent_of_firms';
 comment on column adoption_indicators.series_version is 'Version of the survey question; values across versions do not compare';
 comment on column adoption_indicators.source is 'Publisher and file the values came from';
+comment on column adoption_indicators.std_error is 'Standard error of value, same unit; null where the source publishes none';
 
 comment on table earnings_events is 'One row per company, fiscal period and source: EPS and revenue, estimate vs actual';
 comment on column earnings_events.ticker is 'Ticker symbol';

@@ -1,13 +1,14 @@
 """SEC companyfacts JSON -> quarterly financial_facts rows (pure).
 
 companyfacts flows are year-to-date as filed: Q2 = H1 - Q1, Q3 = 9M - H1, Q4 = FY - 9M.
-A re-filed fact keeps its latest filing. Facts that do not span a quarter (TTM, annual) are
+A re-filed fact keeps its latest filing; first_filed_at is the first filing that reported the
+same value, the day it became known (thesis_history reads it). Facts that do not span a quarter (TTM, annual) are
 never stored as a quarter; they are only used to de-cumulate.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import pandas as pd
@@ -49,6 +50,7 @@ COLUMNS = [
     "value_usd",
     "form",
     "filed_at",
+    "first_filed_at",
     "source",
     "source_detail",
 ]
@@ -67,6 +69,7 @@ class Fact:
     filed: date | None
     accn: str | None
     concept: str
+    first_filed: date | None = None
 
 
 def concepts_for(ticker: str, metric: str) -> tuple[str, ...]:
@@ -90,6 +93,7 @@ def duration_facts(payload: dict, concepts: tuple[str, ...]) -> dict[tuple[date,
     for concept in concepts:
         entries = gaap.get(concept, {}).get("units", {}).get("USD", [])
         best: dict[tuple[date, date], Fact] = {}
+        seen: dict[tuple[date, date], list[Fact]] = {}
         for raw in entries:
             if "start" not in raw or "end" not in raw:
                 continue  # an instant, not a flow
@@ -105,6 +109,7 @@ def duration_facts(payload: dict, concepts: tuple[str, ...]) -> dict[tuple[date,
                 concept=concept,
             )
             key = (fact.start, fact.end)
+            seen.setdefault(key, []).append(fact)
             old = best.get(key)
             if old is None or (fact.filed or date.min, fact.accn or "") > (
                 old.filed or date.min,
@@ -112,7 +117,12 @@ def duration_facts(payload: dict, concepts: tuple[str, ...]) -> dict[tuple[date,
             ):
                 best[key] = fact
         for key, fact in best.items():
-            chosen.setdefault(key, fact)
+            # the first filing that reported the kept value: when that value became known
+            same = [
+                f.filed for f in seen.get(key, []) if f.value == fact.value and f.filed is not None
+            ]
+            first = min(same) if same else fact.filed
+            chosen.setdefault(key, replace(fact, first_filed=first))
     return chosen
 
 
@@ -179,6 +189,7 @@ def companyfacts_to_frame(
                     "value_usd": value,
                     "form": fact.form,
                     "filed_at": fact.filed,
+                    "first_filed_at": fact.first_filed,
                     "source": "sec",
                     "source_detail": f"{origin}; {fact.concept}; accn {fact.accn}; {how}",
                 }
