@@ -112,3 +112,11 @@ select
     perf.index_value / bench.benchmark_index_value * 100 as relative_index
 from perf
 join bench using (date);
+
+-- known_at(first filed, filed, period end, fiscal quarter): the day a quarter's figure counts as
+-- known, for point-in-time views: the first filing that reported it, else its filing date, else
+-- (transcribed rows with no date) the SEC deadline for large accelerated filers, a conservative
+-- stand-in: 40 days after the quarter's end for a 10-Q, 60 days for a 10-K (fiscal Q4).
+create or replace macro known_at(first_filed_at, filed_at, period_end, fiscal_quarter) as
+    coalesce(first_filed_at, filed_at,
+             (period_end + to_days(case when fiscal_quarter = 4 then 60 else 40 end))::date);

@@ -17,7 +17,7 @@ panel_quarters as (
     select
         calendar_year, calendar_quarter, calendar_label, calendar_quarter_start, period_end,
         capex_usd_reported as capex_usd, companies_reported as companies,
-        tickers_reported as tickers, source_kinds
+        tickers_reported as tickers, source_kinds, is_rounded, known_at
     from coverage
     where is_complete
 ),
@@ -26,12 +26,16 @@ final as (
     select
         cur.calendar_year, cur.calendar_quarter, cur.calendar_label, cur.calendar_quarter_start,
         cur.period_end, cur.tickers, cur.companies, cur.capex_usd, cur.source_kinds,
-        prior.capex_usd as capex_usd_year_ago,
+        cur.is_rounded,
+        prior.capex_usd as capex_usd_year_ago, prior.tickers as year_ago_tickers,
         (cur.capex_usd / nullif(prior.capex_usd, 0) - 1) * 100 as capex_yoy_pct,
         dc.fiscal_year as nvda_fiscal_year, dc.fiscal_quarter as nvda_fiscal_quarter,
         dc.data_center_revenue_usd as nvda_data_center_revenue_usd,
         dc.data_center_revenue_usd / cur.capex_usd * 100 as dc_share_of_capex_pct,
-        dc.source as nvda_source
+        dc.source as nvda_source,
+        cur.known_at as capex_known_at,
+        -- the day both figures were known (NVIDIA's transcribed rows: the SEC deadline rule)
+        greatest(cur.known_at, dc.known_at) as dc_share_known_at
     from panel_quarters cur
     left join panel_quarters prior
         on prior.calendar_year = cur.calendar_year - 1

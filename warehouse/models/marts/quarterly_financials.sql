@@ -1,5 +1,6 @@
 -- grain: one row per company, metric and fiscal quarter; SEC first, then transcribed filings, then Yahoo
 -- key: ticker, metric, fiscal_year, fiscal_quarter
+-- column known_at: first filing that reported the value, else its filing date, else (no date) the SEC deadline: 40 days after the quarter for a 10-Q, 60 for a 10-K
 with facts as (
     select * from financial_facts
 ),
@@ -26,7 +27,8 @@ final as (
         r.period_start, r.period_end, r.calendar_year, r.calendar_quarter,
         calendar_label(r.calendar_year, r.calendar_quarter) as calendar_label,
         calendar_quarter_start(r.calendar_year, r.calendar_quarter) as calendar_quarter_start,
-        r.value_usd, r.form, r.filed_at, r.source_kind, r.source, r.source_detail
+        r.value_usd, r.form, r.filed_at, r.source_kind, r.source, r.source_detail,
+        known_at(r.first_filed_at, r.filed_at, r.period_end, r.fiscal_quarter) as known_at
     from ranked r
     left join tracked c using (ticker)
     where r.source_rank = 1

@@ -18,7 +18,8 @@ ranked as (
 
 final as (
     select fiscal_year, fiscal_quarter, period_start, period_end, calendar_year, calendar_quarter,
-           revenue_usd as data_center_revenue_usd, presentation, source
+           revenue_usd as data_center_revenue_usd, presentation, source,
+           known_at(null::date, filed_at, period_end, fiscal_quarter) as known_at
     from ranked
     where presentation_rank = 1
 )
