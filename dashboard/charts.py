@@ -15,7 +15,7 @@ from dashboard.chart import Chart
 HOME_DC_MIX = Chart(
     key="home-dc-mix",
     title="NVIDIA data-center revenue: hyperscale vs AI clouds, industrial & enterprise",
-    data=data.nvda_data_center_mix,
+    data=lambda settings: data.nvda_data_center_mix(settings, "both"),
     drawn=figures.dc_mix_drawn,
     figure=figures.dc_mix_figure,
     caption=figures.dc_mix_caption,
@@ -27,6 +27,15 @@ HOME_DC_VS_CAPEX = Chart(
     drawn=figures.dc_vs_capex_drawn,
     figure=figures.dc_vs_capex_figure,
     caption=figures.dc_vs_capex_caption,
+)
+
+HOME_HISTORY = Chart(
+    key="home-history",
+    title="How the evidence moved: the scorecard at each quarter-end, as known then",
+    data=data.thesis_history,
+    drawn=figures.history_drawn,
+    figure=figures.history_figure,
+    caption=figures.history_caption,
 )
 
 # --- GPU vendors (pages/gpu_vendors.py) -------------------------------------------------------
@@ -81,11 +90,11 @@ def _hyperscaler_chosen(f):
 
 CAPEX_BY_COMPANY = Chart(
     key="capex-by-company",
-    title="Capex per hyperscaler by calendar quarter (total line when all are chosen)",
+    title="Capex per hyperscaler by calendar quarter (panel total when all are chosen)",
     data=lambda settings, f: data.hyperscaler_capex_quarterly(settings, f.tickers),
-    drawn=lambda frame, f: figures.capex_drawn(frame, f.tickers, f.all_tickers),
+    drawn=lambda frame, f: figures.capex_drawn(frame, f.tickers, f.all_tickers, f.definition),
     figure=lambda drawn, f: figures.capex_figure(drawn, f.colors),
-    caption=figures.capex_caption,
+    caption=lambda drawn, f: figures.capex_caption(drawn, f.tickers),
     check=_hyperscaler_chosen,
 )
 CAPEX_INTENSITY = Chart(

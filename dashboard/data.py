@@ -170,6 +170,16 @@ def thesis_scorecard(settings: Settings) -> ChartData:
     )
 
 
+def thesis_history(settings: Settings) -> ChartData:
+    """Each indicator's reading and the verdict at each quarter-end (view thesis_history)."""
+    return _read(
+        settings,
+        "select * from thesis_history order by as_of, indicator",
+        "no history yet: nothing the scorecard needs is loaded; run "
+        "`bubblemeter refresh` (offline: `bubblemeter refresh --from DIR`)",
+    )
+
+
 def hyperscaler_capex_panel(settings: Settings) -> ChartData:
     """NVIDIA data-center revenue beside the panel's capex (view hyperscaler_capex_panel)."""
     return _read(
@@ -245,13 +255,17 @@ def hyperscaler_capex_intensity(settings: Settings, tickers: list[str]) -> Chart
     )
 
 
-def nvda_data_center_mix(settings: Settings, vintage: str = "current") -> ChartData:
-    """NVIDIA data-center split in one vintage: current basis (recast where published) or as
-    first published (view nvda_data_center_mix)."""
-    where = "is_current_basis" if vintage == "current" else "presentation = 'fy27_original'"
+def nvda_data_center_mix(settings: Settings, vintage: str = "both") -> ChartData:
+    """NVIDIA data-center split: both vintages (as first published, recast), or one of them
+    (view nvda_data_center_mix)."""
+    where = {
+        "original": "presentation = 'fy27_original'",
+        "recast": "presentation = 'fy27_recast'",
+    }.get(vintage, "true")
     return _read(
         settings,
-        f"select * from nvda_data_center_mix where {where} order by fiscal_year, fiscal_quarter",
+        f"select * from nvda_data_center_mix where {where} "
+        "order by fiscal_year, fiscal_quarter, presentation",
         "no NVIDIA hyperscale vs enterprise split yet: "
         + SNAPSHOT_HINT.format(dataset="segment_revenue"),
     )

@@ -232,6 +232,109 @@ def dc_vs_capex_caption(drawn: pd.DataFrame) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# Thesis: how the evidence moved (view thesis_history)
+
+HISTORY_SHORT_NAMES = {
+    "nvda_enterprise_share": "NVIDIA enterprise share",
+    "hyperscaler_capex_yoy": "Hyperscaler capex growth",
+    "nvda_dc_share_of_capex": "NVIDIA DC ÷ capex",
+    "enterprise_adopters_growth": "Adopters' growth",
+    "btos_ai_use_rate": "Census AI use",
+    "nvda_top_customer_share": "Top direct customer",
+}
+HISTORY_COLORS = {"enterprise-led": "#2e7d32", "capex-led": "#c62828"}
+
+
+def history_drawn(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each indicator's reading and the verdict at each quarter-end, as known then."""
+    cols = [
+        "as_of",
+        "indicator",
+        "indicator_label",
+        "period_label",
+        "value_pct",
+        "year_ago_label",
+        "year_ago_value_pct",
+        "change_on_year_pp",
+        "points_to",
+        "is_current",
+        "known_at",
+        "members",
+        "verdict",
+        "verdict_detail",
+    ]
+    return frame[cols].reset_index(drop=True)
+
+
+def history_figure(drawn: pd.DataFrame) -> go.Figure:
+    """One row of squares per indicator and one for the verdict: green enterprise-led, red
+    capex-led, grey otherwise; hollow where the reading was not current (not counted)."""
+    fig = go.Figure()
+    drawn = drawn.copy()
+    drawn["row"] = drawn["indicator"].map(HISTORY_SHORT_NAMES).fillna(drawn["indicator"])
+    drawn["value_text"] = drawn["value_pct"].map(lambda v: "–" if pd.isna(v) else f"{v:.1f}%")
+    drawn["change_text"] = drawn["change_on_year_pp"].map(
+        lambda v: "no year-ago reading" if pd.isna(v) else f"{v:+.1f} pp on a year earlier"
+    )
+    order = list(HISTORY_SHORT_NAMES.values())
+    for points_to, rows in drawn.groupby("points_to", sort=True):
+        current = rows["is_current"].astype(bool)
+        fig.add_scatter(
+            x=rows["as_of"],
+            y=rows["row"],
+            mode="markers",
+            name=points_to,
+            marker=dict(
+                symbol=["square" if c else "square-open" for c in current],
+                size=16,
+                color=HISTORY_COLORS.get(points_to, "#9e9e9e"),
+            ),
+            customdata=list(
+                zip(
+                    rows["period_label"].fillna("nothing known yet"),
+                    rows["value_text"],
+                    rows["change_text"],
+                    current.map({True: "current, counted", False: "not current, not counted"}),
+                )
+            ),
+            hovertemplate="as of %{x|%Y-%m-%d}: %{customdata[0]} %{customdata[1]}, "
+            "%{customdata[2]}<br>" + points_to + " (%{customdata[3]})<extra>%{y}</extra>",
+        )
+    verdicts = drawn.drop_duplicates("as_of")
+    fig.add_scatter(
+        x=verdicts["as_of"],
+        y=["Verdict"] * len(verdicts),
+        mode="markers",
+        name="verdict",
+        showlegend=False,
+        marker=dict(
+            symbol="diamond",
+            size=18,
+            color=[HISTORY_COLORS.get(v, "#9e9e9e") for v in verdicts["verdict"]],
+        ),
+        customdata=list(zip(verdicts["verdict"], verdicts["verdict_detail"])),
+        hovertemplate="as of %{x|%Y-%m-%d}: %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+    )
+    _layout(fig, hovermode="closest", height=340, margin=dict(l=170, r=20, t=30, b=40))
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(["Verdict", *order])))
+    fig.update_xaxes(type="date", dtick="M3", tickformat="%Y-%m")
+    return fig
+
+
+def history_caption(drawn: pd.DataFrame) -> str:
+    """Caption for the history chart: point in time, and the availability rule."""
+    last = drawn["as_of"].max()
+    return caption(
+        "the scorecard's sources (thesis_history)",
+        f"quarter-ends 2023-03-31 to {last:%Y-%m-%d}",
+        "Each quarter-end uses only figures known by then: by filing date where the row has "
+        "one, else the SEC deadline for large accelerated filers (40 days after a quarter, "
+        "60 after a year), NVIDIA's split not before the filing that introduced its vintage, "
+        "Census surveys 28 days after their date. Hollow: not current then, not counted.",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # GPU vendors (views gpu_vendor_quarterly, nvda_revenue_by_platform, earnings_surprises)
 
 
@@ -533,8 +636,17 @@ def earnings_caption(drawn: pd.DataFrame, frame: pd.DataFrame, requested=()) -> 
 # hyperscaler_capex_panel)
 
 
-def capex_drawn(frame: pd.DataFrame, tickers: list[str], all_tickers: list[str]) -> pd.DataFrame:
-    """Capex per chosen hyperscaler; the all-reporting total only when every one is chosen."""
+CAPEX_DEFINITIONS = {
+    "cash": "cash capex (purchases of property and equipment)",
+    "leases": "including finance leases (plus finance-lease principal payments)",
+}
+
+
+def capex_drawn(
+    frame: pd.DataFrame, tickers: list[str], all_tickers: list[str], definition: str = "cash"
+) -> pd.DataFrame:
+    """Capex per chosen hyperscaler in one definition; the panel total only when every one is
+    chosen. Companies without a figure in that definition are left out."""
     keep = frame["ticker"].isin(tickers)
     if set(all_tickers) <= set(tickers):
         keep |= frame["ticker"] == "ALL"
@@ -547,16 +659,36 @@ def capex_drawn(frame: pd.DataFrame, tickers: list[str], all_tickers: list[str])
         "period_end",
         "capex_usd",
         "finance_lease_principal_usd",
+        "capex_incl_finance_leases_usd",
         "capex_yoy_pct",
         "tickers_reported",
+        "members",
+        "panel_reported",
+        "is_complete",
+        "is_rounded",
         "source_kind",
         "source",
     ]
-    return frame.loc[keep, cols].reset_index(drop=True)
+    drawn = frame.loc[keep, cols].copy()
+    value = "capex_incl_finance_leases_usd" if definition == "leases" else "capex_usd"
+    drawn.insert(6, "value_usd", drawn[value])
+    drawn["definition"] = CAPEX_DEFINITIONS.get(definition, CAPEX_DEFINITIONS["cash"])
+    return drawn[drawn["value_usd"].notna()].reset_index(drop=True)
+
+
+def _flag(row) -> str:
+    """What the hover says about a figure that is not as filed: rounded, transcribed."""
+    flags = []
+    if bool(row.is_rounded):
+        flags.append("rounded in its source")
+    if isinstance(row.source_kind, str) and "transcribed" in row.source_kind:
+        flags.append("transcribed, not read from SEC EDGAR")
+    return "; ".join(flags) if flags else "SEC EDGAR"
 
 
 def capex_figure(frame: pd.DataFrame, colors: dict | None = None) -> go.Figure:
-    """Stacked bars of capex per hyperscaler by calendar quarter; total and YoY on hover."""
+    """Stacked bars of capex per hyperscaler by calendar quarter; the panel total as a line,
+    solid where every member reported, hollow and dashed where part of the panel has not."""
     frame = frame.sort_values("calendar_quarter_start")
     per_company = frame[frame["ticker"] != "ALL"]
     total = frame[frame["ticker"] == "ALL"]
@@ -564,41 +696,87 @@ def capex_figure(frame: pd.DataFrame, colors: dict | None = None) -> go.Figure:
     for ticker, rows in per_company.groupby("ticker", sort=True):
         fig.add_bar(
             x=rows["calendar_quarter_start"],
-            y=rows["capex_usd"] / 1e9,
+            y=rows["value_usd"] / 1e9,
             name=ticker,
             marker_color=_color(colors, ticker),
-            customdata=rows[["calendar_label", "capex_yoy_pct", "source_kind"]].values,
+            customdata=list(
+                zip(rows["calendar_label"], rows["capex_yoy_pct"], rows.apply(_flag, axis=1))
+            ),
             hovertemplate="%{customdata[0]}: %{y:$,.2f}B, YoY %{customdata[1]:.1f}% "
             "(%{customdata[2]})<extra>" + ticker + "</extra>",
         )
     if not total.empty:
+        complete = total["is_complete"].astype(bool)
+        members = total["members"].iloc[0]
         fig.add_scatter(
             x=total["calendar_quarter_start"],
-            y=total["capex_usd"] / 1e9,
-            name="Total (companies reporting)",
+            y=(total["value_usd"] / 1e9).where(complete),
+            name=f"Panel total ({members})",
             mode="lines+markers",
             line=dict(color="black", width=1),
-            marker=dict(size=4),
-            customdata=total[["calendar_label", "tickers_reported", "capex_yoy_pct"]].values,
-            hovertemplate="%{customdata[0]}: %{y:$,.2f}B from %{customdata[1]}, "
-            "YoY %{customdata[2]:.1f}%<extra>Total</extra>",
+            marker=dict(size=5),
+            customdata=total[["calendar_label", "panel_reported", "capex_yoy_pct"]].values,
+            hovertemplate="%{customdata[0]}: %{y:$,.2f}B, %{customdata[1]}, "
+            "YoY %{customdata[2]:.1f}%<extra>Panel total</extra>",
         )
+        if (~complete).any():
+            # each incomplete point, joined by a dashed segment to the complete point before it
+            idx = [i for i, c in enumerate(complete) if not c]
+            show = sorted({j for i in idx for j in (i - 1, i) if j >= 0})
+            part = total.iloc[show]
+            partial = ~part["is_complete"].astype(bool)
+            fig.add_scatter(
+                x=part["calendar_quarter_start"],
+                y=part["value_usd"] / 1e9,
+                name="Panel total, incomplete (not all reported)",
+                mode="lines+markers",
+                line=dict(color="black", width=1, dash="dash"),
+                marker=dict(
+                    size=[9 if p else 0 for p in partial],
+                    symbol="circle-open",
+                    color="black",
+                ),
+                customdata=list(
+                    zip(part["calendar_label"], part["panel_reported"], part["tickers_reported"])
+                ),
+                hovertemplate="%{customdata[0]}: incomplete, %{customdata[1]} "
+                "(%{customdata[2]}): %{y:$,.2f}B so far, not a fall<extra>Panel total</extra>",
+            )
     _layout(fig, barmode="stack", yaxis_title="USD billions")
     fig.update_xaxes(type="date", dtick="M12", tickformat="%Y")
     return fig
 
 
-def capex_caption(frame: pd.DataFrame) -> str:
-    """Caption for the hyperscaler capex chart."""
+def capex_caption(frame: pd.DataFrame, requested: list[str] | None = None) -> str:
+    """Caption for the hyperscaler capex chart: the definition shown, always."""
     per_company = frame[frame["ticker"] != "ALL"]
     latest = per_company.groupby("ticker")["period_end"].max()
     as_of = ", ".join(f"{t} {d:%Y-%m-%d}" for t, d in latest.items())
+    definition = frame["definition"].iloc[0]
+    leases = definition == CAPEX_DEFINITIONS["leases"]
+    note = f"Showing {definition}"
+    note += "." if leases else " (the default)."
+    if leases:
+        absent = [t for t in (requested or []) if t not in set(per_company["ticker"])]
+        note += (
+            " Added: finance-lease principal payments as filed (Meta counts them in its own "
+            "capex). Microsoft's headline figure also counts new finance leases when signed; "
+            "those are not in the loaded filings, so they are not added."
+        )
+        if absent:
+            note += f" No finance-lease figure loaded for {', '.join(absent)}: left out"
+            note += ", and no panel total." if "ALL" not in set(frame["ticker"]) else "."
+    note += (
+        " The total is a fixed panel; a quarter where part of it has not reported is drawn "
+        "hollow and dashed. Hover flags rounded and transcribed figures. Fiscal quarters "
+        "placed in the calendar quarter holding most of their days."
+    )
     return caption(
         _kinds(per_company["source_kind"])
         + " (PaymentsToAcquirePropertyPlantAndEquipment; Amazon: "
-        "PaymentsToAcquireProductiveAssets; finance leases excluded)",
+        "PaymentsToAcquireProductiveAssets)",
         f"latest quarter per company: {as_of}",
-        "Fiscal quarters placed in the calendar quarter holding most of their days.",
+        note,
     )
 
 
@@ -714,43 +892,64 @@ def dc_mix_drawn(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[cols].reset_index(drop=True)
 
 
+VINTAGE_NAMES = {"fy27_original": "as first published", "fy27_recast": "recast"}
+
+
 def dc_mix_figure(frame: pd.DataFrame) -> go.Figure:
-    """Stacked bars: NVIDIA data-center revenue, hyperscale vs AI clouds/industrial/enterprise."""
-    labels = frame["fiscal_label"]
+    """Stacked bars per vintage, side by side: NVIDIA data-center revenue, hyperscale vs AI
+    clouds/industrial/enterprise; the original and recast presentations are separate series."""
     fig = go.Figure()
-    for col, share, name, color in (
-        ("hyperscale_usd", "hyperscale_share_pct", "Hyperscale", SEGMENT_COLORS["hyperscale"]),
-        (
-            "ai_clouds_industrial_enterprise_usd",
-            "ai_clouds_industrial_enterprise_share_pct",
-            "AI clouds, industrial & enterprise",
-            SEGMENT_COLORS["ai_clouds_industrial_enterprise"],
-        ),
-    ):
-        fig.add_bar(
-            x=labels,
-            y=frame[col] / 1e9,
-            name=name,
-            marker_color=color,
-            customdata=list(zip(frame[share], frame["vintage"])),
-            hovertemplate="%{y:$,.2f}B (%{customdata[0]:.1f}% of data center)"
-            "<br>%{customdata[1]}<extra>" + name + "</extra>",
-        )
-    return _layout(fig, barmode="stack", yaxis_title="USD billions")
+    for presentation, rows in frame.groupby("presentation", sort=True):
+        vintage = VINTAGE_NAMES.get(presentation, presentation)
+        recast = presentation == "fy27_recast"
+        base = None
+        for col, share, name, color in (
+            ("hyperscale_usd", "hyperscale_share_pct", "Hyperscale", SEGMENT_COLORS["hyperscale"]),
+            (
+                "ai_clouds_industrial_enterprise_usd",
+                "ai_clouds_industrial_enterprise_share_pct",
+                "AI clouds, industrial & enterprise",
+                SEGMENT_COLORS["ai_clouds_industrial_enterprise"],
+            ),
+        ):
+            label = f"{name} ({vintage})"
+            fig.add_bar(
+                x=rows["fiscal_label"],
+                y=rows[col] / 1e9,
+                base=None if base is None else base / 1e9,
+                name=label,
+                offsetgroup=presentation,
+                marker=dict(color=color, pattern_shape="/" if recast else "", line=dict(width=0)),
+                customdata=list(zip(rows[share], rows["vintage"])),
+                hovertemplate="%{y:$,.2f}B (%{customdata[0]:.1f}% of data center)"
+                "<br>%{customdata[1]}<extra>" + label + "</extra>",
+            )
+            base = rows[col].values if base is None else base + rows[col].values
+    fig = _layout(fig, barmode="group", yaxis_title="USD billions")
+    labels = list(
+        dict.fromkeys(frame.sort_values(["fiscal_year", "fiscal_quarter"])["fiscal_label"])
+    )
+    fig.update_xaxes(categoryorder="array", categoryarray=labels)
+    return fig
 
 
 def dc_mix_caption(frame: pd.DataFrame) -> str:
     """Caption for the NVIDIA data-center mix chart."""
-    last = frame.iloc[-1]
+    last = frame.sort_values(["fiscal_year", "fiscal_quarter"]).iloc[-1]
     sources = "; ".join(sorted(frame["source"].dropna().unique()))
-    note = (
-        "Recast figures (Q2 FY2027) are used where NVIDIA published them; "
-        "hover shows each bar's vintage."
-    )
-    if set(frame["presentation"]) == {"fy27_original"}:
+    presentations = set(frame["presentation"])
+    if presentations == {"fy27_original"}:
         note = (
             "As first published with Q1 FY2027, before NVIDIA moved one company to "
             "hyperscale in its Q2 FY2027 recast."
+        )
+    elif presentations == {"fy27_recast"}:
+        note = "Recast with Q2 FY2027 (one company moved to hyperscale): only the recast quarters."
+    else:
+        note = (
+            "Two presentations, never spliced: as first published with Q1 FY2027 (plain) and "
+            "recast with Q2 FY2027 (hatched, one company moved to hyperscale); compare a "
+            "quarter with a year earlier within one of them."
         )
     return caption(
         sources,

@@ -31,6 +31,7 @@ GPU_NEXT_EARNINGS = "gpu-next-earnings"
 # Big-tech capex
 CAPEX_URL = "capex-url"
 CAPEX_TICKERS = "capex-tickers"
+CAPEX_DEFINITION = "capex-definition"
 
 # Enterprise adoption
 ENT_URL = "ent-url"

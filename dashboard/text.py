@@ -63,23 +63,49 @@ def _number_word(n: int) -> str:
     return words[n] if 0 <= n < len(words) else str(n)
 
 
+def _quarters(n: int) -> str:
+    return f"{_number_word(n)} quarter{'' if n == 1 else 's'}"
+
+
 def thesis_sentences(scorecard: pd.DataFrame) -> list[str]:
-    """One or two sentences composed from the scorecard's numbers (never a fixed verdict)."""
+    """Sentences composed from the scorecard's numbers (never a fixed verdict): only current
+    readings are counted, and the sentence says how many there are and how old the oldest is."""
     if scorecard.empty:
         return []
-    points = scorecard["points_to"].fillna("no year-ago reading")
+    current = (
+        scorecard["is_current"].fillna(False).astype(bool)
+        if "is_current" in scorecard
+        else pd.Series(True, index=scorecard.index)
+    )
+    counted = scorecard[current]
+    points = counted["points_to"].fillna("no year-ago reading")
     enterprise = int((points == "enterprise-led").sum())
     capex = int((points == "capex-led").sum())
     other = len(points) - enterprise - capex
     first = (
         f"Judged by the change on a year earlier, {_number_word(enterprise)} of the "
-        f"{_number_word(len(points))} indicators point toward enterprise-led growth and "
+        f"{_number_word(len(points))} current readings (of {_number_word(len(scorecard))} "
+        f"indicators) point toward enterprise-led growth and "
         f"{_number_word(capex)} toward capex-led growth"
     )
     if other:
-        first += f"; {_number_word(other)} {'has' if other == 1 else 'have'} no comparable reading"
+        first += f"; {_number_word(other)} {'shows' if other == 1 else 'show'} no clear direction"
     first += "."
     sentences = [first]
+    if len(counted) and "quarters_behind" in counted:
+        oldest = counted.loc[counted["quarters_behind"].idxmax()]
+        behind = int(oldest.quarters_behind)
+        age = "the newest quarter" if behind == 0 else f"{_quarters(behind)} behind the newest"
+        sentences.append(
+            f"The oldest reading counted is {oldest.period_label} ({age} in the warehouse)."
+        )
+    stale = scorecard[~current]
+    if len(stale):
+        names = "; ".join(
+            f"{r.indicator_label}, {r.period_label}, {_quarters(int(r.quarters_behind))} behind"
+            for r in stale.itertuples()
+        )
+        sentences.append(f"Not counted, because not current: {names}.")
 
     rows = scorecard.set_index("indicator")
     parts = []

@@ -3,7 +3,7 @@
 import dash
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import chart, charts, components, context, ids, universe
+from dashboard import chart, charts, components, context, figures, ids, universe
 
 dash.register_page(
     __name__, path="/capex", name="Big-tech capex", order=20, title="Big-tech capex · bubblemeter"
@@ -11,13 +11,15 @@ dash.register_page(
 
 ROWS = (charts.CAPEX_BY_COMPANY, (charts.CAPEX_INTENSITY, charts.CAPEX_DC_SHARE))
 CHARTS = chart.flat(ROWS)
+DEFINITIONS = list(figures.CAPEX_DEFINITIONS)
 
 
-def render(tickers: list[str]):
-    """Every chart's rendering for the chosen hyperscalers, by chart key."""
+def render(tickers: list[str], definition: str = "cash"):
+    """Every chart's rendering for the chosen hyperscalers and capex definition, by chart key."""
     settings = context.settings()
     f = chart.filters(
         tickers=tickers,
+        definition=definition,
         all_tickers=universe.tickers(settings, "hyperscaler"),
         colors=universe.colors(settings),
     )
@@ -28,20 +30,26 @@ def render(tickers: list[str]):
     Output(ids.CAPEX_URL, "search"),
     *chart.outputs(CHARTS),
     Input(ids.CAPEX_TICKERS, "value"),
+    Input(ids.CAPEX_DEFINITION, "value"),
     prevent_initial_call=True,
 )
-def update(tickers):
-    """Redraw the charts for the chosen hyperscalers and put them in the URL."""
+def update(tickers, definition):
+    """Redraw the charts for the chosen hyperscalers and definition; put them in the URL."""
     hyperscalers = universe.tickers(context.settings(), "hyperscaler")
     tickers = [t for t in hyperscalers if t in (tickers or [])]
-    search = components.search_string({"tickers": tickers}, {"tickers": hyperscalers})
-    return (search, *chart.values(CHARTS, render(tickers)))
+    definition = components.query_choice(definition, DEFINITIONS, "cash")
+    search = components.search_string(
+        {"tickers": tickers, "definition": definition},
+        {"tickers": hyperscalers, "definition": "cash"},
+    )
+    return (search, *chart.values(CHARTS, render(tickers, definition)))
 
 
-def layout(tickers=None, **_query):
-    """The page, with the chosen hyperscalers read from the URL query string."""
+def layout(tickers=None, definition=None, **_query):
+    """The page, with the chosen hyperscalers and definition read from the URL query string."""
     hyperscalers = universe.tickers(context.settings(), "hyperscaler")
     tickers = components.query_list(tickers, hyperscalers, hyperscalers)
+    definition = components.query_choice(definition, DEFINITIONS, "cash")
     return html.Div(
         [
             dcc.Location(id=ids.CAPEX_URL, refresh=False),
@@ -59,6 +67,22 @@ def layout(tickers=None, **_query):
                 ],
                 className="filters",
             ),
-            *chart.grid(ROWS, render(tickers)),
+            html.Div(
+                [
+                    html.Span("Capex:", className="form-label-inline"),
+                    dcc.RadioItems(
+                        id=ids.CAPEX_DEFINITION,
+                        value=definition,
+                        inline=True,
+                        className="inline-choices",
+                        options=[
+                            {"label": label, "value": value}
+                            for value, label in figures.CAPEX_DEFINITIONS.items()
+                        ],
+                    ),
+                ],
+                className="filters",
+            ),
+            *chart.grid(ROWS, render(tickers, definition)),
         ]
     )

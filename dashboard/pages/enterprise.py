@@ -16,14 +16,15 @@ dash.register_page(
 ROWS = ((charts.ENT_MIX, charts.ENT_GROWTH), charts.ENT_BTOS)
 CHARTS = chart.flat(ROWS)
 VINTAGES = {
-    "current": "Current basis (recast where published)",
+    "both": "Both vintages, side by side",
     "original": "As first published with Q1 FY2027",
+    "recast": "Recast with Q2 FY2027",
 }
 BTOS_INDICATORS = {
     "btos_ai_use_rate": "Used AI in the last two weeks",
     "btos_ai_use_expected_rate": "Expect to use AI in the next six months",
 }
-DEFAULTS = {"vintage": "current", "btos": "btos_ai_use_rate", "xx": False}
+DEFAULTS = {"vintage": "both", "btos": "btos_ai_use_rate", "xx": False}
 CONCENTRATION_COLUMNS = {
     "period_end": "Period ended",
     "customer_label": "Customer",
@@ -59,7 +60,7 @@ def render(vintage: str, tickers: list[str], btos: str, show_xx: bool):
 def update(vintage, tickers, btos, xx):
     """Redraw the charts for the chosen filters and put them in the URL."""
     adopters = universe.tickers(context.settings(), "enterprise_adopter")
-    vintage = components.query_choice(vintage, list(VINTAGES), "current")
+    vintage = components.query_choice(vintage, list(VINTAGES), "both")
     tickers = [t for t in adopters if t in (tickers or [])]
     btos = components.query_choice(btos, list(BTOS_INDICATORS), "btos_ai_use_rate")
     show_xx = "xx" in (xx or [])
@@ -72,7 +73,7 @@ def update(vintage, tickers, btos, xx):
 
 def layout(vintage=None, tickers=None, btos=None, xx=None, **_query):
     """The page, with filters read from the URL query string."""
-    vintage = components.query_choice(vintage, list(VINTAGES), "current")
+    vintage = components.query_choice(vintage, list(VINTAGES), "both")
     adopters = universe.tickers(context.settings(), "enterprise_adopter")
     tickers = components.query_list(tickers, adopters, adopters)
     btos = components.query_choice(btos, list(BTOS_INDICATORS), "btos_ai_use_rate")

@@ -17,7 +17,7 @@ SCORECARD_COLUMNS = {
     "points_to": "Points to",
     "source": "Source",
 }
-ROWS = ((charts.HOME_DC_MIX, charts.HOME_DC_VS_CAPEX),)
+ROWS = ((charts.HOME_DC_MIX, charts.HOME_DC_VS_CAPEX), charts.HOME_HISTORY)
 BADGES = {"enterprise-led": "bg-success", "capex-led": "bg-danger"}
 
 
@@ -35,22 +35,53 @@ def source_cell(source: str):
     return source
 
 
+def _basis(r) -> str:
+    """Who the reading covers, and that the comparisons cover the same."""
+    members = r.members if isinstance(r.members, str) else ""
+    if len(members) > 40:
+        members = f"{members.count(',') + 1} members"
+    same = r.year_ago_members == r.members if isinstance(r.year_ago_members, str) else None
+    return f"over {members}" + ("; the same a year earlier" if same else "")
+
+
+def _currency(r):
+    """'not current' with its age, for a reading left out of the count."""
+    if bool(r.is_current):
+        return []
+    behind = int(r.quarters_behind)
+    return [
+        html.Br(),
+        html.Span(
+            f"not current: {behind} quarter{'s' if behind != 1 else ''} behind, not counted",
+            className="badge bg-secondary not-current-badge",
+        ),
+    ]
+
+
 def scorecard_table(frame):
-    """The scorecard as an HTML table: one row per indicator."""
+    """The scorecard as an HTML table: one row per indicator; rows that are not current are
+    greyed and say so."""
     head = html.Thead(html.Tr([html.Th(h) for h in SCORECARD_COLUMNS.values()]))
     rows = []
     for r in frame.itertuples():
-        rule = f"a rise reads as {r.higher_reads_as}"
+        rule = r.reading_rule if isinstance(r.reading_rule, str) else ""
         rows.append(
             html.Tr(
                 [
                     html.Td(
-                        [r.indicator_label, html.Br(), html.Small(rule, className="text-muted")],
+                        [
+                            r.indicator_label,
+                            html.Br(),
+                            html.Small(rule, className="text-muted reading-rule"),
+                            html.Br(),
+                            html.Small(_basis(r), className="text-muted basis"),
+                        ],
                         title=f"{r.detail}" if isinstance(r.detail, str) else None,
                     ),
                     html.Td(html.Strong(text.pct(r.value_pct)), className="num"),
                     html.Td(
                         [r.period_label]
+                        + _currency(r)
                         + (
                             []
                             if text.day(r.period_end) in r.period_label
@@ -80,6 +111,8 @@ def scorecard_table(frame):
                     html.Td(html.Small(source_cell(r.source)), className="source"),
                 ],
                 id=f"scorecard-{r.indicator}",
+                className=None if bool(r.is_current) else "not-current text-muted",
+                style=None if bool(r.is_current) else {"opacity": 0.55},
             )
         )
     return html.Table([head, html.Tbody(rows)], className="table table-sm scorecard")
@@ -110,9 +143,12 @@ def scorecard_card(scorecard):
                 ),
                 html.Div(body, id=ids.HOME_SCORECARD, className="table-wrap"),
                 html.Small(
-                    "Changes are in percentage points, on the same basis (NVIDIA's presentation "
-                    "vintage, the same hyperscalers, the same Census question). 'Points to' reads "
-                    "the change on a year earlier; hover an indicator for its detail.",
+                    "Changes are in percentage points, on the same basis and over the same "
+                    "members (NVIDIA's presentation vintage, a fixed panel of hyperscalers, "
+                    "adopters or states, the same Census question). 'Points to' reads the change "
+                    "on a year earlier; a reading more than two quarters behind the newest in "
+                    "the warehouse, or overdue for its source, is greyed and not counted. Hover "
+                    "an indicator for its detail.",
                     className="text-muted caption",
                 ),
                 dcc.Store(
