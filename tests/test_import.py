@@ -61,17 +61,23 @@ def test_hyperscaler_capex_by_calendar_quarter(imported, ticker, label, expected
     assert row.capex_usd == expected
 
 
-def test_capex_total_and_growth_only_for_same_companies(imported):
+def test_capex_total_is_the_fixed_panel_and_growth_only_when_complete(imported):
     frame = query_df(imported, "select * from hyperscaler_capex_quarterly where ticker = 'ALL'")
+    members = frame.members.iloc[0].split(",")
+    assert frame.members.nunique() == 1  # one panel at every quarter
     row = frame[frame.calendar_label == "2026Q1"].iloc[0]
     parts = query_df(
         imported,
         "select sum(capex_usd) s from hyperscaler_capex_quarterly "
-        "where ticker <> 'ALL' and calendar_label = '2026Q1'",
+        "where ticker in (select unnest(?)) and calendar_label = '2026Q1'",
+        [members],
     ).s[0]
-    assert row.capex_usd == parts
-    # 2025Q3 has Oracle, 2024Q3 does not: no like-for-like growth figure
-    assert frame[frame.calendar_label == "2025Q3"].capex_yoy_pct.isna().all()
+    assert row.capex_usd == parts and row.is_complete
+    # 2025Q3 has Oracle, a company outside the panel: the total leaves it out
+    q3 = frame[frame.calendar_label == "2025Q3"].iloc[0]
+    assert "ORCL" not in q3.tickers_reported.split(",") and "ORCL" not in members
+    # growth only where the whole panel reported both quarters
+    assert frame[~frame.is_complete].capex_yoy_pct.isna().all()
 
 
 def test_data_center_mix_marks_vintage_and_recast_sums(imported):

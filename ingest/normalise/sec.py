@@ -2,8 +2,8 @@
 
 companyfacts flows are year-to-date as filed: Q2 = H1 - Q1, Q3 = 9M - H1, Q4 = FY - 9M.
 A re-filed fact keeps its latest filing; first_filed_at is the first filing that reported the
-same value, the day it became known (thesis_history reads it). Facts that do not span a quarter (TTM, annual) are
-never stored as a quarter; they are only used to de-cumulate.
+same value, the day it became known (thesis_history reads it). Facts that do not span a quarter
+(TTM, annual) are never stored as a quarter; they are only used to de-cumulate.
 """
 
 from __future__ import annotations
