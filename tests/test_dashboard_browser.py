@@ -15,6 +15,6 @@ def test_home_shows_both_charts_with_captions(dash_duo, imported):
     assert "Source:" in dc_caption and "As of NVIDIA FY2027 Q2" in dc_caption
     assert "SEC EDGAR" in capex_caption and "As of calendar 2026Q1" in capex_caption
     bars = dash_duo.find_elements(f"#{ids.HOME_DC_MIX_GRAPH} .trace.bars")
-    assert len(bars) == 2
+    assert len(bars) == 4  # hyperscale and AI clouds, in each of two vintages
     assert "Offline snapshot" in dash_duo.find_element(f"#{ids.STALE_BANNER}").text
     assert dash_duo.get_logs() == []

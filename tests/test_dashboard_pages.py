@@ -26,7 +26,7 @@ pytestmark = pytest.mark.browser
 
 # path -> graphs that must draw on it
 PAGES = {
-    "/": [ids.HOME_DC_MIX_GRAPH, ids.HOME_DC_VS_CAPEX_GRAPH],
+    "/": [ids.HOME_DC_MIX_GRAPH, ids.HOME_DC_VS_CAPEX_GRAPH, ids.HOME_HISTORY_GRAPH],
     "/gpu-vendors": [
         ids.GPU_REVENUE_GRAPH,
         ids.GPU_MARGIN_GRAPH,
@@ -40,7 +40,7 @@ PAGES = {
     "/status": [],
 }
 CAPTIONS = {
-    "/": [ids.HOME_DC_MIX_CAPTION, ids.HOME_DC_VS_CAPEX_CAPTION],
+    "/": [ids.HOME_DC_MIX_CAPTION, ids.HOME_DC_VS_CAPEX_CAPTION, ids.HOME_HISTORY_CAPTION],
     "/gpu-vendors": [
         ids.GPU_REVENUE_CAPTION,
         ids.GPU_MARGIN_CAPTION,
@@ -146,6 +146,49 @@ def test_scorecard_reads_the_warehouse(duo, imported):
     summary = duo.find_element(f"#{ids.HOME_SUMMARY}").text
     share = latest.set_index("indicator").loc["nvda_enterprise_share", "value_pct"]
     assert f"{share:.1f}%" in summary
+    assert duo.get_logs() == []
+
+
+def test_thesis_page_greys_stale_readings_and_draws_the_history(duo, imported):
+    visit(duo, "/")
+    card = query_df(imported, "select * from thesis_scorecard")
+    for row in card.itertuples():
+        element = duo.find_element(f"#scorecard-{row.indicator}")
+        cells = element.text
+        assert row.reading_rule in cells
+        greyed = "not-current" in (element.get_attribute("class") or "")
+        assert greyed == (not row.is_current)
+        assert ("not counted" in cells) == (not row.is_current)
+    summary = duo.find_element(f"#{ids.HOME_SUMMARY}").text
+    current = int(card.is_current.sum())
+    assert "current readings" in summary and "The oldest reading counted is" in summary
+    assert ["one", "two", "three", "four", "five", "six"][current - 1] in summary
+    history = query_df(imported, "select distinct as_of from thesis_history")
+    verdict = next(t for t in traces(duo, ids.HOME_HISTORY_GRAPH) if t["name"] == "verdict")
+    assert len(_values(verdict["x"])) == len(history)
+    mix = {t["name"] for t in traces(duo, ids.HOME_DC_MIX_GRAPH)}
+    assert "Hyperscale (as first published)" in mix and "Hyperscale (recast)" in mix
+    assert duo.get_logs() == []
+
+
+def test_capex_page_switches_definition_and_marks_incomplete_totals(duo):
+    visit(duo, "/capex")
+    caption = duo.find_element(f"#{ids.CAPEX_CAPTION}").text
+    assert "cash capex (purchases of property and equipment) (the default)" in caption
+    names = {t["name"] for t in traces(duo, ids.CAPEX_GRAPH)}
+    assert "Panel total, incomplete (not all reported)" in names
+    duo.find_element(f"#{ids.CAPEX_DEFINITION} input[value='leases']").click()
+    wait_until(
+        lambda: search_params(duo).get("definition") == ["leases"],
+        10,
+        f"URL not updated: {duo.driver.current_url}",
+    )
+    wait_until(
+        lambda: "including finance leases" in duo.find_element(f"#{ids.CAPEX_CAPTION}").text,
+        10,
+        "caption not redrawn",
+    )
+    assert "AMZN" not in {t["name"] for t in traces(duo, ids.CAPEX_GRAPH)}
     assert duo.get_logs() == []
 
 
