@@ -9,24 +9,26 @@
 -- Panels (which hyperscalers, adopters, states) are those of the warehouse as loaded; the
 -- values are those filed by as_of. The warehouse keeps one value per fact (the latest filed),
 -- so a figure restated later shows its restated value from its first filing's date.
+--
+-- thesis_indicators is read once, with window functions instead of self-joins (see
+-- thesis_scorecard: each extra reference multiplies DuckDB 1.2's planning time).
 with indicators as (
     select * from thesis_indicators where value_pct is not null
 ),
 
-bounds as (
-    select quarter_index(2023, 1) as first_quarter,
-           quarter_index(year(max(known_at)), quarter(max(known_at))) as last_quarter
-    from indicators
-),
-
 as_of_dates as (
+    -- quarter-ends from 2023Q1 on; those after the quarter of the latest known_at are cut below
     select calendar_quarter_end((q // 4)::integer, (q % 4 + 1)::integer) as as_of
-    from bounds, range(bounds.first_quarter, bounds.last_quarter + 1) r(q)
+    from range(quarter_index(2023, 1), quarter_index(2036, 1)) r(q)
 ),
 
-indicator_names as (
-    select indicator, any_value(higher_reads_as) as higher_reads_as
-    from indicators group by indicator
+indicator_names(indicator, higher_reads_as, display_order) as (
+    values ('nvda_enterprise_share', 'enterprise-led', 1),
+           ('hyperscaler_capex_yoy', 'capex-led', 2),
+           ('nvda_dc_share_of_capex', 'enterprise-led', 3),
+           ('enterprise_adopters_growth', 'enterprise-led', 4),
+           ('btos_ai_use_rate', 'enterprise-led', 5),
+           ('nvda_top_customer_share', 'capex-led', 6)
 ),
 
 known as (
@@ -35,47 +37,88 @@ known as (
     join indicators i on i.known_at <= d.as_of
 ),
 
-newest as (
-    select as_of, max(reading_quarter) as newest_quarter, max(period_end) as newest_period_end
-    from known group by as_of
+marked as (
+    select
+        *,
+        max(reading_quarter) over (partition by as_of) as newest_quarter,
+        max(period_end) over (partition by as_of) as newest_period_end,
+        -- the newest period; of two vintages of one period, the one published last
+        row_number() over latest_first as latest_rank,
+        first_value(period_end) over latest_first as latest_period_end,
+        first_value(basis) over latest_first as latest_basis,
+        first_value(members) over latest_first as latest_members
+    from known
+    window latest_first as (
+        partition by as_of, indicator order by period_end desc, known_at desc
+        rows between unbounded preceding and unbounded following)
 ),
 
-latest as (
-    -- the newest period; of two vintages of one period, the one published last
-    select * from known
-    qualify row_number() over (
-        partition by as_of, indicator order by period_end desc, known_at desc) = 1
+roles as (
+    select
+        *,
+        case
+            when latest_rank = 1 then 'latest'
+            when basis = latest_basis and members = latest_members
+                 and period_end between latest_period_end - interval 400 day
+                                    and latest_period_end - interval 330 day then 'year'
+        end as role
+    from marked
 ),
 
-year_ago as (
-    select l.as_of, l.indicator, k.value_pct, k.period_label, k.std_error_pp
-    from latest l
-    join known k
-        on k.as_of = l.as_of and k.indicator = l.indicator
-        and k.basis = l.basis and k.members = l.members
-        and k.period_end between l.period_end - interval 400 day and l.period_end - interval 330 day
+chosen as (
+    select * from roles
+    where role is not null
     qualify row_number() over (
-        partition by l.as_of, l.indicator
-        order by abs(datediff('day', k.period_end, l.period_end) - 365), k.period_end desc) = 1
+        partition by as_of, indicator, role
+        order by abs(datediff('day', period_end, latest_period_end) - 365), period_end desc) = 1
+),
+
+pivoted as (
+    select
+        as_of, indicator,
+        any_value(indicator_label) filter (where role = 'latest') as indicator_label,
+        any_value(period_label) filter (where role = 'latest') as period_label,
+        any_value(period_end) filter (where role = 'latest') as period_end,
+        any_value(value_pct) filter (where role = 'latest') as value_pct,
+        any_value(basis) filter (where role = 'latest') as basis,
+        any_value(members) filter (where role = 'latest') as members,
+        any_value(known_at) filter (where role = 'latest') as known_at,
+        any_value(std_error_pp) filter (where role = 'latest') as std_error_pp,
+        any_value(reading_quarter) filter (where role = 'latest') as reading_quarter,
+        any_value(overdue_after_days) filter (where role = 'latest') as overdue_after_days,
+        any_value(period_label) filter (where role = 'year') as year_ago_label,
+        any_value(value_pct) filter (where role = 'year') as year_ago_value_pct,
+        any_value(std_error_pp) filter (where role = 'year') as year_ago_std_error_pp,
+        any_value(newest_quarter) as newest_quarter,
+        any_value(newest_period_end) as newest_period_end
+    from chosen
+    group by as_of, indicator
+),
+
+grid as (
+    select
+        d.as_of, n.indicator, n.higher_reads_as, n.display_order, p.* exclude (as_of, indicator),
+        max(p.known_at) over () as last_known_at,
+        max(p.newest_quarter) over (partition by d.as_of) as as_of_newest_quarter,
+        max(p.newest_period_end) over (partition by d.as_of) as as_of_newest_period_end
+    from as_of_dates d
+    cross join indicator_names n
+    left join pivoted p on p.as_of = d.as_of and p.indicator = n.indicator
 ),
 
 readings as (
     select
-        d.as_of, n.indicator, n.higher_reads_as,
-        l.indicator_label, l.period_label, l.period_end, l.value_pct, l.basis, l.members,
-        l.known_at,
-        y.period_label as year_ago_label, y.value_pct as year_ago_value_pct,
-        l.value_pct - y.value_pct as change_on_year_pp,
-        1.645 * sqrt(l.std_error_pp ^ 2 + y.std_error_pp ^ 2) as change_on_year_band_pp,
-        w.newest_quarter - l.reading_quarter as quarters_behind,
-        coalesce(w.newest_quarter - l.reading_quarter <= 2
-                 and coalesce(datediff('day', l.period_end, w.newest_period_end)
-                              <= l.overdue_after_days, true), false) as is_current
-    from as_of_dates d
-    cross join indicator_names n
-    left join latest l on l.as_of = d.as_of and l.indicator = n.indicator
-    left join year_ago y on y.as_of = d.as_of and y.indicator = n.indicator
-    left join newest w on w.as_of = d.as_of
+        as_of, indicator, higher_reads_as, display_order,
+        indicator_label, period_label, period_end, value_pct, basis, members, known_at,
+        year_ago_label, year_ago_value_pct,
+        value_pct - year_ago_value_pct as change_on_year_pp,
+        1.645 * sqrt(std_error_pp ^ 2 + year_ago_std_error_pp ^ 2) as change_on_year_band_pp,
+        as_of_newest_quarter - reading_quarter as quarters_behind,
+        coalesce(as_of_newest_quarter - reading_quarter <= 2
+                 and coalesce(datediff('day', period_end, as_of_newest_period_end)
+                              <= overdue_after_days, true), false) as is_current
+    from grid
+    where as_of <= calendar_quarter_end(year(last_known_at), quarter(last_known_at))
 ),
 
 pointed as (
@@ -93,26 +136,26 @@ pointed as (
     from readings
 ),
 
-verdicts as (
+counted as (
     select
-        as_of,
-        count(*) filter (where is_current) as current_readings,
-        count(*) filter (where is_current and points_to = 'enterprise-led') as enterprise_led,
-        count(*) filter (where is_current and points_to = 'capex-led') as capex_led
-    from pointed group by as_of
+        *,
+        count(*) filter (where is_current) over (partition by as_of) as current_readings,
+        count(*) filter (where is_current and points_to = 'enterprise-led')
+            over (partition by as_of) as enterprise_led,
+        count(*) filter (where is_current and points_to = 'capex-led')
+            over (partition by as_of) as capex_led
+    from pointed
 ),
 
 final as (
     select
-        p.*,
-        v.current_readings, v.enterprise_led, v.capex_led,
-        case when v.enterprise_led > v.capex_led then 'enterprise-led'
-             when v.capex_led > v.enterprise_led then 'capex-led'
+        * exclude (display_order),
+        case when enterprise_led > capex_led then 'enterprise-led'
+             when capex_led > enterprise_led then 'capex-led'
              else 'split' end as verdict,
-        v.enterprise_led || ' of ' || v.current_readings || ' current readings enterprise-led, '
-            || v.capex_led || ' capex-led' as verdict_detail
-    from pointed p
-    join verdicts v using (as_of)
+        enterprise_led || ' of ' || current_readings || ' current readings enterprise-led, '
+            || capex_led || ' capex-led' as verdict_detail
+    from counted
 )
 
 select * from final
