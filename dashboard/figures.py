@@ -227,7 +227,9 @@ def dc_vs_capex_caption(drawn: pd.DataFrame) -> str:
         f"Q{last.nvda_fiscal_quarter})",
         "Only quarters in which every one of these hyperscalers reported are drawn; "
         "NVIDIA's fiscal quarter sits in the calendar quarter holding most of its "
-        "days. Capex excludes finance leases.",
+        "days. Capex: cash capex (purchases of property and equipment), finance leases "
+        "excluded. A rising share can mean enterprise demand or a larger GPU share of the "
+        "same capex.",
     )
 
 
@@ -816,8 +818,8 @@ def intensity_caption(drawn: pd.DataFrame, requested: list[str]) -> str:
     """Caption for capex intensity, naming companies without revenue loaded."""
     last = drawn.groupby("ticker")["calendar_label"].last()
     note = (
-        "Capex = PaymentsToAcquirePropertyPlantAndEquipment, finance leases excluded; "
-        "revenue of the same fiscal quarter."
+        "Capex: cash capex (PaymentsToAcquirePropertyPlantAndEquipment), finance leases "
+        "excluded; revenue of the same fiscal quarter."
     )
     absent = [t for t in requested if t not in set(drawn["ticker"])]
     if absent:
@@ -973,6 +975,7 @@ def growth_drawn(frame: pd.DataFrame) -> pd.DataFrame:
         "revenue_usd_year_ago",
         "revenue_yoy_pct",
         "tickers_reported",
+        "members",
         "source_kind",
     ]
     return frame.loc[frame["revenue_yoy_pct"].notna(), cols].reset_index(drop=True)
@@ -984,7 +987,7 @@ def growth_figure(drawn: pd.DataFrame, colors: dict | None = None) -> go.Figure:
     for ticker, rows in drawn.groupby("ticker", sort=True):
         rows = _break_gaps(rows, "calendar_quarter_start", QUARTER_GAP_DAYS)
         basket = ticker == "BASKET"
-        name = "Basket (like for like)" if basket else ticker
+        name = "Basket (fixed panel)" if basket else ticker
         fig.add_scatter(
             x=rows["calendar_quarter_start"],
             y=rows["revenue_yoy_pct"],
@@ -1007,15 +1010,20 @@ def growth_figure(drawn: pd.DataFrame, colors: dict | None = None) -> go.Figure:
     return fig
 
 
+def _members(drawn: pd.DataFrame) -> str:
+    basket = drawn.loc[drawn["ticker"] == "BASKET", "members"].dropna()
+    return ", ".join(basket.iloc[0].split(",")) if len(basket) else "none loaded"
+
+
 def growth_caption(drawn: pd.DataFrame) -> str:
     """Caption for enterprise adopters' growth."""
     last = drawn.groupby("ticker")["calendar_label"].last()
     return caption(
         _kinds(drawn["source_kind"]),
         "latest quarter: " + ", ".join(f"{t} {q}" for t, q in last.items() if t != "BASKET"),
-        "Each company against its own fiscal quarter a year earlier; the basket sums "
-        "the companies that reported both quarters, so its membership varies "
-        "(hover shows it).",
+        "Each company against its own fiscal quarter a year earlier; the basket is a "
+        f"fixed panel ({_members(drawn)}), drawn only where every member reported both "
+        "quarters, so a company joining the data never reads as growth.",
     )
 
 

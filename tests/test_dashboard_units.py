@@ -248,7 +248,7 @@ def test_enterprise_callback(pages):
     out = pages["enterprise"].update("original", ["PLTR"], "btos_ai_use_expected_rate", ["xx"])
     assert out[0] == ("?vintage=original&tickers=PLTR&btos=btos_ai_use_expected_rate&xx=1")
     assert "As first published" in out[2]
-    assert {t.name for t in out[5].data} == {"PLTR", "Basket (like for like)"}
+    assert {t.name for t in out[5].data} == {"PLTR", "Basket (fixed panel)"}
 
 
 def test_revenue_gap_callback_recomputes(pages, imported):
