@@ -319,7 +319,12 @@ def history_figure(drawn: pd.DataFrame) -> go.Figure:
     )
     _layout(fig, hovermode="closest", height=340, margin=dict(l=170, r=20, t=30, b=40))
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(["Verdict", *order])))
-    fig.update_xaxes(type="date", dtick="M3", tickformat="%Y-%m")
+    ends = pd.to_datetime(verdicts["as_of"])
+    fig.update_xaxes(
+        type="date",
+        tickvals=ends,
+        ticktext=[f"{d.year}Q{d.quarter}" for d in ends],
+    )
     return fig
 
 
@@ -332,7 +337,9 @@ def history_caption(drawn: pd.DataFrame) -> str:
         "Each quarter-end uses only figures known by then: by filing date where the row has "
         "one, else the SEC deadline for large accelerated filers (40 days after a quarter, "
         "60 after a year), NVIDIA's split not before the filing that introduced its vintage, "
-        "Census surveys 28 days after their date. Hollow: not current then, not counted.",
+        "Census surveys 28 days after their date. Hollow: not current then, not counted. "
+        "Diamonds: the verdict of that date (green enterprise-led, red capex-led, grey split); "
+        "the x-axis marks each quarter's last day.",
     )
 
 
@@ -688,6 +695,38 @@ def _flag(row) -> str:
     return "; ".join(flags) if flags else "SEC EDGAR"
 
 
+def _incomplete_runs(total: pd.DataFrame, complete: pd.Series) -> dict:
+    """x, y, customdata and marker sizes of the incomplete panel totals: each run of them
+    joined by a dashed segment to the complete quarter before it, runs kept apart by gaps."""
+    x, y, custom, sizes = [], [], [], []
+    rows = list(total.itertuples())
+    flags = list(complete)
+    for i, row in enumerate(rows):
+        if flags[i]:
+            continue
+        if i > 0 and flags[i - 1]:  # the run starts: lead in from the last complete quarter
+            before = rows[i - 1]
+            x.append(before.calendar_quarter_start)
+            y.append(before.value_usd / 1e9)
+            custom.append((before.calendar_label, before.panel_reported))
+            sizes.append(0)
+        x.append(row.calendar_quarter_start)
+        y.append(row.value_usd / 1e9)
+        custom.append(
+            (
+                row.calendar_label,
+                f"incomplete: {row.panel_reported} ({row.tickers_reported}), so far, not a fall",
+            )
+        )
+        sizes.append(9)
+        if i + 1 < len(rows) and flags[i + 1]:  # the run ends: no line to the next one
+            x.append(None)
+            y.append(None)
+            custom.append(("", ""))
+            sizes.append(0)
+    return dict(x=x, y=y, customdata=custom, marker_size=sizes, connectgaps=False)
+
+
 def capex_figure(frame: pd.DataFrame, colors: dict | None = None) -> go.Figure:
     """Stacked bars of capex per hyperscaler by calendar quarter; the panel total as a line,
     solid where every member reported, hollow and dashed where part of the panel has not."""
@@ -722,27 +761,14 @@ def capex_figure(frame: pd.DataFrame, colors: dict | None = None) -> go.Figure:
             "YoY %{customdata[2]:.1f}%<extra>Panel total</extra>",
         )
         if (~complete).any():
-            # each incomplete point, joined by a dashed segment to the complete point before it
-            idx = [i for i, c in enumerate(complete) if not c]
-            show = sorted({j for i in idx for j in (i - 1, i) if j >= 0})
-            part = total.iloc[show]
-            partial = ~part["is_complete"].astype(bool)
             fig.add_scatter(
-                x=part["calendar_quarter_start"],
-                y=part["value_usd"] / 1e9,
                 name="Panel total, incomplete (not all reported)",
                 mode="lines+markers",
                 line=dict(color="black", width=1, dash="dash"),
-                marker=dict(
-                    size=[9 if p else 0 for p in partial],
-                    symbol="circle-open",
-                    color="black",
-                ),
-                customdata=list(
-                    zip(part["calendar_label"], part["panel_reported"], part["tickers_reported"])
-                ),
-                hovertemplate="%{customdata[0]}: incomplete, %{customdata[1]} "
-                "(%{customdata[2]}): %{y:$,.2f}B so far, not a fall<extra>Panel total</extra>",
+                marker=dict(symbol="circle-open", color="black"),
+                hovertemplate="%{customdata[0]}: %{y:$,.2f}B, %{customdata[1]}"
+                "<extra>Panel total</extra>",
+                **_incomplete_runs(total, complete),
             )
     _layout(fig, barmode="stack", yaxis_title="USD billions")
     fig.update_xaxes(type="date", dtick="M12", tickformat="%Y")
