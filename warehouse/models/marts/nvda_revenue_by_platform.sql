@@ -8,7 +8,9 @@
 -- NVIDIA published it, else the original (never mixed within a quarter), and the data_center
 -- line is left out because it is the sum of hyperscale and AI clouds/industrial/enterprise.
 with segments as (
-    select * from segment_revenue where ticker = 'NVDA'
+    -- the data-center split (compute vs networking) is a breakdown of data center, not a segment
+    select * from segment_revenue
+    where ticker = 'NVDA' and presentation in ('market_platform', 'fy27_original', 'fy27_recast')
 ),
 
 fy27_vintages as (
