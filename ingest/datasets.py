@@ -370,13 +370,15 @@ def submissions(ctx: Context, company: Company) -> dict:
 
 
 def fetch_companyfacts(ctx: Context, item: Item):
-    """companyfacts, unless the submissions index shows no filing since its last load.
+    """companyfacts, unless no filing is new since its last load: none found by the filings
+    dataset in this run, and none in the submissions index filed since that load.
 
     companyfacts changes only when a filing is processed, so a day without one costs the small
     index instead of a 3-4 MB download.
     """
     last = None if ctx.full else _last_companyfacts_load(ctx.con, item.company.ticker)
-    if last is not None:
+    found_new = ctx.cache.get(("new filings", item.company.ticker))
+    if last is not None and not found_new:
         filed = [
             f.filed_at for f in filings_normalise.index_filings(submissions(ctx, item.company))
         ]
@@ -427,6 +429,7 @@ def filings_to_load(ctx: Context, item: Item) -> list[Item]:
     filings = filings_normalise.index_filings(submissions(ctx, company))
     loaded = set() if ctx.full else _loaded_accessions(ctx.con, company.ticker)
     new = filings_normalise.to_load(filings, ctx.settings.sec_filings_since, loaded)
+    ctx.cache[("new filings", company.ticker)] = len(new)  # companyfacts changes with them
     return [
         _filing_item(
             "sec",
