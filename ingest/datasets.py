@@ -130,14 +130,14 @@ def never_skipped(company: Company) -> str | None:
 class Derived:
     """Rows a load derives from what it has just written, in the same transaction.
 
-    `query` (a select from a view, with `params`) gives the rows to upsert; rows of `check`
-    (one text column) are notes printed after the run, e.g. a filing value that disagrees with
-    the transcribed value it replaces.
+    `query` (a select from a view, with `params`) gives the rows to upsert; `check(con, rows)`
+    returns notes printed after the run, e.g. a filing value that disagrees with the
+    transcribed value it replaces.
     """
 
     query: str
     params: tuple = ()
-    check: str | None = None
+    check: Callable[[duckdb.DuckDBPyConnection, pd.DataFrame], list[str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -463,17 +463,30 @@ def fetch_filing(ctx: Context, item: Item) -> FilingPayload:
     return FilingPayload(data, _stored_facts(ctx.con, filing.accession))
 
 
+def segment_disagreements(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> list[str]:
+    """Notes on the transcribed rows of segment_revenue that these filing rows disagree with
+    (by more than half a million USD): printed with the run, then the filing value is kept."""
+    if rows.empty:
+        return []
+    keys = ["ticker", "fiscal_year", "fiscal_quarter", "segment", "presentation"]
+    transcribed = con.execute(
+        "select * from segment_revenue where filed_at is null and ticker = ?",
+        [rows["ticker"].iloc[0]],
+    ).df()
+    both = rows.merge(transcribed, on=keys, suffixes=("", "_transcribed"))
+    differ = both[(both["revenue_usd"] - both["revenue_usd_transcribed"]).abs() > 5e5]
+    return [
+        f"FY{r.fiscal_year} Q{r.fiscal_quarter} {r.segment} ({r.presentation}): the filing says "
+        f"{r.revenue_usd / 1e6:,.1f} M USD, the transcribed row said "
+        f"{r.revenue_usd_transcribed / 1e6:,.1f} M USD ({r.source_transcribed}); "
+        "the filing value is kept"
+        for r in differ.itertuples()
+    ]
+
+
 DERIVED_FROM_FILINGS = (
-    (
-        "segment_revenue",
-        "stg_filing_segment_revenue",
-        "stg_filing_segment_revenue_check",
-    ),
-    (
-        "customer_concentration",
-        "stg_filing_customer_concentration",
-        None,
-    ),
+    ("segment_revenue", "stg_filing_segment_revenue", segment_disagreements),
+    ("customer_concentration", "stg_filing_customer_concentration", None),
 )
 
 
@@ -496,7 +509,7 @@ def normalise_filing(raw: FilingPayload, item: Item, ctx: Context) -> Frames:
             Derived(
                 f"select * from {view} where ticker = ?",
                 params,
-                f"select note from {check} where ticker = ?" if check else None,
+                check,
             ),
         )
         for table, view, check in DERIVED_FROM_FILINGS
@@ -591,10 +604,40 @@ def normalise_companyfacts_file(payload: dict, item: Item, ctx: Context) -> Fram
     return [("financial_facts", frame)]
 
 
-def normalise_table_file(text: str, item: Item, ctx: Context) -> Frames:
-    frame = table_frame(item.dataset, text, item.label, {c.ticker for c in ctx.universe})
+# Tables that filings loads write rows into: a transcribed row never replaces a filing's.
+FILED_TABLES = {
+    "segment_revenue": ["ticker", "fiscal_year", "fiscal_quarter", "segment", "presentation"],
+    "customer_concentration": ["ticker", "period_end", "customer_label", "basis"],
+}
+
+
+@dataclass(frozen=True)
+class TablePayload:
+    """A snapshot CSV's text, and the keys of its table that rows read from filings hold."""
+
+    text: str
+    filed: pd.DataFrame | None = None
+
+
+def read_table_file(ctx: Context, item: Item) -> TablePayload:
+    text = ctx.snapshot.read_text(item.path)
+    keys = FILED_TABLES.get(item.dataset)
+    if keys is None:
+        return TablePayload(text)
+    listed = ", ".join(keys)
+    filed = ctx.con.execute(f"select {listed} from {item.dataset} where filed_at is not null").df()
+    return TablePayload(text, filed)
+
+
+def normalise_table_file(raw: TablePayload, item: Item, ctx: Context) -> Frames:
+    frame = table_frame(item.dataset, raw.text, item.label, {c.ticker for c in ctx.universe})
     if ctx.tickers is not None and "ticker" in frame:
         frame = frame[frame["ticker"].isin(ctx.tickers)]
+    if raw.filed is not None and not raw.filed.empty:
+        keys = FILED_TABLES[item.dataset]
+        held = set(map(tuple, raw.filed[keys].astype(str).values))
+        covered = [tuple(k) in held for k in frame[keys].astype(str).values]
+        frame = frame[[not c for c in covered]]
     return [(item.dataset, frame)]
 
 
@@ -605,7 +648,7 @@ def _table_file(table: str, description: str) -> Dataset:
         SNAPSHOT,
         f"{table}.csv",
         (table,),
-        read_text,
+        read_table_file,
         normalise_table_file,
         description,
         files=f"{table}.csv",

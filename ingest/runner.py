@@ -130,10 +130,11 @@ def _derive(
     con: duckdb.DuckDBPyConnection, derived: Derived, item: Item, notes: list[str]
 ) -> pd.DataFrame:
     """The rows of a Derived step, after noting what its check reports."""
+    rows = con.execute(derived.query, list(derived.params)).df()
     if derived.check:
-        for (note,) in con.execute(derived.check, list(derived.params)).fetchall():
+        for note in derived.check(con, rows):
             notes.append(f"  note    {item.source}:{item.name}: {note}")
-    return con.execute(derived.query, list(derived.params)).df()
+    return rows
 
 
 @dataclass

@@ -133,7 +133,8 @@ SYNTHETIC = """<html xmlns="http://www.w3.org/1999/xhtml" xmlns:ix="http://www.x
  xmlns:xbrli="http://www.xbrl.org/2003/instance" xmlns:ixt="http://www.xbrl.org/inlineXBRL/transformation/2020-02-12">
 <body><ix:header><ix:resources>
 <xbrli:unit id="usd"><xbrli:measure>iso4217:USD</xbrli:measure></xbrli:unit>
-<xbrli:context id="c-1"><xbrli:entity><xbrli:identifier scheme="x">1</xbrli:identifier></xbrli:entity>
+<xbrli:context id="c-1"><xbrli:entity>
+<xbrli:identifier scheme="x">1</xbrli:identifier></xbrli:entity>
 <xbrli:period><xbrli:startDate>2025-01-01</xbrli:startDate><xbrli:endDate>2025-03-31</xbrli:endDate></xbrli:period></xbrli:context>
 </ix:resources></ix:header>
 {facts}</body></html>"""
@@ -225,8 +226,8 @@ def test_a_disagreeing_transcribed_row_is_shown_with_the_run(tmp_path, snapshot_
     settings = Settings.from_env(env={}, db=str(tmp_path / "w.duckdb"))
     summary = import_snapshot(settings, root, datasets=["segment_revenue", "filings"])
     notes = "\n".join(summary.notes)
-    assert "gaming (market_platform): the filing says 4287.0 M USD" in notes
-    assert "the transcribed row said 4000.0 M USD" in notes
+    assert "FY2026 Q2 gaming (market_platform): the filing says 4,287.0 M USD" in notes
+    assert "the transcribed row said 4,000.0 M USD" in notes
 
 
 # -- live: the fake SEC, the incremental rule, faults ----------------------------------------
