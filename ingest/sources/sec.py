@@ -64,18 +64,20 @@ class SecClient:
     def companyfacts(self, cik: int) -> dict:
         """The companyfacts response for a CIK, as parsed JSON."""
         url = self.companyfacts_url(cik)
-        return self._get(url, f"companyfacts for CIK {int(cik):010d}").json()
+        return self._get(url, f"companyfacts for CIK {int(cik):010d}", parse=_json)
 
     def submissions(self, cik: int) -> dict:
         """The submissions index (filing list) of a CIK, as parsed JSON."""
         url = self.submissions_url(cik)
-        return self._get(url, f"submissions index for CIK {int(cik):010d}").json()
+        return self._get(url, f"submissions index for CIK {int(cik):010d}", parse=_json)
 
     def document(self, url: str) -> bytes:
         """A filing document's bytes, as EDGAR serves them."""
-        return self._get(url, f"document {url.rsplit('/', 1)[-1]}", accept="text/html").content
+        what = f"document {url.rsplit('/', 1)[-1]}"
+        return self._get(url, what, accept="text/html", parse=lambda r: r.content)
 
-    def _get(self, url: str, what: str, accept: str | None = None):
+    def _get(self, url: str, what: str, parse, accept: str | None = None):
+        """GET with the limiter and retries; `parse(response)` inside them, as before."""
         headers = {"Accept": accept} if accept else None
 
         def once():
@@ -93,9 +95,13 @@ class SecClient:
                 )
             if status >= 400:
                 raise SourceError(f"HTTP {status} from SEC")
-            return response
+            return parse(response)
 
         return with_retries(once, self.policy)
+
+
+def _json(response):
+    return response.json()
 
 
 def sec_client(settings) -> SecClient:
