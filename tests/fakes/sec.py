@@ -13,6 +13,8 @@ By default (`index="archived"`) the recorded indexes list only the 10-Q/10-K fil
 documents the fake holds, so a first load can load every filing it is told of; `index="recorded"`
 serves them as recorded (the other documents answer 404). `hide(accession)` leaves a filing
 out of the index until `show(accession)`: a filing that has not happened yet.
+`companyfacts="recorded"` serves the untrimmed responses of sec/recorded/companyfacts/ where
+there is one (3-4 MB, what a live client really downloads), the trimmed snapshot's otherwise.
 
 companyfacts and submissions answers carry an ETag and a Last-Modified header, and a request
 with a matching If-None-Match or If-Modified-Since gets 304 with no body.
@@ -60,11 +62,13 @@ class FakeSec(FakeServer):
         data_dir: Path | str = SNAPSHOT,
         universe: Path = DEFAULT_UNIVERSE,
         index: str = "archived",
+        companyfacts: str = "snapshot",
         **kwargs,
     ):
         super().__init__(**kwargs)
         self.data_dir = Path(data_dir)
         self.index = index
+        self.companyfacts = companyfacts
         self.ticker_of = {c.cik: c.ticker for c in load_universe(universe) if c.cik}
         self.hidden: set[str] = set()
         with open(self.data_dir / "sec" / "filings.csv", newline="") as fh:
@@ -124,6 +128,9 @@ class FakeSec(FakeServer):
     def _companyfacts(self, request: Request, fault: str | None) -> Response:
         match = COMPANYFACTS.match(request.path)
         path = self.data_dir / "sec" / "companyfacts" / f"CIK{match.group(1)}.json"
+        recorded = self.data_dir / "sec" / "recorded" / "companyfacts" / path.name
+        if self.companyfacts == "recorded" and recorded.exists():
+            path = recorded
         if not path.exists():
             return Response(404, b'{"message": "Not Found"}')
         if fault in ("empty", "missing_field", "garbage"):
