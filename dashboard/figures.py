@@ -1051,6 +1051,8 @@ def cloud_capex_drawn(frame: pd.DataFrame) -> pd.DataFrame:
         "cloud_revenue_ttm_usd",
         "capex_ttm_usd",
         "cloud_revenue_per_capex_usd",
+        "cloud_revenue_next_year_usd",
+        "next_year_cloud_revenue_per_capex_usd",
         "capex_source_kind",
         "cloud_source",
         "filed_at",
@@ -1061,19 +1063,32 @@ def cloud_capex_drawn(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def cloud_capex_figure(drawn: pd.DataFrame, colors: dict | None = None) -> go.Figure:
-    """Lines: cloud revenue per dollar of capex, four quarters to each, per hyperscaler."""
+    """Lines: cloud revenue per dollar of capex, four quarters to each, per hyperscaler; dotted,
+    the next four quarters' cloud revenue per dollar of the same capex."""
     fig = go.Figure()
     for ticker, rows in drawn.groupby("ticker", sort=True):
+        label = rows["cloud_label"].iloc[0]
         fig.add_scatter(
             x=rows["calendar_label"],
             y=rows["cloud_revenue_per_capex_usd"],
-            name=f"{ticker} ({rows['cloud_label'].iloc[0]})",
+            name=f"{ticker} ({label})",
             mode="lines+markers",
             line=dict(color=_color(colors, ticker)),
             customdata=rows[["cloud_revenue_ttm_usd", "capex_ttm_usd"]].values / 1e9,
             hovertemplate="%{x}: $%{y:.2f} of cloud revenue per $ of capex "
             "(%{customdata[0]:$,.1f}B vs %{customdata[1]:$,.1f}B)<extra>" + ticker + "</extra>",
         )
+        later = rows[rows["next_year_cloud_revenue_per_capex_usd"].notna()]
+        if not later.empty:
+            fig.add_scatter(
+                x=later["calendar_label"],
+                y=later["next_year_cloud_revenue_per_capex_usd"],
+                name=f"{ticker}: the next four quarters",
+                mode="lines+markers",
+                line=dict(color=_color(colors, ticker), dash="dot"),
+                hovertemplate="capex of the four quarters to %{x} was followed by $%{y:.2f} "
+                "of cloud revenue per $ in the next four<extra>" + ticker + "</extra>",
+            )
     fig.update_layout(yaxis_title="cloud revenue per USD of capex")
     return fig
 
@@ -1083,7 +1098,9 @@ def cloud_capex_caption(drawn: pd.DataFrame, requested: list[str]) -> str:
     last = drawn.groupby("ticker")["calendar_label"].last()
     note = (
         "Like for like: one company, the same four calendar quarters on both sides (capex "
-        "only where all four are loaded). Cloud revenue is each filer's own cloud segment "
+        "only where all four are loaded); dotted, the cloud revenue of the next four quarters "
+        "per dollar of the same capex, once they are loaded. Cloud revenue is each filer's own "
+        "cloud segment "
         "(AWS, Google Cloud, Microsoft Intelligent Cloud, Oracle cloud services)."
     )
     absent = [t for t in requested if t not in set(drawn["ticker"])]

@@ -459,6 +459,8 @@ def _stored_facts(con: duckdb.DuckDBPyConnection, accession: str) -> pd.DataFram
 
 def fetch_filing(ctx: Context, item: Item) -> FilingPayload:
     filing, url = item.meta
+    if item.path and not item.path.is_file():
+        raise BadFile(f"{item.label}: listed in sec/filings.csv, not in the snapshot")
     data = ctx.snapshot.read_bytes(item.path) if item.path else ctx.sec.document(url)
     return FilingPayload(data, _stored_facts(ctx.con, filing.accession))
 
@@ -492,8 +494,6 @@ DERIVED_FROM_FILINGS = (
 
 def normalise_filing(raw: FilingPayload, item: Item, ctx: Context) -> Frames:
     """The filing's facts, then the segment and customer rows derived from every loaded filing."""
-    from ingest.normalise.tables import BadFile
-
     filing, url = item.meta
     company = item.company
     if company is None:
@@ -519,8 +519,6 @@ def normalise_filing(raw: FilingPayload, item: Item, ctx: Context) -> Frames:
 
 def filings_of_snapshot(ctx: Context, item: Item) -> list[Item]:
     """The filings sec/filings.csv lists, each read from its path under the snapshot."""
-    from ingest.normalise.tables import BadFile
-
     try:
         listed = pd.read_csv(ctx.snapshot.root / item.name, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:

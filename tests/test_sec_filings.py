@@ -314,3 +314,26 @@ def test_a_bad_document_fails_alone_and_stored_rows_stay(tmp_path, sec):
     )
     assert (after["n"][0], after["s"][0]) == before[0]
     assert query_df(settings, "select count(distinct accession) n from filing_facts")["n"][0] == 3
+
+
+def test_snapshot_filings_that_are_missing_or_broken_fail_alone(tmp_path, snapshot_dir):
+    from ingest.refresh import import_snapshot
+    from warehouse.settings import Settings
+
+    root = tmp_path / "snap"
+    (root / "sec").mkdir(parents=True)
+    (root / "sec" / "archives").symlink_to(snapshot_dir / "sec" / "archives")
+    listed = (snapshot_dir / "sec" / "filings.csv").read_text().splitlines(keepends=True)
+    broken = root / "sec" / "broken" / "nvda-20250727.htm"
+    broken.parent.mkdir()
+    broken.write_bytes(_document(NVDA_10Q)[:200_000])  # a real document cut short
+    cut = listed[1].replace(NVDA_10Q["path"], "broken/nvda-20250727.htm")
+    gone = listed[2].replace(NVDA_10K["path"], "archives/nowhere/nvda-20250126.htm")
+    (root / "sec" / "filings.csv").write_text(listed[0] + cut + gone + listed[5])
+    settings = Settings.from_env(env={}, db=str(tmp_path / "w.duckdb"))
+    summary = import_snapshot(settings, root, datasets=["filings"])
+    failed = {i.item: i.error for i in summary.failed}
+    assert "does not parse as XHTML" in failed["sec/broken/nvda-20250727.htm"]
+    assert "not in the snapshot" in failed["sec/archives/nowhere/nvda-20250126.htm"]
+    loaded = query_df(settings, "select distinct accession from filing_facts")
+    assert list(loaded["accession"]) == [META_10K["accession"]]

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ingest.normalise.ixbrl import InlineDocument, parse_inline_xbrl
 from ingest.normalise.sec import PayloadError
+from warehouse.errors import ItemSkipped
 
 FORMS = ("10-Q", "10-K", "10-Q/A", "10-K/A")
 FACT_COLUMNS = [
@@ -114,8 +115,8 @@ def facts_frame(
 def read_filing(data: bytes, ticker: str, cik: int, filing: Filing, url: str) -> pd.DataFrame:
     """A primary document's bytes -> filing_facts rows; PayloadError when it cannot be read."""
     doc = parse_inline_xbrl(data, filing.document)
-    if not doc.facts:
-        raise PayloadError(f"{filing.document} holds no numeric facts")
+    if not doc.facts:  # e.g. an amendment that only adds Part III: nothing to load
+        raise ItemSkipped(f"{filing.document} holds no numeric facts; not loaded")
     return facts_frame(doc, ticker, cik, filing, url)
 
 
