@@ -74,6 +74,7 @@ def run(scenario: str, tmp: Path) -> None:
             db=str(tmp / f"{scenario}.duckdb"),
             yahoo_url=yahoo.url,
             sec_url=sec.url,
+            sec_archives_url=sec.url,
             sec_user_agent=UA,
             http_timeout_s=2,
         )

@@ -55,6 +55,7 @@ def main() -> None:
             db=str(tmp / "fakes.duckdb"),
             yahoo_url=yahoo.url,
             sec_url=sec.url,
+            sec_archives_url=sec.url,
             sec_user_agent=UA,
             http_timeout_s=2,
         )

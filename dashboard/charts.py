@@ -71,6 +71,14 @@ GPU_PLATFORM = Chart(
     figure=figures.platform_figure,
     caption=figures.platform_caption,
 )
+GPU_DC_SPLIT = Chart(
+    key="gpu-dc-split",
+    title="NVIDIA data-center revenue: compute vs networking",
+    data=data.nvda_data_center_split,
+    drawn=figures.dc_split_drawn,
+    figure=figures.dc_split_figure,
+    caption=figures.dc_split_caption,
+)
 GPU_EARNINGS = Chart(
     key="gpu-earnings",
     title="Earnings: EPS estimate vs actual",
@@ -113,6 +121,16 @@ CAPEX_DC_SHARE = Chart(
     drawn=figures.dc_vs_capex_drawn,
     figure=figures.dc_share_figure,
     caption=figures.dc_vs_capex_caption,
+)
+
+CAPEX_CLOUD = Chart(
+    key="capex-cloud",
+    title="Cloud revenue vs capex: cloud revenue per dollar of capex, four quarters",
+    data=lambda settings, f: data.cloud_revenue_vs_capex(settings, f.tickers),
+    drawn=figures.cloud_capex_drawn,
+    figure=lambda drawn, f: figures.cloud_capex_figure(drawn, f.colors),
+    caption=lambda drawn, f: figures.cloud_capex_caption(drawn, f.tickers),
+    check=_hyperscaler_chosen,
 )
 
 # --- Enterprise adoption (pages/enterprise.py) ------------------------------------------------

@@ -299,13 +299,37 @@ def btos_ai_use_by_period(settings: Settings, indicator: str) -> ChartData:
 
 
 def customer_concentration(settings: Settings) -> ChartData:
-    """NVIDIA's customer concentration disclosures, with their wording (customer_concentration)."""
+    """NVIDIA's customer concentration disclosures, filing rows first where a filing covers the
+    period (view nvda_customer_concentration)."""
     return _read(
         settings,
-        "select ticker, period_end, customer_label, share_pct, basis, quote, source "
-        "from customer_concentration order by period_end desc, share_pct desc nulls last",
+        "select period_end, customer_label, share_pct, basis, origin, accession, filed_at, "
+        "quote, source from nvda_customer_concentration "
+        "order by period_end desc, origin, share_pct desc nulls last",
         "no customer concentration disclosures yet: "
         + SNAPSHOT_HINT.format(dataset="customer_concentration"),
+    )
+
+
+def nvda_data_center_split(settings: Settings) -> ChartData:
+    """NVIDIA data-center revenue, compute vs networking, from filings (nvda_data_center_split)."""
+    return _read(
+        settings,
+        "select * from nvda_data_center_split order by fiscal_year, fiscal_quarter",
+        "no NVIDIA compute/networking split yet: it is read from 10-Q and 10-K filings; "
+        + SEC_HINT,
+    )
+
+
+def cloud_revenue_vs_capex(settings: Settings, tickers: list[str]) -> ChartData:
+    """Cloud revenue per dollar of capex, four quarters to each (view cloud_revenue_vs_capex)."""
+    return _read(
+        settings,
+        "select * from cloud_revenue_vs_capex where list_contains(?, ticker) "
+        "order by ticker, calendar_year, calendar_quarter",
+        "no hyperscaler with both cloud revenue (read from its 10-Q/10-K filings) and four "
+        "quarters of capex yet: " + SEC_HINT,
+        [tickers],
     )
 
 

@@ -97,6 +97,25 @@ def caption(source: str, as_of: str, note: str | None = None) -> str:
     return f"{text} {note}" if note else text
 
 
+def filings_note(frame: pd.DataFrame) -> str:
+    """'Read from SEC filings: 10-Q 0001045810-25-000209 filed 2025-08-27 (FY2026 Q2, ...)'."""
+    if "accession" not in frame or frame["accession"].isna().all():
+        return "No loaded filing covers these periods: all as transcribed."
+    filed = frame[frame["accession"].notna()]
+    parts = []
+    for accession, rows in filed.groupby("accession", sort=True):
+        when = day(rows["filed_at"].max())
+        periods = (
+            sorted(set(rows["fiscal_label"]))
+            if "fiscal_label" in rows
+            else sorted(set(rows.get("calendar_label", [])))
+        )
+        label = f"{accession} filed {when}"
+        parts.append(label + (f" ({', '.join(periods)})" if periods else ""))
+    rest = "" if filed.shape[0] == frame.shape[0] else "; the other periods as transcribed"
+    return "Read from SEC filings: " + "; ".join(parts) + rest + "."
+
+
 def company_colors(companies) -> dict[str, str]:
     """Colour per ticker: each role's palette in the order the companies are listed."""
     out: dict[str, str] = {}
@@ -509,6 +528,8 @@ def platform_drawn(frame: pd.DataFrame) -> pd.DataFrame:
         "quarter_total_usd",
         "is_complete",
         "source",
+        "filed_at",
+        "accession",
     ]
     return frame[cols].reset_index(drop=True)
 
@@ -555,7 +576,9 @@ def platform_caption(drawn: pd.DataFrame) -> str:
         )
     sources = "; ".join(sorted(drawn["source"].dropna().unique())[:3])
     return caption(
-        sources, f"NVIDIA {last.fiscal_label} (quarter ended {day(last.period_end)})", note
+        sources,
+        f"NVIDIA {last.fiscal_label} (quarter ended {day(last.period_end)})",
+        note + " " + filings_note(drawn),
     )
 
 
@@ -916,6 +939,8 @@ def dc_mix_drawn(frame: pd.DataFrame) -> pd.DataFrame:
         "hyperscale_share_pct",
         "ai_clouds_industrial_enterprise_share_pct",
         "source",
+        "filed_at",
+        "accession",
     ]
     return frame[cols].reset_index(drop=True)
 
@@ -983,7 +1008,7 @@ def dc_mix_caption(frame: pd.DataFrame) -> str:
         sources,
         f"NVIDIA FY{last.fiscal_year} Q{last.fiscal_quarter} "
         f"(quarter ended {last.period_end:%Y-%m-%d})",
-        note,
+        note + " " + filings_note(frame),
     )
 
 
@@ -1185,10 +1210,140 @@ def btos_caption(drawn: pd.DataFrame) -> str:
 def concentration_caption(frame: pd.DataFrame) -> str:
     """Caption for the customer concentration table."""
     return caption(
-        "NVIDIA 10-Q disclosures and CFO commentary as quoted in news pages (link per row)",
+        "NVIDIA 10-Q/10-K filings (us-gaap:ConcentrationRiskPercentage1 by srt:MajorCustomersAxis) "
+        "and, for what filings do not tag, CFO commentary as quoted in news pages (link per row)",
         f"period ended {day(frame['period_end'].max())}",
         "Customers are unnamed in the filings; shares are of total revenue unless the "
-        "basis says otherwise.",
+        "basis says otherwise; the Wording column keeps each filing fact's axes. "
+        + filings_note(frame.assign(fiscal_label=frame["period_end"].map(day))),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# NVIDIA data center: compute vs networking (view nvda_data_center_split)
+
+
+def dc_split_drawn(frame: pd.DataFrame) -> pd.DataFrame:
+    """Compute and networking revenue per NVIDIA quarter, with the filing it came from."""
+    cols = [
+        "fiscal_label",
+        "period_end",
+        "compute_usd",
+        "networking_usd",
+        "networking_share_pct",
+        "accession",
+        "filed_at",
+        "source",
+    ]
+    return frame[cols].reset_index(drop=True)
+
+
+def dc_split_figure(drawn: pd.DataFrame) -> go.Figure:
+    """Stacked bars: NVIDIA data-center compute and networking revenue per quarter."""
+    fig = go.Figure()
+    for col, name, color in (
+        ("compute_usd", "Compute", SEGMENT_COLORS["hyperscale"]),
+        ("networking_usd", "Networking", SEGMENT_COLORS["ai_clouds_industrial_enterprise"]),
+    ):
+        fig.add_bar(
+            x=drawn["fiscal_label"],
+            y=drawn[col] / 1e9,
+            name=name,
+            marker_color=color,
+            customdata=drawn[["networking_share_pct", "accession"]].values,
+            hovertemplate="%{x}: %{y:$,.2f}B (networking %{customdata[0]:.1f}%; "
+            "accession %{customdata[1]})<extra>" + name + "</extra>",
+        )
+    fig.update_layout(barmode="stack", yaxis_title="USD billions")
+    return fig
+
+
+def dc_split_caption(drawn: pd.DataFrame) -> str:
+    """Caption for compute vs networking."""
+    last = drawn.sort_values("period_end").iloc[-1]
+    return caption(
+        "SEC EDGAR inline XBRL, us-gaap:Revenues by srt:ProductOrServiceAxis "
+        "(nvda:ComputeMember, nvda:NetworkingMember)",
+        f"NVIDIA {last.fiscal_label} (quarter ended {day(last.period_end)})",
+        "Quarters only where a loaded 10-Q gives them, or a 10-K minus the Q3 10-Q; a quarter "
+        "without a loaded filing is missing, not zero. " + filings_note(drawn),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Cloud revenue vs capex (view cloud_revenue_vs_capex)
+
+
+def cloud_capex_drawn(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cloud revenue and capex over the same four calendar quarters, per hyperscaler."""
+    cols = [
+        "ticker",
+        "cloud_label",
+        "calendar_label",
+        "period_end",
+        "cloud_revenue_ttm_usd",
+        "capex_ttm_usd",
+        "cloud_revenue_per_capex_usd",
+        "cloud_revenue_next_year_usd",
+        "next_year_cloud_revenue_per_capex_usd",
+        "capex_source_kind",
+        "cloud_source",
+        "filed_at",
+    ]
+    drawn = frame[cols].reset_index(drop=True)
+    drawn["accession"] = drawn["cloud_source"].str.extract(r"(\d{10}-\d{2}-\d{6})")[0]
+    return drawn
+
+
+def cloud_capex_figure(drawn: pd.DataFrame, colors: dict | None = None) -> go.Figure:
+    """Lines: cloud revenue per dollar of capex, four quarters to each, per hyperscaler; dotted,
+    the next four quarters' cloud revenue per dollar of the same capex."""
+    fig = go.Figure()
+    for ticker, rows in drawn.groupby("ticker", sort=True):
+        label = rows["cloud_label"].iloc[0]
+        fig.add_scatter(
+            x=rows["calendar_label"],
+            y=rows["cloud_revenue_per_capex_usd"],
+            name=f"{ticker} ({label})",
+            mode="lines+markers",
+            line=dict(color=_color(colors, ticker)),
+            customdata=rows[["cloud_revenue_ttm_usd", "capex_ttm_usd"]].values / 1e9,
+            hovertemplate="%{x}: $%{y:.2f} of cloud revenue per $ of capex "
+            "(%{customdata[0]:$,.1f}B vs %{customdata[1]:$,.1f}B)<extra>" + ticker + "</extra>",
+        )
+        later = rows[rows["next_year_cloud_revenue_per_capex_usd"].notna()]
+        if not later.empty:
+            fig.add_scatter(
+                x=later["calendar_label"],
+                y=later["next_year_cloud_revenue_per_capex_usd"],
+                name=f"{ticker}: the next four quarters",
+                mode="lines+markers",
+                line=dict(color=_color(colors, ticker), dash="dot"),
+                hovertemplate="capex of the four quarters to %{x} was followed by $%{y:.2f} "
+                "of cloud revenue per $ in the next four<extra>" + ticker + "</extra>",
+            )
+    fig.update_layout(yaxis_title="cloud revenue per USD of capex")
+    return fig
+
+
+def cloud_capex_caption(drawn: pd.DataFrame, requested: list[str]) -> str:
+    """Caption for cloud revenue vs capex, naming hyperscalers without both loaded."""
+    last = drawn.groupby("ticker")["calendar_label"].last()
+    note = (
+        "Like for like: one company, the same four calendar quarters on both sides (capex "
+        "only where all four are loaded); dotted, the cloud revenue of the next four quarters "
+        "per dollar of the same capex, once they are loaded. Cloud revenue is each filer's own "
+        "cloud segment "
+        "(AWS, Google Cloud, Microsoft Intelligent Cloud, Oracle cloud services)."
+    )
+    absent = [t for t in requested if t not in set(drawn["ticker"])]
+    if absent:
+        names = ", ".join(absent)
+        note += f" No loaded filing gives cloud revenue with four quarters of capex for {names}."
+    return caption(
+        "SEC EDGAR inline XBRL (cloud revenue); capex " + _kinds(drawn["capex_source_kind"]),
+        "latest per company: " + ", ".join(f"{t} {q}" for t, q in last.items()),
+        note + " " + filings_note(drawn),
     )
 
 

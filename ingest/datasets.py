@@ -24,6 +24,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from ingest.normalise import filings as filings_normalise
 from ingest.normalise import yahoo as yahoo_normalise
 from ingest.normalise.sec import PayloadError, companyfacts_to_frame
 from ingest.normalise.tables import BadFile, prices_frame, table_frame
@@ -50,6 +51,7 @@ class Context:
     tickers: set[str] | None = None  # snapshot: keep rows of these tickers only
     root: Path | None = None  # snapshot: the directory read
     notes: list[str] = field(default_factory=list)  # lines printed after the run's summary
+    cache: dict = field(default_factory=dict)  # answers shared by the items of one run
     _clients: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -97,6 +99,7 @@ class Item:
     company: Company | None = None
     path: Path | None = None  # snapshot: the file
     key: str | None = None  # snapshot: the ticker or CIK in the file name
+    meta: Any = field(default=None, compare=False, hash=False)  # e.g. the filing of an item
 
     @property
     def label(self) -> str:
@@ -124,6 +127,20 @@ def never_skipped(company: Company) -> str | None:
 
 
 @dataclass(frozen=True)
+class Derived:
+    """Rows a load derives from what it has just written, in the same transaction.
+
+    `query` (a select from a view, with `params`) gives the rows to upsert; `check(con, rows)`
+    returns notes printed after the run, e.g. a filing value that disagrees with the
+    transcribed value it replaces.
+    """
+
+    query: str
+    params: tuple = ()
+    check: Callable[[duckdb.DuckDBPyConnection, pd.DataFrame], list[str]] | None = None
+
+
+@dataclass(frozen=True)
 class Dataset:
     """One dataset: its source, item names, companies, steps, tables and snapshot files."""
 
@@ -144,6 +161,9 @@ class Dataset:
     files: str | None = None
     company_of: Callable[[Context, Path], tuple[str | None, Company | None]] | None = None
     every_company_has_a_file: bool = False  # a company without its file is recorded skipped
+    # an item that stands for several: expand(ctx, item) reads what they are (an index) and
+    # returns them, each then loaded as an item of its own
+    expand: Callable[[Context, Item], list[Item]] | None = None
 
     @property
     def is_live(self) -> bool:
@@ -329,11 +349,47 @@ def no_fiscal_year(company: Company) -> str | None:
     return None if has_fiscal_year(company) else "no fiscal_year_end_month in the universe file"
 
 
-def fetch_companyfacts(ctx: Context, item: Item) -> dict:
+NO_NEW_FILING = "no new filing"
+
+
+def _last_companyfacts_load(con: duckdb.DuckDBPyConnection, ticker: str) -> date | None:
+    rows = con.execute(
+        "select max(r.started_at)::date from ingest_run_items i join ingest_runs r using (run_id) "
+        "where i.source = 'sec' and i.item = ? and i.status = 'ok'",
+        [f"companyfacts/{ticker}"],
+    ).fetchall()
+    return rows[0][0]
+
+
+def submissions(ctx: Context, company: Company) -> dict:
+    """The submissions index of a company, asked for once per run."""
+    key = ("submissions", company.ticker)
+    if key not in ctx.cache:
+        ctx.cache[key] = ctx.sec.submissions(company.cik)
+    return ctx.cache[key]
+
+
+def fetch_companyfacts(ctx: Context, item: Item):
+    """companyfacts, unless no filing is new since its last load: none found by the filings
+    dataset in this run, and none in the submissions index filed since that load.
+
+    companyfacts changes only when a filing is processed, so a day without one costs the small
+    index instead of a 3-4 MB download.
+    """
+    last = None if ctx.full else _last_companyfacts_load(ctx.con, item.company.ticker)
+    found_new = ctx.cache.get(("new filings", item.company.ticker))
+    if last is not None and not found_new:
+        filed = [
+            f.filed_at for f in filings_normalise.index_filings(submissions(ctx, item.company))
+        ]
+        if not filed or max(filed) < last:
+            return NO_NEW_FILING
     return ctx.sec.companyfacts(item.company.cik)
 
 
 def normalise_companyfacts(payload, item: Item, ctx: Context) -> Frames:
+    if payload is NO_NEW_FILING:
+        return []
     facts = payload.get("facts") if isinstance(payload, dict) else None
     if isinstance(facts, dict) and facts and "us-gaap" not in facts:
         raise ItemSkipped(f"files without US-GAAP facts ({', '.join(sorted(facts))}); not loaded")
@@ -347,6 +403,153 @@ def normalise_companyfacts(payload, item: Item, ctx: Context) -> Frames:
     if frame.empty:
         raise PayloadError("no quarterly facts for the tracked metrics in companyfacts")
     return [("financial_facts", frame)]
+
+
+# -- sec: filings (inline XBRL) -------------------------------------------------------------
+
+
+def _loaded_accessions(con: duckdb.DuckDBPyConnection, ticker: str) -> set[str]:
+    rows = con.execute(
+        "select distinct accession from filing_facts where ticker = ?", [ticker]
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def _filing_item(source: str, name: str, company: Company, filing, url: str, path=None) -> Item:
+    return Item(source, "filings", name, company, path, filing.accession, meta=(filing, url))
+
+
+def _unknown_company(item: Item, ticker: str) -> Item:
+    return Item(item.source, item.dataset, item.name, None, item.path, ticker, item.meta)
+
+
+def filings_to_load(ctx: Context, item: Item) -> list[Item]:
+    """The company's 10-Q/10-K filings in its submissions index not loaded yet (all: --full)."""
+    company = item.company
+    filings = filings_normalise.index_filings(submissions(ctx, company))
+    loaded = set() if ctx.full else _loaded_accessions(ctx.con, company.ticker)
+    new = filings_normalise.to_load(filings, ctx.settings.sec_filings_since, loaded)
+    ctx.cache[("new filings", company.ticker)] = len(new)  # companyfacts changes with them
+    return [
+        _filing_item(
+            "sec",
+            f"filings/{company.ticker} {f.accession}",
+            company,
+            f,
+            ctx.sec.document_url(company.cik, f.accession, f.document),
+        )
+        for f in new
+    ]
+
+
+@dataclass(frozen=True)
+class FilingPayload:
+    """A filing document's bytes and the facts stored for its accession (empty when new)."""
+
+    data: bytes
+    stored: pd.DataFrame
+
+
+def _stored_facts(con: duckdb.DuckDBPyConnection, accession: str) -> pd.DataFrame:
+    return con.execute(
+        "select concept, context_id, unit, value from filing_facts where accession = ?",
+        [accession],
+    ).df()
+
+
+def fetch_filing(ctx: Context, item: Item) -> FilingPayload:
+    filing, url = item.meta
+    if item.path and not item.path.is_file():
+        raise BadFile(f"{item.label}: listed in sec/filings.csv, not in the snapshot")
+    data = ctx.snapshot.read_bytes(item.path) if item.path else ctx.sec.document(url)
+    return FilingPayload(data, _stored_facts(ctx.con, filing.accession))
+
+
+def segment_disagreements(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> list[str]:
+    """Notes on the transcribed rows of segment_revenue that these filing rows disagree with
+    (by more than half a million USD): printed with the run, then the filing value is kept."""
+    if rows.empty:
+        return []
+    keys = ["ticker", "fiscal_year", "fiscal_quarter", "segment", "presentation"]
+    transcribed = con.execute(
+        "select * from segment_revenue where filed_at is null and ticker = ?",
+        [rows["ticker"].iloc[0]],
+    ).df()
+    both = rows.merge(transcribed, on=keys, suffixes=("", "_transcribed"))
+    differ = both[(both["revenue_usd"] - both["revenue_usd_transcribed"]).abs() > 5e5]
+    return [
+        f"FY{r.fiscal_year} Q{r.fiscal_quarter} {r.segment} ({r.presentation}): the filing says "
+        f"{r.revenue_usd / 1e6:,.1f} M USD, the transcribed row said "
+        f"{r.revenue_usd_transcribed / 1e6:,.1f} M USD ({r.source_transcribed}); "
+        "the filing value is kept"
+        for r in differ.itertuples()
+    ]
+
+
+DERIVED_FROM_FILINGS = (
+    ("segment_revenue", "stg_filing_segment_revenue", segment_disagreements),
+    ("customer_concentration", "stg_filing_customer_concentration", None),
+)
+
+
+def normalise_filing(raw: FilingPayload, item: Item, ctx: Context) -> Frames:
+    """The filing's facts, then the segment and customer rows derived from every loaded filing."""
+    filing, url = item.meta
+    company = item.company
+    if company is None:
+        raise BadFile(f"{item.label}: unknown ticker {item.key!r} (not in the universe file)")
+    frame = filings_normalise.read_filing(raw.data, company.ticker, company.cik, filing, url)
+    why = filings_normalise.contradiction(raw.stored, frame)
+    if why:
+        raise PayloadError(why)
+    params = (company.ticker,)
+    derived = [
+        (
+            table,
+            Derived(
+                f"select * from {view} where ticker = ?",
+                params,
+                check,
+            ),
+        )
+        for table, view, check in DERIVED_FROM_FILINGS
+    ]
+    return [("filing_facts", frame), *derived]
+
+
+def filings_of_snapshot(ctx: Context, item: Item) -> list[Item]:
+    """The filings sec/filings.csv lists, each read from its path under the snapshot."""
+    try:
+        listed = pd.read_csv(ctx.snapshot.root / item.name, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise BadFile(f"{item.label}: not a readable CSV ({str(exc).strip()})") from None
+    needed = {"ticker", "cik", "form", "accession", "filing_date", "report_date"}
+    needed |= {"primary_document", "path"}
+    missing = sorted(needed - set(listed.columns))
+    if missing:
+        raise BadFile(f"{item.label}: missing column(s) {', '.join(missing)}")
+    items = []
+    for row in listed.itertuples():
+        company = ctx.company(ticker=row.ticker.upper())
+        if ctx.tickers is not None and row.ticker.upper() not in ctx.tickers:
+            continue
+        filing = filings_normalise.Filing(
+            row.accession,
+            row.form,
+            filings_normalise._day(row.filing_date),
+            filings_normalise._day(row.report_date),
+            row.primary_document,
+        )
+        folder = row.accession.replace("-", "")
+        url = (
+            f"https://www.sec.gov/Archives/edgar/data/{int(row.cik)}/{folder}/"
+            f"{row.primary_document}"
+        )
+        path = Path(item.path).parent / row.path
+        name = str(path.relative_to(ctx.root))
+        sub = _filing_item(SNAPSHOT, name, company, filing, url, path)
+        items.append(sub if company else _unknown_company(sub, row.ticker))
+    return items
 
 
 # -- snapshot files --------------------------------------------------------------------------
@@ -399,10 +602,40 @@ def normalise_companyfacts_file(payload: dict, item: Item, ctx: Context) -> Fram
     return [("financial_facts", frame)]
 
 
-def normalise_table_file(text: str, item: Item, ctx: Context) -> Frames:
-    frame = table_frame(item.dataset, text, item.label, {c.ticker for c in ctx.universe})
+# Tables that filings loads write rows into: a transcribed row never replaces a filing's.
+FILED_TABLES = {
+    "segment_revenue": ["ticker", "fiscal_year", "fiscal_quarter", "segment", "presentation"],
+    "customer_concentration": ["ticker", "period_end", "customer_label", "basis"],
+}
+
+
+@dataclass(frozen=True)
+class TablePayload:
+    """A snapshot CSV's text, and the keys of its table that rows read from filings hold."""
+
+    text: str
+    filed: pd.DataFrame | None = None
+
+
+def read_table_file(ctx: Context, item: Item) -> TablePayload:
+    text = ctx.snapshot.read_text(item.path)
+    keys = FILED_TABLES.get(item.dataset)
+    if keys is None:
+        return TablePayload(text)
+    listed = ", ".join(keys)
+    filed = ctx.con.execute(f"select {listed} from {item.dataset} where filed_at is not null").df()
+    return TablePayload(text, filed)
+
+
+def normalise_table_file(raw: TablePayload, item: Item, ctx: Context) -> Frames:
+    frame = table_frame(item.dataset, raw.text, item.label, {c.ticker for c in ctx.universe})
     if ctx.tickers is not None and "ticker" in frame:
         frame = frame[frame["ticker"].isin(ctx.tickers)]
+    if raw.filed is not None and not raw.filed.empty:
+        keys = FILED_TABLES[item.dataset]
+        held = set(map(tuple, raw.filed[keys].astype(str).values))
+        covered = [tuple(k) in held for k in frame[keys].astype(str).values]
+        frame = frame[[not c for c in covered]]
     return [(item.dataset, frame)]
 
 
@@ -413,7 +646,7 @@ def _table_file(table: str, description: str) -> Dataset:
         SNAPSHOT,
         f"{table}.csv",
         (table,),
-        read_text,
+        read_table_file,
         normalise_table_file,
         description,
         files=f"{table}.csv",
@@ -463,6 +696,20 @@ DATASETS: tuple[Dataset, ...] = (
         snapshot=("earnings_events",),
     ),
     Dataset(
+        "filings",
+        "sec",
+        "filings/{ticker}",
+        ("filing_facts", "segment_revenue", "customer_concentration"),
+        fetch_filing,
+        normalise_filing,
+        "10-Q and 10-K filings not loaded yet (SEC submissions index, inline XBRL documents) "
+        "into filing_facts, and the segment and customer rows derived from them.",
+        applies=has_cik,
+        asset="sec_filings",
+        snapshot=("filings",),
+        expand=filings_to_load,
+    ),
+    Dataset(
         "companyfacts",
         "sec",
         "companyfacts/{ticker}",
@@ -509,6 +756,17 @@ DATASETS: tuple[Dataset, ...] = (
         "SEC companyfacts responses as EDGAR sent them.",
         files="sec/companyfacts/*.json",
         company_of=cik_of_file,
+    ),
+    Dataset(
+        "filings",
+        SNAPSHOT,
+        "sec/archives/edgar/data/{cik}/...",
+        ("filing_facts", "segment_revenue", "customer_concentration"),
+        fetch_filing,
+        normalise_filing,
+        "Inline XBRL filings listed in sec/filings.csv, read through the live path's parser.",
+        files="sec/filings.csv",
+        expand=filings_of_snapshot,
     ),
 )
 

@@ -12,6 +12,7 @@ import socket
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from urllib.parse import urlparse
 
 from ingest.datasets import (  # noqa: F401 (importable from here, as before)
@@ -153,11 +154,27 @@ def refresh_live(
                 )
                 run.note(item.source, item.name, "failed", reason)
                 continue
-            error = run.item(item, work(ctx, by_name[item.dataset], item))
-            if isinstance(error, SourceError) and error.network:
-                silent[item.source].append(str(error))
+            dataset = by_name[item.dataset]
+            if dataset.expand is None:
+                todo = [(item, run.item(item, work(ctx, dataset, item)))]
             else:
-                silent[item.source].clear()
+                found, error = run.expand(item, partial(dataset.expand, ctx, item))
+                todo = [(item, error)]
+                todo += [(sub, None) for sub in found]
+            for each, error in todo:
+                if each is not item:
+                    if len(silent[item.source]) >= GIVE_UP_AFTER:
+                        reason = (
+                            f"not tried: {item.source} stopped answering ({GIVE_UP_AFTER} items "
+                            f"in a row: {silent[item.source][-1]})"
+                        )
+                        run.note(item.source, each.name, "failed", reason)
+                        continue
+                    error = run.item(each, work(ctx, dataset, each))
+                if isinstance(error, SourceError) and error.network:
+                    silent[item.source].append(str(error))
+                else:
+                    silent[item.source].clear()
         run.summary.notes.extend(ctx.notes)
 
     summary = run.summary

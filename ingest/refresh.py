@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 from ingest.datasets import SNAPSHOT, SNAPSHOT_DATASETS, Context, Item, snapshot_datasets, work
@@ -97,7 +98,13 @@ def import_snapshot(
             if item.name in refused:
                 run.item(item, _refuse(refused[item.name]))
                 continue
-            run.item(item, work(ctx, by_name[item.dataset], item))
+            dataset = by_name[item.dataset]
+            if dataset.expand is None:
+                run.item(item, work(ctx, dataset, item))
+                continue
+            found, _ = run.expand(item, partial(dataset.expand, ctx, item))
+            for each in found:
+                run.item(each, work(ctx, dataset, each))
         for item in missing_files(ctx, items, datasets):
             run.note(SNAPSHOT, item.name, "skipped", f"no {item.name} in the snapshot")
     return run.summary

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from ingest.datasets import Frames, Item
+from ingest.datasets import Derived, Frames, Item
 from warehouse import runlog
 from warehouse.db import write_session
 from warehouse.errors import EXIT_FAILED, EXIT_OK, item_outcome
@@ -36,6 +36,7 @@ class ItemResult:
     status: str  # ok | failed | skipped
     rows_written: int = 0
     error: str | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -103,11 +104,16 @@ def run_item(
     Returns the result and the error the item raised, if any (the live refresh gives up on a
     source that stops answering).
     """
+    notes: list[str] = []
     try:
         frames = work()
         con.begin()
         try:
-            written = sum(upsert(con, table, frame) for table, frame in frames)
+            written = 0
+            for table, frame in frames:
+                if isinstance(frame, Derived):
+                    frame = _derive(con, frame, item, notes)
+                written += upsert(con, table, frame)
             con.commit()
         except BaseException:
             con.rollback()
@@ -115,7 +121,20 @@ def run_item(
     except Exception as exc:  # one item's error never ends the run: it is the item's outcome
         status, reason = item_outcome(exc, item.name)
         return record(con, run_id, ItemResult(item.source, item.name, status, error=reason)), exc
-    return record(con, run_id, ItemResult(item.source, item.name, "ok", written)), None
+    result = record(con, run_id, ItemResult(item.source, item.name, "ok", written))
+    result.notes = notes
+    return result, None
+
+
+def _derive(
+    con: duckdb.DuckDBPyConnection, derived: Derived, item: Item, notes: list[str]
+) -> pd.DataFrame:
+    """The rows of a Derived step, after noting what its check reports."""
+    rows = con.execute(derived.query, list(derived.params)).df()
+    if derived.check:
+        for note in derived.check(con, rows):
+            notes.append(f"  note    {item.source}:{item.name}: {note}")
+    return rows
 
 
 @dataclass
@@ -130,7 +149,21 @@ class Run:
         """Run one item (run_item) into the summary; the error it raised, if any."""
         result, error = run_item(self.con, self.run_id, item, work)
         self.summary.items.append(result)
+        self.summary.notes.extend(result.notes)
         return error
+
+    def expand(
+        self, item: Item, expand: Callable[[], list[Item]]
+    ) -> tuple[list[Item], Exception | None]:
+        """Run an item that stands for several (an index): logged as an item of its own, with
+        no rows; the items it names, and the error it raised, if any."""
+        found: list[Item] = []
+
+        def steps() -> Frames:
+            found.extend(expand())
+            return []
+
+        return found, self.item(item, steps)
 
     def note(self, source: str, name: str, status: str, reason: str) -> None:
         """Log an item that was not run, with its status and why."""

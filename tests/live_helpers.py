@@ -29,6 +29,7 @@ def settings_for(
         sec_user_agent=SEC_USER_AGENT,
         yahoo_url=yahoo.url if yahoo else None,
         sec_url=sec.url if sec else None,
+        sec_archives_url=sec.url if sec else None,
     )
     values.update(changes)
     settings = Settings.from_env(env={}, db=str(db), **values)

@@ -32,8 +32,14 @@ PAGES = {
         ids.GPU_MARGIN_GRAPH,
         ids.GPU_PLATFORM_GRAPH,
         ids.GPU_EARNINGS_GRAPH,
+        ids.GPU_DC_SPLIT_GRAPH,
     ],
-    "/capex": [ids.CAPEX_GRAPH, ids.CAPEX_INTENSITY_GRAPH, ids.CAPEX_DC_SHARE_GRAPH],
+    "/capex": [
+        ids.CAPEX_GRAPH,
+        ids.CAPEX_INTENSITY_GRAPH,
+        ids.CAPEX_DC_SHARE_GRAPH,
+        ids.CAPEX_CLOUD_GRAPH,
+    ],
     "/enterprise": [ids.ENT_MIX_GRAPH, ids.ENT_GROWTH_GRAPH, ids.ENT_BTOS_GRAPH],
     "/revenue-gap": [ids.GAP_GRAPH],
     "/markets": [ids.MKT_PERF_GRAPH, ids.MKT_DRAWDOWN_GRAPH],
@@ -46,8 +52,14 @@ CAPTIONS = {
         ids.GPU_MARGIN_CAPTION,
         ids.GPU_PLATFORM_CAPTION,
         ids.GPU_EARNINGS_CAPTION,
+        ids.GPU_DC_SPLIT_CAPTION,
     ],
-    "/capex": [ids.CAPEX_CAPTION, ids.CAPEX_INTENSITY_CAPTION, ids.CAPEX_DC_SHARE_CAPTION],
+    "/capex": [
+        ids.CAPEX_CAPTION,
+        ids.CAPEX_INTENSITY_CAPTION,
+        ids.CAPEX_DC_SHARE_CAPTION,
+        ids.CAPEX_CLOUD_CAPTION,
+    ],
     "/enterprise": [
         ids.ENT_MIX_CAPTION,
         ids.ENT_GROWTH_CAPTION,
@@ -212,6 +224,49 @@ def test_gpu_vendors_draws_nvidia_data_center_fy2024_q4(duo):
         for t in traces(duo, ids.GPU_PLATFORM_GRAPH)
     )
     assert len(rows) == drawn_points  # exactly the data drawn
+    assert duo.get_logs() == []
+
+
+def test_filing_charts_cite_accession_and_filing_date(duo, imported):
+    """The segment, data-center split, customer and cloud charts say which filing they read."""
+    filings = query_df(
+        imported,
+        "select ticker, accession, max(filed_at) as filed_at from filing_facts group by all",
+    )
+    nvda_10q = query_df(
+        imported,
+        "select distinct accession, filed_at from nvda_data_center_split",
+    ).iloc[0]
+    cited = f"{nvda_10q.accession} filed {nvda_10q.filed_at:%Y-%m-%d}"
+
+    visit(duo, "/gpu-vendors")
+    assert cited in duo.find_element(f"#{ids.GPU_PLATFORM_CAPTION}").text
+    assert cited in duo.find_element(f"#{ids.GPU_DC_SPLIT_CAPTION}").text
+    split = {t["name"]: t for t in traces(duo, ids.GPU_DC_SPLIT_GRAPH)}
+    stored = query_df(imported, "select * from nvda_data_center_split order by period_end")
+    assert [v * 1e9 for v in _values(split["Networking"]["y"])] == pytest.approx(
+        list(stored["networking_usd"])
+    )
+
+    visit(duo, "/enterprise")
+    assert cited in duo.find_element(f"#{ids.ENT_CONCENTRATION_CAPTION}").text
+    assert nvda_10q.accession in duo.find_element(f"#{ids.ENT_CONCENTRATION_TABLE}").text
+
+    visit(duo, "/capex")
+    caption = duo.find_element(f"#{ids.CAPEX_CLOUD_CAPTION}").text
+    for ticker in ("GOOGL", "AMZN"):
+        row = filings[filings["ticker"] == ticker].iloc[0]
+        assert f"{row.accession} filed {row.filed_at:%Y-%m-%d}" in caption
+    ratios = query_df(imported, "select * from cloud_revenue_vs_capex order by ticker, period_end")
+    drawn = {
+        t["name"].split(" ")[0]: t
+        for t in traces(duo, ids.CAPEX_CLOUD_GRAPH)
+        if "next four" not in t["name"]
+    }
+    for ticker, rows in ratios.groupby("ticker"):
+        assert _values(drawn[ticker]["y"]) == pytest.approx(
+            list(rows["cloud_revenue_per_capex_usd"])
+        )
     assert duo.get_logs() == []
 
 

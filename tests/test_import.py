@@ -236,7 +236,7 @@ def test_bad_files_are_reported_and_the_rest_load(fresh_settings, broken_snapsho
         fresh_settings,
         """
         select (select count(*) from prices_daily) prices,
-               (select count(*) from segment_revenue) segments,
+               (select count(*) from segment_revenue where filed_at is null) segments,
                (select count(*) from financial_facts where ticker = 'MSFT') msft,
                (select count(*) from financial_facts where ticker = 'META') meta""",
     ).iloc[0]

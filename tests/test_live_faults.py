@@ -124,9 +124,12 @@ def test_sec_fault_on_one_ticker(fault, baseline, tmp_path, fake_sec):
         copy_warehouse(baseline, tmp_path / "w.duckdb"), None, fake_sec, **_timeout_for(fault)
     )
     before = ticker_rows(settings, FAULTY)
-    fake_sec.fail(FAULTY, fault)
+    fake_sec.fail(FAULTY, fault, kind="companyfacts")
 
-    summary = refresh_live(settings, sources=["sec"], tickers=CLEAN_TICKERS)
+    # full: companyfacts is asked for even though no filing is new since the baseline
+    summary = refresh_live(
+        settings, sources=["sec"], tickers=CLEAN_TICKERS, datasets=["companyfacts"], full=True
+    )
 
     assert summary.exit_code == 1
     failed = {i.item: i.error for i in summary.failed}
@@ -143,9 +146,10 @@ def test_429_then_success_loads_everything(baseline, tmp_path, fake_yahoo, fake_
     settings = settings_for(copy_warehouse(baseline, tmp_path / "w.duckdb"), fake_yahoo, fake_sec)
     fake_yahoo.as_of = SECOND_AS_OF
     fake_yahoo.fail(FAULTY, "429", times=1, kind="chart")
-    fake_sec.fail(FAULTY, "429", times=2)
+    fake_sec.fail(FAULTY, "429", times=2, kind="companyfacts")
 
-    summary = refresh_live(settings, tickers=CLEAN_TICKERS)
+    # full: companyfacts is asked for even though no filing is new since the baseline
+    summary = refresh_live(settings, tickers=CLEAN_TICKERS, full=True)
 
     assert summary.exit_code == 0, summary.lines()
     assert [r.fault for r in fake_yahoo.requests_for("chart", FAULTY)][0] == "429"

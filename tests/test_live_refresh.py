@@ -300,11 +300,19 @@ def sec_loaded(tmp_path_factory, yfinance_cache) -> Settings:
         settings = settings_for(db, yahoo, sec)
         summary = refresh_live(settings, tickers=["NVDA", "MSFT", "GOOGL", "META"])
         asked = sec.requests_for("companyfacts")
-    assert {i.item for i in summary.items if i.source == "sec" and i.status == "ok"} == {
+    ok = {i.item for i in summary.items if i.source == "sec" and i.status == "ok"}
+    assert {i for i in ok if i.startswith("companyfacts/")} == {
         "companyfacts/NVDA",
         "companyfacts/MSFT",
         "companyfacts/GOOGL",
         "companyfacts/META",
+    }
+    # the filings index of each, and the filings the fake holds documents of
+    assert {i for i in ok if i.startswith("filings/") and " " not in i} == {
+        "filings/NVDA",
+        "filings/MSFT",
+        "filings/GOOGL",
+        "filings/META",
     }
     assert {r.headers.get("User-Agent") for r in asked} == {SEC_USER_AGENT}
     return settings
@@ -331,7 +339,10 @@ def test_without_user_agent_sec_is_skipped(tmp_path, fake_yahoo, fake_sec):
 
     assert summary.exit_code == 0, summary.lines()
     skipped = [i for i in summary.items if i.status == "skipped"]
-    assert [(i.source, i.item) for i in skipped] == [("sec", "companyfacts/*")]
+    assert [(i.source, i.item) for i in skipped] == [
+        ("sec", "filings/*"),
+        ("sec", "companyfacts/*"),
+    ]
     assert "BUBBLEMETER_SEC_USER_AGENT is not set" in skipped[0].error
     assert any(
         line.startswith("  skipped sec:companyfacts/*: BUBBLEMETER_SEC_USER_AGENT")
@@ -366,7 +377,7 @@ def test_a_run_that_loaded_nothing_is_failed(tmp_path, fake_sec):
 
     summary = refresh_live(settings, sources=["sec"], tickers=CLEAN_TICKERS)
 
-    assert [i.status for i in summary.items] == ["skipped"]
+    assert [i.status for i in summary.items] == ["skipped", "skipped"]  # filings, companyfacts
     assert summary.status == "failed" and summary.exit_code == 1
     runs = query_df(settings, "select status from ingest_runs")
     assert runs["status"].tolist() == ["failed"]
@@ -458,7 +469,8 @@ def test_offline_gives_up_at_once_and_records_every_item(tmp_path, snapshot_dir)
     expected = plan(settings.universe(), list(LIVE_SOURCES))
     assert f"recorded {len(expected)} items as failed" in str(raised.value)
     items = query_df(settings, "select source, item, status, error from ingest_run_items")
-    assert len(items) == len(expected) == 63
+    # 18 prices, 15 statements, 15 earnings, 15 filings indexes, 15 companyfacts
+    assert len(items) == len(expected) == 78
     assert (items["status"] == "failed").all()
     assert (
         items["error"]

@@ -59,9 +59,10 @@ def test_garbage_prices_fail_the_item_and_keep_the_history(
 def test_garbage_facts_fail_the_item_and_keep_the_facts(baseline, tmp_path, fake_sec):
     settings = settings_for(copy_warehouse(baseline, tmp_path / "w.duckdb"), None, fake_sec)
     before = ticker_rows(settings, "MSFT")
-    fake_sec.fail("MSFT", "garbage")
+    fake_sec.fail("MSFT", "garbage", kind="companyfacts")
 
-    summary = refresh_live(settings, sources=["sec"], tickers=["MSFT", "NVDA"])
+    # full: companyfacts is asked for even though no filing is new since the baseline
+    summary = refresh_live(settings, sources=["sec"], tickers=["MSFT", "NVDA"], full=True)
 
     failed = {i.item: i.error for i in summary.failed}
     assert list(failed) == ["companyfacts/MSFT"], summary.lines()

@@ -234,6 +234,7 @@ def _write_session_locked(settings: Settings) -> Iterator[duckdb.DuckDBPyConnect
             con = duckdb.connect(settings.db)
         try:
             apply_schema(con)
+            apply_models(con)  # loads that derive rows read views (ingest.datasets.Derived)
             yield con
             apply_models(con)
         finally:
@@ -259,6 +260,7 @@ def _write_session_locked(settings: Settings) -> Iterator[duckdb.DuckDBPyConnect
             _copy_tables(con, live)
         crash_point("copy made")
         apply_schema(con)
+        apply_models(con)  # loads that derive rows read views (ingest.datasets.Derived)
         yield con
         apply_models(con)
         con.execute("checkpoint")

@@ -83,6 +83,28 @@ create table if not exists customer_concentration (
 
 alter table customer_concentration add column if not exists filed_at date;
 
+-- Every numeric fact of the 10-Q and 10-K filings loaded (inline XBRL), one row per fact and
+-- context. A filing (accession) loads once, in one transaction; an amendment has its own
+-- accession, so what it restates stays beside the original.
+create table if not exists filing_facts (
+    ticker varchar not null,
+    cik integer not null,
+    accession varchar not null,       -- 0001045810-25-000209
+    form varchar not null,            -- 10-Q | 10-K | 10-Q/A | 10-K/A
+    filed_at date not null,
+    report_date date,
+    document_url varchar not null,
+    concept varchar not null,         -- us-gaap:Revenues
+    context_id varchar not null,      -- the document's contextRef
+    period_start date,                -- null for an instant
+    period_end date not null,         -- end of the duration, or the instant
+    unit varchar not null,            -- USD | shares | pure | USD/shares | ...
+    decimals integer,                 -- null: exact (INF)
+    value double not null,            -- in units: USD (not millions); a ratio as filed (0.23)
+    dimensions map(varchar, varchar) not null, -- axis -> member; empty without dimensions
+    primary key (accession, concept, context_id, unit)
+);
+
 create table if not exists adoption_indicators (
     indicator varchar not null,
     geography varchar not null,
@@ -201,6 +223,23 @@ comment on column customer_concentration.basis is 'What the share is of, and ove
 comment on column customer_concentration.source is 'Page quoting the disclosure';
 comment on column customer_concentration.quote is 'The disclosure as quoted';
 comment on column customer_concentration.filed_at is 'Date of the filing the row was read from; null for transcribed rows';
+
+comment on table filing_facts is 'One row per filing, numeric fact and context: the inline XBRL of 10-Q and 10-K filings';
+comment on column filing_facts.ticker is 'Ticker symbol';
+comment on column filing_facts.cik is 'SEC Central Index Key of the filer';
+comment on column filing_facts.accession is 'SEC accession number of the filing (the key of a load)';
+comment on column filing_facts.form is '10-Q, 10-K, or an amendment (10-Q/A, 10-K/A)';
+comment on column filing_facts.filed_at is 'Date SEC accepted the filing';
+comment on column filing_facts.report_date is 'Period end the filing reports on';
+comment on column filing_facts.document_url is 'The primary document the fact was read from';
+comment on column filing_facts.concept is 'XBRL concept as filed, e.g. us-gaap:Revenues';
+comment on column filing_facts.context_id is 'The context the fact refers to (contextRef)';
+comment on column filing_facts.period_start is 'First day of the duration; null for an instant';
+comment on column filing_facts.period_end is 'Last day of the duration, or the instant';
+comment on column filing_facts.unit is 'Unit: USD, shares, pure (a ratio), USD/shares, ...';
+comment on column filing_facts.decimals is 'Precision as filed (-6: millions); null when exact';
+comment on column filing_facts.value is 'Value in units (scale applied, sign applied): USD, not millions; a percentage as filed (0.23)';
+comment on column filing_facts.dimensions is 'Axis -> member of the context (empty for a fact without dimensions)';
 
 comment on table adoption_indicators is 'One row per indicator, geography, date and series version: business AI adoption';
 comment on column adoption_indicators.indicator is 'e.g. btos_ai_use_rate (US Census Business Trends and Outlook Survey)';

@@ -107,6 +107,18 @@ class Settings:
         "base URL replacing `https://data.sec.gov`",
         url,
     )
+    sec_archives_url: str = setting(
+        "https://www.sec.gov",
+        "BUBBLEMETER_SEC_ARCHIVES_URL",
+        "base URL replacing `https://www.sec.gov` (filing documents under `/Archives/edgar/data`)",
+        url,
+    )
+    sec_filings_since: int = setting(
+        2022,
+        "BUBBLEMETER_SEC_FILINGS_SINCE",
+        "calendar year from which a first load reads 10-Q and 10-K filings (by report date)",
+        int,
+    )
     http_timeout_s: float = setting(
         10.0, "BUBBLEMETER_HTTP_TIMEOUT", "seconds per HTTP request", float
     )

@@ -9,7 +9,11 @@ dash.register_page(
     __name__, path="/capex", name="Big-tech capex", order=20, title="Big-tech capex · bubblemeter"
 )
 
-ROWS = (charts.CAPEX_BY_COMPANY, (charts.CAPEX_INTENSITY, charts.CAPEX_DC_SHARE))
+ROWS = (
+    charts.CAPEX_BY_COMPANY,
+    (charts.CAPEX_INTENSITY, charts.CAPEX_DC_SHARE),
+    charts.CAPEX_CLOUD,
+)
 CHARTS = chart.flat(ROWS)
 DEFINITIONS = list(figures.CAPEX_DEFINITIONS)
 

@@ -30,6 +30,9 @@ CONCENTRATION_COLUMNS = {
     "customer_label": "Customer",
     "share_pct": "Share",
     "basis": "Basis",
+    "origin": "Read from",
+    "accession": "Accession",
+    "filed_at": "Filed",
     "quote": "Wording",
     "source": "Source",
 }
@@ -132,7 +135,7 @@ def layout(vintage=None, tickers=None, btos=None, xx=None, **_query):
         CONCENTRATION_COLUMNS,
         "" if frame is None else figures.concentration_caption(frame),
         empty_reason=concentration.empty_reason,
-        formats={"period_end": text.day, "share_pct": text.pct},
+        formats={"period_end": text.day, "share_pct": text.pct, "filed_at": text.day},
         links=("source",),
     )
     return html.Div(

@@ -12,6 +12,7 @@ dash.register_page(
 ROWS = (
     (charts.GPU_REVENUE, charts.GPU_MARGIN),
     (charts.GPU_PLATFORM, charts.GPU_EARNINGS),
+    charts.GPU_DC_SPLIT,
 )
 CHARTS = chart.flat(ROWS)
 PRESENTATIONS = {

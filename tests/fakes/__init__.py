@@ -14,8 +14,9 @@
         yahoo.as_of = date(2026, 6, 30)        # move the clock, refresh again
 
 Each server starts on a free loopback port in a daemon thread and stops when the `with` ends.
-Faults (FAULTS): timeout, 429, 500, malformed, empty, missing_field; `times=None` is forever,
-`kind=` limits a fault to one kind of request (chart, timeseries, earnings, companyfacts).
+Faults (FAULTS): timeout, 429, 500, 403, 404, malformed, empty, missing_field, garbage;
+`times=None` is forever, `kind=` limits a fault to one kind of request (chart, timeseries,
+earnings; companyfacts, submissions, document).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 # Faults a test can put on one key (a ticker): what the server does instead of answering.
 # "garbage": well-formed answers whose numbers are not values (negative, huge, NaN).
-FAULTS = ("timeout", "429", "500", "403", "malformed", "empty", "missing_field", "garbage")
+FAULTS = ("timeout", "429", "500", "403", "404", "malformed", "empty", "missing_field", "garbage")
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,7 @@ class FakeServer:
         self._thread: threading.Thread | None = None
         self.requests: list[Request] = []
         self._rows_served: list[tuple[str, str | None, int, tuple]] = []
+        self._bytes_sent: list[tuple[str, str | None, int]] = []
         self._current = threading.local()  # the request a handler thread is answering
 
     # -- life cycle ---------------------------------------------------------------------------
@@ -114,6 +115,7 @@ class FakeServer:
         with self._lock:
             self.requests.clear()
             self._rows_served.clear()
+            self._bytes_sent.clear()
 
     def note_rows(self, kind: str, key: str | None, rows: int) -> None:
         """Record that an answer about `key` carried `rows` data rows (subclasses call this)."""
@@ -139,6 +141,15 @@ class FakeServer:
                     seen.add(asked)
                     total += n
             return total
+
+    def bytes_served(self, kind: str | None = None, key: str | None = None) -> int:
+        """Body bytes sent since the last clear_requests(), optionally one kind/key."""
+        with self._lock:
+            return sum(
+                n
+                for k, t, n in self._bytes_sent
+                if (kind is None or k == kind) and (key is None or t == key.upper())
+            )
 
     def requests_for(self, kind: str | None = None, key: str | None = None) -> list[Request]:
         """Logged requests, optionally only one kind and/or one key."""
@@ -199,9 +210,12 @@ class FakeServer:
             return self.malformed(request)
         self._current.request = request
         try:
-            return self.respond(request, fault)
+            response = self.respond(request, fault)
         finally:
             self._current.request = None
+        with self._lock:
+            self._bytes_sent.append((kind, key and key.upper(), len(response.body)))
+        return response
 
 
 def _make_handler(fake: FakeServer):

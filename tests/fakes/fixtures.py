@@ -47,6 +47,7 @@ def live_settings(tmp_path, fake_yahoo, fake_sec) -> Settings:
         db=str(tmp_path / "warehouse.duckdb"),
         yahoo_url=fake_yahoo.url,
         sec_url=fake_sec.url,
+        sec_archives_url=fake_sec.url,
         sec_user_agent=SEC_USER_AGENT,
         **HTTP,
     )

@@ -19,7 +19,9 @@ pivoted as (
             as ai_clouds_industrial_enterprise_usd,
         sum(revenue_usd) filter (where segment = 'data_center') as data_center_usd,
         min(source) as source,
-        max(known_at(null::date, filed_at, period_end, fiscal_quarter)) as own_known_at
+        max(known_at(null::date, filed_at, period_end, fiscal_quarter)) as own_known_at,
+        max(filed_at) as filed_at,
+        nullif(max(regexp_extract(source, '\d{10}-\d{2}-\d{6}')), '') as accession
     from segments
     group by fiscal_year, fiscal_quarter, presentation
 ),

@@ -2,13 +2,17 @@
 -- key: presentation_group, fiscal_year, fiscal_quarter, segment
 -- column quarter_total_usd: empty when some segments of the quarter were not published
 -- column share_of_total_pct: empty when some segments of the quarter were not published
+-- column filed_at: date of the filing the row was read from; empty for a transcribed row
+-- column accession: SEC accession of that filing; empty for a transcribed row
 -- Two presentations: 'market_platform' (data center, gaming, professional visualization,
 -- automotive, OEM & other; fiscal Q2 2021 on) and 'fy27' (hyperscale, AI clouds/industrial/
 -- enterprise, edge computing; from Q1 FY2027). In 'fy27' the recast of Q2 FY2027 is used where
 -- NVIDIA published it, else the original (never mixed within a quarter), and the data_center
 -- line is left out because it is the sum of hyperscale and AI clouds/industrial/enterprise.
 with segments as (
-    select * from segment_revenue where ticker = 'NVDA'
+    -- the data-center split (compute vs networking) is a breakdown of data center, not a segment
+    select * from segment_revenue
+    where ticker = 'NVDA' and presentation in ('market_platform', 'fy27_original', 'fy27_recast')
 ),
 
 fy27_vintages as (
@@ -67,7 +71,9 @@ final as (
         t.segments_reported, t.is_complete,
         case when t.is_complete then c.revenue_usd / nullif(t.segments_sum_usd, 0) * 100 end
             as share_of_total_pct,
-        c.source
+        c.source,
+        c.filed_at,
+        nullif(regexp_extract(c.source, '\d{10}-\d{2}-\d{6}'), '') as accession
     from chosen c
     join totals t using (presentation_group, fiscal_year, fiscal_quarter)
 )
