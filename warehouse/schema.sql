@@ -82,7 +82,23 @@ create table if not exists adoption_indicators (
     unit varchar,
     series_version varchar not null,
     source varchar,
+    std_error double,                 -- standard error of value, same unit (null where none is published)
     primary key (indicator, geography, period_date, series_version)
+);
+
+alter table adoption_indicators add column if not exists std_error double;
+
+-- The validators of the last answer of each URL a live source downloads whole (Census
+-- workbooks), so the next request is conditional (If-None-Match / If-Modified-Since) and an
+-- unchanged file costs one request, not its bytes. Written in the same transaction as the
+-- rows read from that answer.
+create table if not exists http_validators (
+    url varchar primary key,
+    etag varchar,
+    last_modified varchar,
+    content_sha256 varchar not null,
+    content_bytes bigint not null,
+    fetched_at timestamp not null
 );
 
 create table if not exists earnings_events (
@@ -113,7 +129,7 @@ create table if not exists ingest_runs (
 
 create table if not exists ingest_run_items (
     run_id varchar not null,
-    source varchar not null,          -- yahoo | sec | snapshot
+    source varchar not null,          -- yahoo | sec | census | snapshot
     item varchar not null,
     status varchar not null,          -- ok | failed | skipped
     rows_written bigint not null default 0,
@@ -195,6 +211,15 @@ comment on column adoption_indicators.value is 'Indicator value, in unit';
 comment on column adoption_indicators.unit is 'Unit of value, e.g. percent_of_firms';
 comment on column adoption_indicators.series_version is 'Version of the survey question; values across versions do not compare';
 comment on column adoption_indicators.source is 'Publisher and file the values came from';
+comment on column adoption_indicators.std_error is 'Standard error of value, same unit; null where the source publishes none';
+
+comment on table http_validators is 'One row per URL downloaded whole: the validators of its last answer, for conditional requests';
+comment on column http_validators.url is 'URL asked for';
+comment on column http_validators.etag is 'ETag of the last answer (null when the server sent none)';
+comment on column http_validators.last_modified is 'Last-Modified of the last answer, as sent (null when none)';
+comment on column http_validators.content_sha256 is 'SHA-256 of the last body loaded';
+comment on column http_validators.content_bytes is 'Size of the last body loaded, bytes';
+comment on column http_validators.fetched_at is 'When the last body was downloaded (UTC)';
 
 comment on table earnings_events is 'One row per company, fiscal period and source: EPS and revenue, estimate vs actual';
 comment on column earnings_events.ticker is 'Ticker symbol';
