@@ -44,7 +44,9 @@ READERS = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--data", default=str(Path(__file__).resolve().parents[1] / "../shared/data"))
+    parser.add_argument(
+        "--data", default=str(Path(__file__).resolve().parents[1] / "../shared/data")
+    )
     args = parser.parse_args()
     books = sorted(Path(args.data, "census", "btos").glob("20*/*.xlsx"))
     print(f"{'workbook':<40} {'MB':>5} " + " ".join(f"{name:>18}" for name in READERS))

@@ -1,7 +1,8 @@
 """Every dataset bubblemeter loads, declared once (see docs/architecture-datasets.md).
 
-A dataset says where its data comes from (`yahoo`, `sec` or `snapshot`), what its items are
-called, which companies it applies to, how an item is fetched (I/O only) and normalised (pure),
+A dataset says where its data comes from (`yahoo`, `sec`, `census` or `snapshot`), what its
+items are called, which companies it applies to (or, for a source that is not per company, its
+parts: the Census workbooks), how an item is fetched (I/O only) and normalised (pure),
 which tables it loads and which snapshot files hold it. The live refresh (ingest.live), the
 snapshot import (ingest.refresh), the CLI's --source lists, the Dagster assets and the docs all
 read DATASETS; adding a dataset is one Dataset(...) below plus its fetch and normalise functions.
@@ -24,6 +25,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from ingest.normalise import census as census_normalise
 from ingest.normalise import yahoo as yahoo_normalise
 from ingest.normalise.sec import PayloadError, companyfacts_to_frame
 from ingest.normalise.tables import BadFile, prices_frame, table_frame
@@ -71,6 +73,15 @@ class Context:
         return self._clients["sec"]
 
     @property
+    def census(self):
+        """The Census BTOS client, made on first use."""
+        if "census" not in self._clients:
+            from ingest.sources.census import census_client
+
+            self._clients["census"] = census_client(self.settings)
+        return self._clients["census"]
+
+    @property
     def snapshot(self):
         """The file client of the snapshot directory."""
         if "snapshot" not in self._clients:
@@ -96,7 +107,7 @@ class Item:
     name: str  # as in the run log: prices/NVDA, prices/NVDA.csv, sec/companyfacts/CIK....json
     company: Company | None = None
     path: Path | None = None  # snapshot: the file
-    key: str | None = None  # snapshot: the ticker or CIK in the file name
+    key: str | None = None  # snapshot: the ticker or CIK in the file name; live: the part
 
     @property
     def label(self) -> str:
@@ -119,6 +130,11 @@ def has_cik(company: Company) -> bool:
     return bool(company.cik)
 
 
+def no_company(company: Company) -> bool:
+    """none: one item per workbook"""
+    return False
+
+
 def never_skipped(company: Company) -> str | None:
     return None
 
@@ -128,8 +144,8 @@ class Dataset:
     """One dataset: its source, item names, companies, steps, tables and snapshot files."""
 
     name: str
-    source: str  # yahoo | sec | snapshot
-    item: str  # item name pattern; {ticker} and {cik} are the company's
+    source: str  # yahoo | sec | census | snapshot
+    item: str  # item name pattern; {ticker} and {cik} are the company's, {part} the part
     tables: tuple[str, ...]
     fetch: Callable[[Context, Item], Any]  # extract: I/O only, returns the raw payload
     normalise: Callable[[Any, Item, Context], Frames]  # transform: pure
@@ -144,13 +160,19 @@ class Dataset:
     files: str | None = None
     company_of: Callable[[Context, Path], tuple[str | None, Company | None]] | None = None
     every_company_has_a_file: bool = False  # a company without its file is recorded skipped
+    # live: a source that is not per company has one item per part (a Census workbook)
+    parts: tuple[str, ...] = ()
 
     @property
     def is_live(self) -> bool:
         return self.source != SNAPSHOT
 
     def items(self, companies: Iterable[Company]) -> list[Item]:
-        """The live items of this dataset for these companies."""
+        """The live items of this dataset for these companies (or for its parts)."""
+        if self.parts:
+            return [
+                Item(self.source, self.name, self.item.format(part=p), key=p) for p in self.parts
+            ]
         return [
             Item(self.source, self.name, self.item.format(ticker=c.ticker, cik=c.cik), c)
             for c in companies
@@ -349,6 +371,148 @@ def normalise_companyfacts(payload, item: Item, ctx: Context) -> Frames:
     return [("financial_facts", frame)]
 
 
+# -- census: BTOS workbooks -------------------------------------------------------------------
+
+BTOS_WORKBOOKS = ("National", "Sector", "State", "Employment Size Class")
+# the geographies a workbook holds, as stored (adoption_indicators.geography), for the summary
+BTOS_GEOGRAPHIES = {
+    "National": "geography = 'US'",
+    "Sector": "geography like 'NAICS:%'",
+    "State": "length(geography) = 2 and geography <> 'US'",
+    "Employment Size Class": "geography like 'size:%'",
+}
+BTOS_INDICATORS = tuple(indicator for indicator, _ in census_normalise.QUESTIONS)
+BTOS_KEY = ["indicator", "geography", "period_date", "series_version"]
+
+
+@dataclass(frozen=True)
+class BtosPayload:
+    """One workbook's rows (None when Census said it has not changed) and its validators."""
+
+    frame: pd.DataFrame | None
+    validators: pd.DataFrame | None = None
+
+
+def _stored_validators(con: duckdb.DuckDBPyConnection, url: str):
+    from ingest.sources.census import Validators
+
+    rows = con.execute(
+        "select etag, last_modified from http_validators where url = ?", [url]
+    ).fetchall()
+    return Validators(*rows[0]) if rows else None
+
+
+def btos_changes(
+    con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, workbook: str
+) -> dict[str, object]:
+    """What loading `frame` changes among the stored readings of the workbook's geographies.
+
+    new / revised (with the first few revisions) / kept: stored readings the workbook no longer
+    carries, which the load leaves as they are (an edition that drops history loses nothing).
+    """
+    where = BTOS_GEOGRAPHIES.get(workbook, "true")
+    stored = con.execute(
+        f"select indicator, geography, period_date, series_version, value, std_error "
+        f"from adoption_indicators where indicator in (select unnest(?::varchar[])) and {where}",
+        [list(BTOS_INDICATORS)],
+    ).df()
+    if stored.empty:
+        return {"new": len(frame), "revised": [], "kept": 0, "kept_versions": []}
+    stored["period_date"] = pd.to_datetime(stored["period_date"]).dt.date
+    both = frame.merge(stored, on=BTOS_KEY, how="outer", suffixes=("", "_stored"), indicator=True)
+    new = int((both["_merge"] == "left_only").sum())
+    kept = both[both["_merge"] == "right_only"]
+    matched = both[both["_merge"] == "both"]
+    moved = matched[
+        (matched["value"] != matched["value_stored"])
+        | (matched["std_error"].fillna(-1) != matched["std_error_stored"].fillna(-1))
+    ]
+    revised = [
+        f"{r.indicator} {r.geography} {r.period_date} {r.series_version}: "
+        f"{r.value_stored:g} -> {r.value:g}"
+        for r in moved.itertuples()
+    ]
+    return {
+        "new": new,
+        "revised": revised,
+        "kept": len(kept),
+        "kept_versions": sorted(kept["series_version"].unique()),
+    }
+
+
+def btos_note(name: str, changes: dict[str, object], edition: str) -> str:
+    """One line for the run summary: what a workbook's edition changed."""
+    revised = changes["revised"]
+    text = f"  note    {name} ({edition}): {changes['new']} new readings, {len(revised)} revised"
+    if revised:
+        shown = "; ".join(revised[:3]) + ("; ..." if len(revised) > 3 else "")
+        text += f" ({shown})"
+    if changes["kept"]:
+        versions = ", ".join(changes["kept_versions"])
+        text += f", {changes['kept']} stored readings not in this edition kept ({versions})"
+    return text
+
+
+def fetch_btos(ctx: Context, item: Item) -> BtosPayload:
+    """The workbook if it changed since the last load (conditional GET), parsed and compared
+    with what is stored (the comparison goes into the run summary)."""
+    client = ctx.census
+    url = client.workbook_url(item.key)
+    known = None if ctx.full else _stored_validators(ctx.con, url)
+    answer = client.workbook(item.key, known)
+    if answer.not_modified:
+        since = known.last_modified or known.etag if known else "the last load"
+        ctx.notes.append(
+            f"  note    census:{item.name}: unchanged since {since} (HTTP 304, nothing downloaded)"
+        )
+        return BtosPayload(None)
+    frame = census_normalise.workbook_frame(answer.body, f"{item.key}.xlsx", item.name)
+    edition = answer.validators.last_modified or "no Last-Modified"
+    ctx.notes.append(
+        btos_note(f"census:{item.name}", btos_changes(ctx.con, frame, item.key), edition)
+    )
+    validators = pd.DataFrame(
+        [
+            {
+                "url": url,
+                "etag": answer.validators.etag,
+                "last_modified": answer.validators.last_modified,
+                "content_sha256": census_normalise.sha256(answer.body),
+                "content_bytes": len(answer.body),
+                "fetched_at": pd.Timestamp.now(tz="UTC").tz_localize(None),
+            }
+        ]
+    )
+    return BtosPayload(frame, validators)
+
+
+def normalise_btos(raw: BtosPayload, item: Item, ctx: Context) -> Frames:
+    if raw.frame is None:
+        return []
+    # the validators land in the same transaction as the rows: a failed load asks again
+    return [("adoption_indicators", raw.frame), ("http_validators", raw.validators)]
+
+
+def read_bytes(ctx: Context, item: Item) -> bytes:
+    return ctx.snapshot.read_bytes(item.path)
+
+
+def normalise_btos_file(body: bytes, item: Item, ctx: Context) -> Frames:
+    """A workbook of DIR/census/btos/<edition>/, through the live path's parser."""
+    workbook = item.path.stem
+    try:
+        frame = census_normalise.workbook_frame(body, item.path.name, item.label)
+    except census_normalise.NoAIQuestion as exc:
+        raise ItemSkipped(f"{exc} (the BTOS asked it from 2023-09 on)") from None
+    except census_normalise.WorkbookError as exc:
+        raise BadFile(str(exc)) from None
+    edition = item.path.parent.name
+    ctx.notes.append(
+        btos_note(f"snapshot:{item.name}", btos_changes(ctx.con, frame, workbook), edition)
+    )
+    return [("adoption_indicators", frame)]
+
+
 # -- snapshot files --------------------------------------------------------------------------
 
 
@@ -475,7 +639,24 @@ DATASETS: tuple[Dataset, ...] = (
         asset="sec_facts",
         snapshot=("sec",),
     ),
-    # Snapshot files, in load order: prices, the tables, SEC's recorded responses.
+    Dataset(
+        "btos",
+        "census",
+        "btos/{part}",
+        ("adoption_indicators", "http_validators"),
+        fetch_btos,
+        normalise_btos,
+        "Census BTOS workbooks (AI use, both question wordings, with standard errors) into "
+        "adoption_indicators; asked for conditionally, so an unchanged workbook is not "
+        "downloaded again.",
+        applies=no_company,
+        asset="census_btos",
+        snapshot=("census",),
+        parts=BTOS_WORKBOOKS,
+    ),
+    # Snapshot files, in load order: prices, the tables, SEC's recorded responses, the
+    # Census workbooks (after adoption_indicators.csv, editions in date order: a later
+    # edition's revision replaces an earlier reading).
     Dataset(
         "prices",
         SNAPSHOT,
@@ -509,6 +690,17 @@ DATASETS: tuple[Dataset, ...] = (
         "SEC companyfacts responses as EDGAR sent them.",
         files="sec/companyfacts/*.json",
         company_of=cik_of_file,
+    ),
+    Dataset(
+        "census",
+        SNAPSHOT,
+        "census/btos/<edition>/<workbook>.xlsx",
+        ("adoption_indicators",),
+        read_bytes,
+        normalise_btos_file,
+        "Census BTOS workbooks as census.gov serves them, one directory per edition "
+        "(YYYY-MM or YYYY-MM-DD), read by the live source's parser.",
+        files="census/btos/[0-9][0-9][0-9][0-9]-*/*.xlsx",
     ),
 )
 

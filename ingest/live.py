@@ -1,6 +1,6 @@
-"""Live refresh from the public sources (Yahoo through yfinance, SEC EDGAR).
+"""Live refresh from the public sources (Yahoo through yfinance, SEC EDGAR, Census BTOS).
 
-Each (source, dataset, ticker) item of the live datasets in ingest.datasets is fetched,
+Each (source, dataset, ticker or part) item of the live datasets in ingest.datasets is fetched,
 normalised and loaded in its own transaction (ingest.runner); a failure is recorded with its
 reason and the other items go on. A source that does not answer is not asked again: at once when
 its host refuses the connection, after GIVE_UP_AFTER silent items in a row otherwise.
@@ -58,7 +58,11 @@ def _reachable(url: str, timeout: float) -> str | None:
 
 def probe(settings: Settings, sources: Iterable[str] = LIVE_SOURCES) -> dict[str, str | None]:
     """Check each live source's host quickly (in parallel): source -> None or the reason."""
-    urls = {"yahoo": settings.yahoo_url or YAHOO_HOST, "sec": settings.sec_url}
+    urls = {
+        "yahoo": settings.yahoo_url or YAHOO_HOST,
+        "sec": settings.sec_url,
+        "census": settings.census_url,
+    }
     timeout = min(settings.http_timeout_s, 3.0)
     sources = list(sources)
     if not sources:

@@ -100,4 +100,5 @@ def import_snapshot(
             run.item(item, work(ctx, by_name[item.dataset], item))
         for item in missing_files(ctx, items, datasets):
             run.note(SNAPSHOT, item.name, "skipped", f"no {item.name} in the snapshot")
+        run.summary.notes.extend(ctx.notes)
     return run.summary

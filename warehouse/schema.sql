@@ -246,7 +246,7 @@ comment on column ingest_runs.status is 'running; ok (nothing failed), partial (
 
 comment on table ingest_run_items is 'One row per run, source and item: what each refresh loaded, or why not';
 comment on column ingest_run_items.run_id is 'The run (ingest_runs.run_id)';
-comment on column ingest_run_items.source is 'yahoo, sec or snapshot';
+comment on column ingest_run_items.source is 'yahoo, sec, census or snapshot';
 comment on column ingest_run_items.item is 'The file, ticker or dataset loaded';
 comment on column ingest_run_items.status is 'ok, failed or skipped';
 comment on column ingest_run_items.rows_written is 'Rows inserted or replaced';

@@ -107,6 +107,13 @@ class Settings:
         "base URL replacing `https://data.sec.gov`",
         url,
     )
+    census_url: str = setting(
+        "https://www.census.gov/hfp/btos/downloads",
+        "BUBBLEMETER_CENSUS_URL",
+        "base URL of the Census BTOS workbooks (`National.xlsx`, ...), "
+        "replacing `https://www.census.gov/hfp/btos/downloads/`",
+        url,
+    )
     http_timeout_s: float = setting(
         10.0, "BUBBLEMETER_HTTP_TIMEOUT", "seconds per HTTP request", float
     )

@@ -20,6 +20,8 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from warehouse.errors import BubblemeterError
+
 ESTIMATES = "Response Estimates"
 STANDARD_ERRORS = "Response Standard Errors"
 DATES = "Collection and Reference Dates"
@@ -56,7 +58,7 @@ COLUMNS = [
 ]
 
 
-class WorkbookError(ValueError):
+class WorkbookError(BubblemeterError, ValueError):
     """A file that is not a BTOS workbook as the parser knows it; the message says why."""
 
 

@@ -19,6 +19,11 @@ class SnapshotClient:
         return sorted(p for p in self.root.glob(pattern) if p.is_file())
 
     @staticmethod
+    def read_bytes(path: Path) -> bytes:
+        """The file's bytes."""
+        return path.read_bytes()
+
+    @staticmethod
     def read_text(path: Path) -> str:
         """The file's text."""
         return path.read_text(encoding="utf-8")
