@@ -21,7 +21,7 @@ Usage:
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import unquote
@@ -39,7 +39,7 @@ MAINTENANCE_PAGE = (
 def edition_date(edition: str) -> datetime:
     """When an edition directory's workbooks were last modified: its date (YYYY-MM is day 1)."""
     parts = [int(p) for p in edition.split("-")] + [1]
-    return datetime.combine(date(*parts[:3]), datetime.min.time(), timezone.utc)
+    return datetime.combine(date(*parts[:3]), datetime.min.time(), UTC)
 
 
 class FakeCensus(FakeServer):
