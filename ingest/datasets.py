@@ -417,24 +417,28 @@ def btos_changes(
         [list(BTOS_INDICATORS)],
     ).df()
     if stored.empty:
-        return {"new": len(frame), "revised": [], "kept": 0, "kept_versions": []}
+        return {"new": len(frame), "revised": [], "se_added": 0, "kept": 0, "kept_versions": []}
     stored["period_date"] = pd.to_datetime(stored["period_date"]).dt.date
     both = frame.merge(stored, on=BTOS_KEY, how="outer", suffixes=("", "_stored"), indicator=True)
     new = int((both["_merge"] == "left_only").sum())
     kept = both[both["_merge"] == "right_only"]
     matched = both[both["_merge"] == "both"]
+    se_was = matched["std_error_stored"]
     moved = matched[
         (matched["value"] != matched["value_stored"])
-        | (matched["std_error"].fillna(-1) != matched["std_error_stored"].fillna(-1))
+        | (se_was.notna() & (matched["std_error"].fillna(-1) != se_was))
     ]
+    se_added = int((se_was.isna() & matched["std_error"].notna()).sum())
     revised = [
         f"{r.indicator} {r.geography} {r.period_date} {r.series_version}: "
         f"{r.value_stored:g} -> {r.value:g}"
+        + ("" if r.value != r.value_stored else f" (SE {r.std_error_stored:g} -> {r.std_error:g})")
         for r in moved.itertuples()
     ]
     return {
         "new": new,
         "revised": revised,
+        "se_added": se_added,
         "kept": len(kept),
         "kept_versions": sorted(kept["series_version"].unique()),
     }
@@ -447,6 +451,8 @@ def btos_note(name: str, changes: dict[str, object], edition: str) -> str:
     if revised:
         shown = "; ".join(revised[:3]) + ("; ..." if len(revised) > 3 else "")
         text += f" ({shown})"
+    if changes["se_added"]:
+        text += f", {changes['se_added']} stored readings given their standard error"
     if changes["kept"]:
         versions = ", ".join(changes["kept_versions"])
         text += f", {changes['kept']} stored readings not in this edition kept ({versions})"
