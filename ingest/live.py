@@ -73,16 +73,21 @@ def probe(settings: Settings, sources: Iterable[str] = LIVE_SOURCES) -> dict[str
 
 
 def plan(
-    companies: list[Company], sources: list[str], datasets: Iterable[str] | None = None
+    companies: list[Company],
+    sources: list[str],
+    datasets: Iterable[str] | None = None,
+    companies_only: bool = False,
 ) -> list[Item]:
     """Every item of a refresh, dataset by dataset (so one bad ticker never runs twice in a row).
 
-    `datasets` (names in LIVE_DATASETS) keeps only those datasets of the given sources.
+    `datasets` (names in LIVE_DATASETS) keeps only those datasets of the given sources;
+    `companies_only` (a refresh of some tickers) leaves out the datasets that are not per
+    company (the Census workbooks).
     """
     return [
         item
         for dataset in live_datasets(datasets)
-        if dataset.source in sources
+        if dataset.source in sources and not (companies_only and dataset.parts)
         for item in dataset.items(companies)
     ]
 
@@ -126,7 +131,7 @@ def refresh_live(
     skipped = {"sec": SEC_UA_MISSING} if "sec" in sources and not settings.sec_user_agent else {}
     tried = [s for s in sources if s not in skipped]
     unreachable = {s: r for s, r in probe(settings, tried).items() if r}
-    items = plan(companies, tried, datasets)
+    items = plan(companies, tried, datasets, companies_only=bool(tickers))
 
     with logged_run(settings, universe, trigger, "live", "live") as run:
         ctx = Context(settings, run.con, universe, full=full)

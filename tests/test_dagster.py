@@ -23,7 +23,7 @@ from orchestration.definitions import (
     statements,
 )
 from tests.conftest import REPO, SNAPSHOT, free_port
-from tests.fakes.fixtures import CLEAN_TICKERS, HTTP, SEC_USER_AGENT
+from tests.fakes.fixtures import CLEAN_TICKERS, HTTP, SEC_USER_AGENT, shared_census
 from tests.live_helpers import FIRST_AS_OF
 from warehouse.reader import query_df
 from warehouse.settings import Settings
@@ -39,6 +39,7 @@ def env(monkeypatch, fake_yahoo, fake_sec):
         monkeypatch.delenv(name)
     monkeypatch.setenv("BUBBLEMETER_YAHOO_URL", fake_yahoo.url)
     monkeypatch.setenv("BUBBLEMETER_SEC_URL", fake_sec.url)
+    monkeypatch.setenv("BUBBLEMETER_CENSUS_URL", shared_census().url)
     monkeypatch.setenv("BUBBLEMETER_SEC_USER_AGENT", SEC_USER_AGENT)
     monkeypatch.setenv("BUBBLEMETER_HTTP_TIMEOUT", str(HTTP["http_timeout_s"]))
     monkeypatch.setenv("BUBBLEMETER_HTTP_BACKOFF", str(HTTP["http_backoff_s"]))
@@ -180,6 +181,7 @@ def test_unreachable_sources_fail_the_asset_with_the_reason(env, tmp_path, monke
     closed = f"http://127.0.0.1:{free_port()}"
     monkeypatch.setenv("BUBBLEMETER_YAHOO_URL", closed)
     monkeypatch.setenv("BUBBLEMETER_SEC_URL", closed)
+    monkeypatch.setenv("BUBBLEMETER_CENSUS_URL", closed)
     db = tmp_path / "warehouse.duckdb"
 
     result = materialize(

@@ -16,7 +16,7 @@ import pytest
 from ingest.live import LIVE_SOURCES, PRICE_OVERLAP_DAYS, SourcesUnreachable, plan, refresh_live
 from tests.conftest import REPO, SNAPSHOT, free_port
 from tests.fakes import FakeSec, FakeYahoo
-from tests.fakes.fixtures import CLEAN_TICKERS, SEC_USER_AGENT
+from tests.fakes.fixtures import CLEAN_TICKERS, SEC_USER_AGENT, shared_census
 from tests.live_helpers import (
     FIRST_AS_OF,
     SECOND_AS_OF,
@@ -376,7 +376,9 @@ def test_a_run_that_loaded_nothing_is_failed(tmp_path, fake_sec):
 def test_cli_prints_the_skipped_source_with_how_to_enable_it(tmp_path):
     closed = f"http://127.0.0.1:{free_port()}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
-    env.update(BUBBLEMETER_YAHOO_URL=closed, BUBBLEMETER_SEC_URL=closed)
+    env.update(
+        BUBBLEMETER_YAHOO_URL=closed, BUBBLEMETER_SEC_URL=closed, BUBBLEMETER_CENSUS_URL=closed
+    )
     result = subprocess.run(
         [sys.executable, "-m", "bubblemeter", "refresh", "--db", str(tmp_path / "w.duckdb")],
         capture_output=True,
@@ -425,6 +427,7 @@ def test_cli_options_are_checked_before_any_request(
     env.update(
         BUBBLEMETER_YAHOO_URL=fake_yahoo.url,
         BUBBLEMETER_SEC_URL=fake_sec.url,
+        BUBBLEMETER_CENSUS_URL=shared_census().url,
         BUBBLEMETER_SEC_USER_AGENT=SEC_USER_AGENT,
         XDG_CACHE_HOME=str(tmp_path / "c"),
     )
@@ -449,6 +452,7 @@ def test_offline_gives_up_at_once_and_records_every_item(tmp_path, snapshot_dir)
         db=str(tmp_path / "w.duckdb"),
         yahoo_url=closed,
         sec_url=closed,
+        census_url=closed,
         sec_user_agent=SEC_USER_AGENT,
     )
 
@@ -513,6 +517,7 @@ def test_cli_refresh_against_the_fakes(tmp_path, fake_yahoo, fake_sec):
     env.update(
         BUBBLEMETER_YAHOO_URL=fake_yahoo.url,
         BUBBLEMETER_SEC_URL=fake_sec.url,
+        BUBBLEMETER_CENSUS_URL=shared_census().url,
         BUBBLEMETER_SEC_USER_AGENT=SEC_USER_AGENT,
         BUBBLEMETER_HTTP_TIMEOUT="30",
         BUBBLEMETER_HTTP_BACKOFF="0.01",

@@ -14,7 +14,11 @@ from warehouse.settings import Settings
 def _offline(tmp_path) -> Settings:
     closed = f"http://127.0.0.1:{free_port()}"
     return Settings.from_env(
-        env={}, db=str(tmp_path / "w.duckdb"), yahoo_url=closed, sec_url=closed
+        env={},
+        db=str(tmp_path / "w.duckdb"),
+        yahoo_url=closed,
+        sec_url=closed,
+        census_url=closed,
     )
 
 

@@ -45,10 +45,15 @@ def edition_date(edition: str) -> datetime:
 class FakeCensus(FakeServer):
     """Fake www.census.gov/hfp/btos/downloads on loopback."""
 
-    def __init__(self, edition: str, data_dir: Path | str = SNAPSHOT, **kwargs):
+    def __init__(
+        self, edition: str, data_dir: Path | str = SNAPSHOT, earlier: bool = False, **kwargs
+    ):
         super().__init__(**kwargs)
         self.root = Path(data_dir) / "census" / "btos"
         self.edition = edition
+        # serve a workbook the edition lacks from the newest earlier edition that has it
+        # (census.gov always serves all four; the recorded editions do not hold all four)
+        self.earlier = earlier
         self.replaced: dict[str, bytes] = {}
         self._bodies: list[tuple[str, str, int]] = []  # (name, sha256, bytes) of each 200
 
@@ -82,6 +87,17 @@ class FakeCensus(FakeServer):
             self._bodies.append((name, hashlib.sha256(body).hexdigest(), len(body)))
         return Response(200, body, content_type, headers)
 
+    def _path(self, name: str) -> Path | None:
+        editions = [self.edition]
+        if self.earlier:
+            older = (p.name for p in self.root.iterdir() if p.name[0].isdigit())
+            editions += sorted((e for e in older if e < self.edition), reverse=True)
+        for edition in editions:
+            path = self.root / edition / f"{name}.xlsx"
+            if path.exists():
+                return path
+        return None
+
     def respond(self, request: Request, fault: str | None) -> Response:
         if request.kind != "workbook":
             return Response(404, b"Not Found", "text/plain")
@@ -92,9 +108,10 @@ class FakeCensus(FakeServer):
             body = self.replaced.get(name)
         modified = edition_date(self.edition)
         if body is None:
-            path = self.root / self.edition / f"{name}.xlsx"
-            if not path.exists():
+            path = self._path(name)
+            if path is None:
                 return Response(404, b"Not Found", "text/plain")
+            modified = edition_date(path.parent.name)
             body = path.read_bytes()
         etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
         headers = {"ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True)}
