@@ -503,6 +503,18 @@ def read_bytes(ctx: Context, item: Item) -> bytes:
     return ctx.snapshot.read_bytes(item.path)
 
 
+def normalise_btos_archive_file(body: bytes, item: Item, ctx: Context) -> Frames:
+    """Census's archive of the old wording (DIR/census/btos/archive/AI Core Questions.xlsx)."""
+    try:
+        frame = census_normalise.archive_frame(body, item.path.name, item.label)
+    except census_normalise.WorkbookError as exc:
+        raise BadFile(str(exc)) from None
+    ctx.notes.append(
+        btos_note(f"snapshot:{item.name}", btos_changes(ctx.con, frame, ""), "archive")
+    )
+    return [("adoption_indicators", frame)]
+
+
 def normalise_btos_file(body: bytes, item: Item, ctx: Context) -> Frames:
     """A workbook of DIR/census/btos/<edition>/, through the live path's parser."""
     workbook = item.path.stem
@@ -657,7 +669,7 @@ DATASETS: tuple[Dataset, ...] = (
         "downloaded again.",
         applies=no_company,
         asset="census_btos",
-        snapshot=("census",),
+        snapshot=("census_archive", "census"),
         parts=BTOS_WORKBOOKS,
     ),
     # Snapshot files, in load order: prices, the tables, SEC's recorded responses, the
@@ -696,6 +708,17 @@ DATASETS: tuple[Dataset, ...] = (
         "SEC companyfacts responses as EDGAR sent them.",
         files="sec/companyfacts/*.json",
         company_of=cik_of_file,
+    ),
+    Dataset(
+        "census_archive",
+        SNAPSHOT,
+        "census/btos/archive/AI Core Questions.xlsx",
+        ("adoption_indicators",),
+        read_bytes,
+        normalise_btos_archive_file,
+        "Census's frozen archive of the old BTOS wording (national, sector, state, size), "
+        "before the editions: it adds the states' readings from 2025-06 to 2025-09.",
+        files="census/btos/archive/*.xlsx",
     ),
     Dataset(
         "census",

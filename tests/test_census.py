@@ -351,3 +351,22 @@ def test_the_imported_snapshot_has_each_wording_nationally(imported):
     )
     assert {"31", "48", "51", "52", "62"} <= set(sectors["naics"])
     assert not sectors["sector"].str.startswith("NAICS ").any()  # every code has its title
+
+
+def test_the_archive_agrees_with_the_editions_and_adds_states():
+    """Census's archive of the old wording holds the 2025-12-08 edition's old-wording readings
+    exactly, and the states' readings after the State workbook of 2025-06."""
+    archive = census.archive_frame((BTOS / "archive" / "AI Core Questions.xlsx").read_bytes(), "a")
+    editions = pd.concat(
+        [parse(BTOS / "2025-12-08" / f"{name}.xlsx") for name in ("National", "Sector")]
+        + [parse(BTOS / "2025-06" / "State.xlsx")]
+    )
+    editions = editions[editions.series_version == census.OLD_WORDING]
+    both = archive.merge(editions, on=KEY, suffixes=("", "_edition"))
+    assert len(both) > 5000 and (both["value"] == both["value_edition"]).all()
+    states = archive[archive.geography.str.len() == 2]
+    assert (
+        states["period_date"].max()
+        > editions.loc[editions.geography.str.len() == 2, "period_date"].max()
+    )
+    assert set(archive["series_version"]) == {census.OLD_WORDING}

@@ -389,7 +389,7 @@ def test_cli_prints_the_skipped_source_with_how_to_enable_it(tmp_path):
     )
     assert result.returncode == 1
     assert (
-        "recorded 48 items as failed; sec skipped (BUBBLEMETER_SEC_USER_AGENT is not set"
+        "recorded 52 items as failed; sec skipped (BUBBLEMETER_SEC_USER_AGENT is not set"
         in result.stderr
     )
     assert "BUBBLEMETER_SEC_USER_AGENT='Jane Doe jane@example.com'" in result.stderr
@@ -412,7 +412,7 @@ def test_cli_prints_the_skipped_source_with_how_to_enable_it(tmp_path):
     [
         (["--fallback", "MISSING"], "--fallback: snapshot directory MISSING does not exist"),
         (["--from", "MISSING"], "--from: snapshot directory MISSING does not exist"),
-        (["--source", "yahoo,census"], "unknown --source census"),
+        (["--source", "yahoo,fred"], "unknown --source fred"),
         (["--tickers", "NVDA,ZZZZ"], "unknown ticker(s) ZZZZ"),
     ],
 )
@@ -462,12 +462,12 @@ def test_offline_gives_up_at_once_and_records_every_item(tmp_path, snapshot_dir)
     expected = plan(settings.universe(), list(LIVE_SOURCES))
     assert f"recorded {len(expected)} items as failed" in str(raised.value)
     items = query_df(settings, "select source, item, status, error from ingest_run_items")
-    assert len(items) == len(expected) == 63
+    assert len(items) == len(expected) == 67
     assert (items["status"] == "failed").all()
     assert (
         items["error"]
         .str.match(
-            r"not tried: (yahoo|sec) unreachable \(127\.0\.0\.1:\d+: "
+            r"not tried: (yahoo|sec|census) unreachable \(127\.0\.0\.1:\d+: "
             r"Connection refused\)"
         )
         .all()

@@ -52,7 +52,7 @@ def test_without_a_fallback_no_source_answering_is_an_error(tmp_path):
     "options, message",
     [
         ({"fallback": "MISSING"}, "--fallback: snapshot directory MISSING does not exist"),
-        ({"sources": ["census"]}, "unknown --source census"),
+        ({"sources": ["fred"]}, "unknown --source fred"),
         (
             {"from_dir": str(SNAPSHOT), "sources": ["yahoo"]},
             "unknown --source yahoo for a snapshot",

@@ -106,8 +106,10 @@ def _day(cell: object, where: str) -> date:
         raise WorkbookError(f"{where}: {cell!r} is not a date (MM/DD/YYYY)") from None
 
 
-def _sheets(body: bytes, label: str) -> dict[str, list[list]]:
-    """The three sheets the parser reads, as rows of cells."""
+def _sheets(
+    body: bytes, label: str, names: tuple[str, ...] = (ESTIMATES, STANDARD_ERRORS, DATES)
+) -> dict[str, list[list]]:
+    """The sheets the parser reads, as rows of cells."""
     if not body.startswith(ZIP_MAGIC):
         start = body[:200].decode("utf-8", "replace").strip().lower()
         what = "an HTML page" if "<html" in start or "<!doctype" in start else "not a workbook"
@@ -116,15 +118,13 @@ def _sheets(body: bytes, label: str) -> dict[str, list[list]]:
 
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(body))
-        missing = [s for s in (ESTIMATES, STANDARD_ERRORS, DATES) if s not in book.sheet_names]
+        missing = [s for s in names if s not in book.sheet_names]
         if missing:
             raise WorkbookError(
                 f"{label}: no sheet {', '.join(repr(s) for s in missing)} "
                 f"(sheets: {', '.join(book.sheet_names)})"
             )
-        return {
-            s: book.get_sheet_by_name(s).to_python() for s in (ESTIMATES, STANDARD_ERRORS, DATES)
-        }
+        return {s: book.get_sheet_by_name(s).to_python() for s in names}
     except CalamineError as exc:
         raise WorkbookError(f"{label}: unreadable workbook ({exc})") from None
 
@@ -238,38 +238,62 @@ def workbook_frame(body: bytes, name: str, label: str | None = None) -> pd.DataF
     label = label or name
     sheets = _sheets(body, label)
     dates = periods(sheets[DATES], label)
-    estimates, kind, smpdts = _readings(sheets[ESTIMATES], ESTIMATES, label)
+    source = f"US Census Bureau, Business Trends and Outlook Survey, {name}"
+    return _frame(sheets, ESTIMATES, STANDARD_ERRORS, dates, source, label)
+
+
+# The archive of the old wording: one pair of sheets per geography, the same layout each.
+ARCHIVE_SHEETS = (
+    ("National Estimates", "National SE"),
+    ("Sector Estimates", "Sector SE"),
+    ("State Estimates", "State SE"),
+    ("Employment Size Estimates", "Employment Size SE"),
+)
+
+
+def archive_frame(body: bytes, name: str, label: str | None = None) -> pd.DataFrame:
+    """adoption_indicators rows of Census's archive of the old wording (`AI Core Questions.xlsx`):
+    national, sector, state and size sheets, read as the workbooks are."""
+    label = label or name
+    wanted = tuple(s for pair in ARCHIVE_SHEETS for s in pair) + (DATES,)
+    sheets = _sheets(body, label, wanted)
+    dates = periods(sheets[DATES], label)
+    frames = [
+        _frame(sheets, est, se, dates, f"US Census Bureau, BTOS archive {name}, {est}", label)
+        for est, se in ARCHIVE_SHEETS
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _frame(
+    sheets: dict[str, list[list]],
+    estimates_sheet: str,
+    errors_sheet: str,
+    dates: dict[str, Period],
+    source: str,
+    label: str,
+) -> pd.DataFrame:
+    estimates, kind, smpdts = _readings(sheets[estimates_sheet], estimates_sheet, label)
     if not estimates:
-        raise NoAIQuestion(f"{label}: no AI question in {ESTIMATES!r}")
-    errors, error_kind, _ = _readings(sheets[STANDARD_ERRORS], STANDARD_ERRORS, label)
+        raise NoAIQuestion(f"{label}: no AI question in {estimates_sheet!r}")
+    errors, error_kind, _ = _readings(sheets[errors_sheet], errors_sheet, label)
     if error_kind != kind:
         raise WorkbookError(f"{label}: the two response sheets name different geographies")
     undated = sorted(set(smpdts) - set(dates))
     if undated:
         raise WorkbookError(f"{label}: periods {undated[:3]} missing from {DATES!r}")
-    source = f"US Census Bureau, Business Trends and Outlook Survey, {name}"
     records = []
     for (indicator, version, geography, smpdt), cell in estimates.items():
-        where = f"{label}: {ESTIMATES!r} {geography} {smpdt}"
+        where = f"{label}: {estimates_sheet!r} {geography} {smpdt}"
         value = _percent(cell, where)
         if value is None:
             continue
         se_cell = errors.get((indicator, version, geography, smpdt))
         std_error = (
-            _percent(se_cell, where.replace(ESTIMATES, STANDARD_ERRORS)) if se_cell else None
+            _percent(se_cell, f"{label}: {errors_sheet!r} {geography} {smpdt}") if se_cell else None
         )
-        records.append(
-            (
-                indicator,
-                geography,
-                dates[smpdt].reference_end,
-                value,
-                UNIT,
-                version,
-                source,
-                std_error,
-            )
-        )
+        period = dates[smpdt].reference_end
+        records.append((indicator, geography, period, value, UNIT, version, source, std_error))
     frame = pd.DataFrame.from_records(records, columns=COLUMNS)
     frame["period_date"] = pd.to_datetime(frame["period_date"]).dt.date
     return frame.sort_values(
