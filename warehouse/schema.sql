@@ -205,8 +205,8 @@ comment on column customer_concentration.quote is 'The disclosure as quoted';
 
 comment on table adoption_indicators is 'One row per indicator, geography, date and series version: business AI adoption';
 comment on column adoption_indicators.indicator is 'e.g. btos_ai_use_rate (US Census Business Trends and Outlook Survey)';
-comment on column adoption_indicators.geography is 'Geography code as the source labels it (US states by postal code)';
-comment on column adoption_indicators.period_date is 'Date of the survey period';
+comment on column adoption_indicators.geography is 'US (national), a state''s postal code, NAICS:<sector code> or size:<employment size class>, as the source codes them';
+comment on column adoption_indicators.period_date is 'End of the survey''s reference period (BTOS: the two weeks the question asks about)';
 comment on column adoption_indicators.value is 'Indicator value, in unit';
 comment on column adoption_indicators.unit is 'Unit of value, e.g. percent_of_firms';
 comment on column adoption_indicators.series_version is 'Version of the survey question; values across versions do not compare';
