@@ -408,7 +408,9 @@ def btos_changes(
     """What loading `frame` changes among the stored readings of the workbook's geographies.
 
     new / revised (with the first few revisions) / kept: stored readings the workbook no longer
-    carries, which the load leaves as they are (an edition that drops history loses nothing).
+    carries, which the load leaves as they are (an edition that drops history loses nothing);
+    write: the rows of `frame` to load, the new and changed ones only (a reading that is the
+    same keeps its stored row, whichever file it came from).
     """
     where = BTOS_GEOGRAPHIES.get(workbook, "true")
     stored = con.execute(
@@ -417,7 +419,14 @@ def btos_changes(
         [list(BTOS_INDICATORS)],
     ).df()
     if stored.empty:
-        return {"new": len(frame), "revised": [], "se_added": 0, "kept": 0, "kept_versions": []}
+        return {
+            "new": len(frame),
+            "revised": [],
+            "se_added": 0,
+            "kept": 0,
+            "kept_versions": [],
+            "write": frame,
+        }
     stored["period_date"] = pd.to_datetime(stored["period_date"]).dt.date
     both = frame.merge(stored, on=BTOS_KEY, how="outer", suffixes=("", "_stored"), indicator=True)
     new = int((both["_merge"] == "left_only").sum())
@@ -428,7 +437,10 @@ def btos_changes(
         (matched["value"] != matched["value_stored"])
         | (se_was.notna() & (matched["std_error"].fillna(-1) != se_was))
     ]
-    se_added = int((se_was.isna() & matched["std_error"].notna()).sum())
+    filled = matched[se_was.isna() & matched["std_error"].notna()]
+    se_added = len(filled)
+    changed = pd.concat([both[both["_merge"] == "left_only"], moved, filled])[BTOS_KEY]
+    write = frame.merge(changed.drop_duplicates(), on=BTOS_KEY)[frame.columns]
     revised = [
         f"{r.indicator} {r.geography} {r.period_date} {r.series_version}: "
         f"{r.value_stored:g} -> {r.value:g}"
@@ -441,6 +453,7 @@ def btos_changes(
         "se_added": se_added,
         "kept": len(kept),
         "kept_versions": sorted(kept["series_version"].unique()),
+        "write": write,
     }
 
 
@@ -474,9 +487,8 @@ def fetch_btos(ctx: Context, item: Item) -> BtosPayload:
         return BtosPayload(None)
     frame = census_normalise.workbook_frame(answer.body, f"{item.key}.xlsx", item.name)
     edition = answer.validators.last_modified or "no Last-Modified"
-    ctx.notes.append(
-        btos_note(f"census:{item.name}", btos_changes(ctx.con, frame, item.key), edition)
-    )
+    changes = btos_changes(ctx.con, frame, item.key)
+    ctx.notes.append(btos_note(f"census:{item.name}", changes, edition))
     validators = pd.DataFrame(
         [
             {
@@ -489,7 +501,7 @@ def fetch_btos(ctx: Context, item: Item) -> BtosPayload:
             }
         ]
     )
-    return BtosPayload(frame, validators)
+    return BtosPayload(changes["write"], validators)
 
 
 def normalise_btos(raw: BtosPayload, item: Item, ctx: Context) -> Frames:
@@ -509,10 +521,9 @@ def normalise_btos_archive_file(body: bytes, item: Item, ctx: Context) -> Frames
         frame = census_normalise.archive_frame(body, item.path.name, item.label)
     except census_normalise.WorkbookError as exc:
         raise BadFile(str(exc)) from None
-    ctx.notes.append(
-        btos_note(f"snapshot:{item.name}", btos_changes(ctx.con, frame, ""), "archive")
-    )
-    return [("adoption_indicators", frame)]
+    changes = btos_changes(ctx.con, frame, "")
+    ctx.notes.append(btos_note(f"snapshot:{item.name}", changes, "archive"))
+    return [("adoption_indicators", changes["write"])]
 
 
 def normalise_btos_file(body: bytes, item: Item, ctx: Context) -> Frames:
@@ -521,14 +532,15 @@ def normalise_btos_file(body: bytes, item: Item, ctx: Context) -> Frames:
     try:
         frame = census_normalise.workbook_frame(body, item.path.name, item.label)
     except census_normalise.NoAIQuestion as exc:
-        raise ItemSkipped(f"{exc} (the BTOS asked it from 2023-09 on)") from None
+        # a real Census workbook (the first series, to 202318) with nothing to load: not a fault
+        ctx.notes.append(f"  note    snapshot:{item.name}: {exc}; nothing to load")
+        return []
     except census_normalise.WorkbookError as exc:
         raise BadFile(str(exc)) from None
     edition = item.path.parent.name
-    ctx.notes.append(
-        btos_note(f"snapshot:{item.name}", btos_changes(ctx.con, frame, workbook), edition)
-    )
-    return [("adoption_indicators", frame)]
+    changes = btos_changes(ctx.con, frame, workbook)
+    ctx.notes.append(btos_note(f"snapshot:{item.name}", changes, edition))
+    return [("adoption_indicators", changes["write"])]
 
 
 # -- snapshot files --------------------------------------------------------------------------
@@ -673,8 +685,8 @@ DATASETS: tuple[Dataset, ...] = (
         parts=BTOS_WORKBOOKS,
     ),
     # Snapshot files, in load order: prices, the tables, SEC's recorded responses, the
-    # Census workbooks (after adoption_indicators.csv, editions in date order: a later
-    # edition's revision replaces an earlier reading).
+    # Census archive and workbooks (editions in date order: a later edition's revision
+    # replaces an earlier reading), adoption_indicators.csv.
     Dataset(
         "prices",
         SNAPSHOT,
@@ -694,7 +706,6 @@ DATASETS: tuple[Dataset, ...] = (
             ("financial_facts", "Quarterly figures transcribed from filings, with citations."),
             ("segment_revenue", "Revenue by reported segment."),
             ("customer_concentration", "Revenue shares of the largest customers."),
-            ("adoption_indicators", "Indicators of AI adoption by enterprises."),
             ("earnings_events", "Earnings dates and EPS."),
         )
     ),
@@ -731,6 +742,10 @@ DATASETS: tuple[Dataset, ...] = (
         "(YYYY-MM or YYYY-MM-DD), read by the live source's parser.",
         files="census/btos/2*/*.xlsx",
     ),
+    # after the workbooks: the table transcribes State.xlsx (same readings, a test proves it),
+    # so it only re-cites them; loaded before, it and the workbooks would rewrite each other
+    # on every import
+    _table_file("adoption_indicators", "Indicators of AI adoption by enterprises."),
 )
 
 LIVE_DATASETS = {d.name: d.source for d in DATASETS if d.is_live}  # dataset -> source
