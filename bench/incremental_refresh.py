@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from ingest.live import refresh_live  # noqa: E402
-from tests.fakes import FakeSec, FakeYahoo, isolate_yfinance  # noqa: E402
+from tests.fakes import FakeCensus, FakeSec, FakeYahoo, isolate_yfinance  # noqa: E402
 from warehouse.reader import query_df  # noqa: E402
 from warehouse.settings import Settings  # noqa: E402
 
@@ -68,13 +68,18 @@ def run(scenario: str, tmp: Path) -> None:
     """Load full history on the base day, then time the refresh for the next trading day."""
     base_day, new_day = SCENARIOS[scenario]
     print(f"\n== {scenario}: full history to {base_day}, then one new trading day {new_day}")
-    with FakeYahoo(as_of=base_day) as yahoo, FakeSec() as sec:
+    with (
+        FakeYahoo(as_of=base_day) as yahoo,
+        FakeSec() as sec,
+        FakeCensus("2025-12-15", earlier=True) as census,
+    ):
         settings = Settings.from_env(
             env={},
             db=str(tmp / f"{scenario}.duckdb"),
             yahoo_url=yahoo.url,
             sec_url=sec.url,
             sec_archives_url=sec.url,
+            census_url=census.url,
             sec_user_agent=UA,
             http_timeout_s=2,
         )
@@ -93,11 +98,17 @@ def run(scenario: str, tmp: Path) -> None:
         yahoo.as_of = new_day
         yahoo.clear_requests()
         sec.clear_requests()
+        census.clear_requests()
         timer = ItemTimer()
         started = time.perf_counter()
         summary = refresh_live(settings, trigger="bench", progress=timer)
         wall_s = time.perf_counter() - started
 
+        census_bodies, census_bytes = census.bodies_served()
+        print(
+            f"census on the new day: {len(census.requests)} requests, {census_bodies} workbooks "
+            f"({census_bytes:,} bytes) downloaded"
+        )
         bars = yahoo.rows_served("chart")
         other = yahoo.rows_served("timeseries") + yahoo.rows_served("earnings")
         stored = count(settings, "prices_daily")

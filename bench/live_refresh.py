@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from ingest.live import SourcesUnreachable, refresh_live  # noqa: E402
-from tests.fakes import FakeSec, FakeYahoo, isolate_yfinance  # noqa: E402
+from tests.fakes import FakeCensus, FakeSec, FakeYahoo, isolate_yfinance  # noqa: E402
 from warehouse.settings import Settings  # noqa: E402
 
 UA = "bubblemeter benchmark bench@example.com"
@@ -39,7 +39,12 @@ def main() -> None:
 
     closed = f"http://127.0.0.1:{closed_port()}"
     offline = Settings.from_env(
-        env={}, db=str(tmp / "offline.duckdb"), yahoo_url=closed, sec_url=closed, sec_user_agent=UA
+        env={},
+        db=str(tmp / "offline.duckdb"),
+        yahoo_url=closed,
+        sec_url=closed,
+        census_url=closed,
+        sec_user_agent=UA,
     )
     started = time.perf_counter()
     try:
@@ -49,13 +54,18 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         print(f"offline, full universe: gave up in {elapsed:.2f} s: {exc}")
 
-    with FakeYahoo(as_of=date(2026, 6, 1)) as yahoo, FakeSec() as sec:
+    with (
+        FakeYahoo(as_of=date(2026, 6, 1)) as yahoo,
+        FakeSec() as sec,
+        FakeCensus("2025-12-15", earlier=True) as census,
+    ):
         settings = Settings.from_env(
             env={},
             db=str(tmp / "fakes.duckdb"),
             yahoo_url=yahoo.url,
             sec_url=sec.url,
             sec_archives_url=sec.url,
+            census_url=census.url,
             sec_user_agent=UA,
             http_timeout_s=2,
         )
@@ -66,6 +76,7 @@ def main() -> None:
         ):
             yahoo.as_of = as_of
             yahoo.clear_requests()
+            census.clear_requests()
             started = time.perf_counter()
             summary = refresh_live(settings)
             elapsed = time.perf_counter() - started
@@ -73,7 +84,8 @@ def main() -> None:
             print(
                 f"fakes, full universe, {label}: {elapsed:.2f} s, {len(summary.items)} items, "
                 f"{written:,} rows written, {len(summary.failed)} failed, "
-                f"{len(yahoo.requests)} Yahoo requests"
+                f"{len(yahoo.requests)} Yahoo requests; Census {len(census.requests)} requests, "
+                f"{census.bodies_served()[1]:,} workbook bytes"
             )
 
 

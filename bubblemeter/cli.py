@@ -263,7 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
         "refresh",
         parents=[common],
         help="load data from live sources or files",
-        description="Refresh the warehouse from the live sources (Yahoo, SEC), "
+        description="Refresh the warehouse from the live sources (Yahoo, SEC, Census), "
         "or import a snapshot directory with --from.",
     )
     p.add_argument(

@@ -151,9 +151,33 @@ ENT_GROWTH = Chart(
     figure=lambda drawn, f: figures.growth_figure(drawn, f.colors),
     caption=figures.growth_caption,
 )
+ENT_BTOS_NATIONAL = Chart(
+    key="ent-btos-national",
+    title="Census BTOS: share of US businesses using AI, nationally, by question wording",
+    data=lambda settings, f: data.btos_ai_use_national(settings, f.btos),
+    drawn=figures.btos_national_drawn,
+    figure=figures.btos_national_figure,
+    caption=figures.btos_national_caption,
+)
+ENT_BTOS_SECTOR = Chart(
+    key="ent-btos-sector",
+    title="Census BTOS: AI use by sector, newest period",
+    data=lambda settings, f: data.btos_ai_use_by_sector(settings, f.btos),
+    drawn=figures.btos_sector_drawn,
+    figure=figures.btos_sector_figure,
+    caption=figures.btos_sector_caption,
+)
+ENT_BTOS_SIZE = Chart(
+    key="ent-btos-size",
+    title="Census BTOS: AI use by firm size, newest period",
+    data=lambda settings, f: data.btos_ai_use_by_size(settings, f.btos),
+    drawn=figures.btos_size_drawn,
+    figure=figures.btos_size_figure,
+    caption=figures.btos_size_caption,
+)
 ENT_BTOS = Chart(
     key="ent-btos",
-    title="Census BTOS: share of firms using AI, across states",
+    title="Census BTOS by state (secondary view): the spread across states",
     data=lambda settings, f: data.btos_ai_use_by_period(settings, f.btos),
     drawn=lambda frame, f: figures.btos_drawn(frame, f.show_xx),
     figure=figures.btos_figure,

@@ -298,6 +298,42 @@ def btos_ai_use_by_period(settings: Settings, indicator: str) -> ChartData:
     )
 
 
+def btos_ai_use_national(settings: Settings, indicator: str) -> ChartData:
+    """The national BTOS rate per question wording and period (view btos_ai_use_national)."""
+    return _read(
+        settings,
+        "select * from btos_ai_use_national where indicator = ? "
+        "order by series_version, period_date",
+        "no national Census BTOS series yet: run `bubblemeter refresh --source census`, or "
+        + SNAPSHOT_HINT.format(dataset="census"),
+        [indicator],
+    )
+
+
+def btos_ai_use_by_sector(settings: Settings, indicator: str) -> ChartData:
+    """BTOS rates by NAICS sector, question wording and period (view btos_ai_use_by_sector)."""
+    return _read(
+        settings,
+        "select * from btos_ai_use_by_sector where indicator = ? "
+        "order by series_version, naics, period_date",
+        "no Census BTOS sector series yet: run `bubblemeter refresh --source census`, or "
+        + SNAPSHOT_HINT.format(dataset="census"),
+        [indicator],
+    )
+
+
+def btos_ai_use_by_size(settings: Settings, indicator: str) -> ChartData:
+    """BTOS rates by employment size class, wording and period (view btos_ai_use_by_size)."""
+    return _read(
+        settings,
+        "select * from btos_ai_use_by_size where indicator = ? "
+        "order by series_version, size_class, period_date",
+        "no Census BTOS size-class series yet: run `bubblemeter refresh --source census`, or "
+        + SNAPSHOT_HINT.format(dataset="census"),
+        [indicator],
+    )
+
+
 def customer_concentration(settings: Settings) -> ChartData:
     """NVIDIA's customer concentration disclosures, filing rows first where a filing covers the
     period (view nvda_customer_concentration)."""

@@ -1187,7 +1187,11 @@ def btos_figure(drawn: pd.DataFrame, today=None) -> go.Figure:
         align="right",
         font=dict(color="#b91c1c", size=11),
         text="Nov 2025: Census changed the AI question<br>"
-        "(new wording not comparable;<br>no post-change series loaded)",
+        + (
+            "(two series: not comparable)"
+            if "2025_any_business_function" in set(drawn["series_version"])
+            else "(new wording not comparable;<br>no state series under it loaded)"
+        ),
     )
     _layout(fig, yaxis_title="% of firms", yaxis_ticksuffix="%", yaxis_rangemode="tozero")
     fig.update_xaxes(type="date", range=[drawn["period_date"].min() - pd.Timedelta(days=20), right])
@@ -1202,8 +1206,9 @@ def btos_caption(drawn: pd.DataFrame) -> str:
         f"survey period ending {day(last.period_date)} ({last.states_reported} states reporting)",
         "Share of firms answering yes; suppressed state cells are left out, so the "
         "number of states varies. This is the states' distribution, not a national "
-        "rate. The question changed in November 2025; no series under the new wording "
-        "is loaded, so the line stops rather than bridging the change.",
+        "rate (the national rate is the chart above). The question changed in November "
+        "2025; each wording is its own series, and a line stops rather than bridging the "
+        "change.",
     )
 
 
@@ -1490,3 +1495,238 @@ def drawdown_figure(drawn: pd.DataFrame, colors: dict | None = None) -> go.Figur
         )
     _layout(fig, yaxis_title="% below the peak so far", yaxis_ticksuffix="%")
     return fig
+
+
+# Census BTOS nationally, by sector and by firm size (views btos_ai_use_national,
+# btos_ai_use_by_sector, btos_ai_use_by_size): each question wording is its own series.
+BTOS_SOURCE = "US Census Bureau, Business Trends and Outlook Survey"
+BTOS_WORDINGS = {
+    "2023_goods_or_services": "“in producing goods or services” (to Sep 2025)",
+    "2025_any_business_function": "“in any of its business functions” (from Nov 2025)",
+}
+BTOS_WORDING_COLORS = {
+    "2023_goods_or_services": ("#6b7280", "rgba(107,114,128,0.22)"),
+    "2025_any_business_function": (ENTERPRISE_COLOR, "rgba(44,160,44,0.22)"),
+}
+BTOS_WORDING_SHORT = {
+    "2023_goods_or_services": "old wording",
+    "2025_any_business_function": "new wording",
+}
+BTOS_NEW_WORDING = "2025_any_business_function"
+# the sectors the column names, drawn in the wording's colour; the others lighter
+BTOS_NAMED_SECTORS = ("31", "48", "62", "51", "52")
+
+
+def _wording(version: str) -> str:
+    return BTOS_WORDINGS.get(version, version)
+
+
+def btos_national_drawn(frame: pd.DataFrame) -> pd.DataFrame:
+    """The national rate per wording and survey period, with its 90% confidence band."""
+    cols = [
+        "indicator",
+        "series_version",
+        "period_date",
+        "value_pct",
+        "std_error_pp",
+        "ci90_low_pct",
+        "ci90_high_pct",
+        "source",
+    ]
+    return frame[cols].reset_index(drop=True)
+
+
+def btos_national_figure(drawn: pd.DataFrame) -> go.Figure:
+    """One line per question wording with its 90% band; the change of wording is a break."""
+    fig = go.Figure()
+    for version, rows in drawn.groupby("series_version", sort=True):
+        line, band = BTOS_WORDING_COLORS.get(version, ("#1f77b4", "rgba(31,119,180,0.2)"))
+        rows = _break_gaps(rows, "period_date", BTOS_GAP_DAYS)
+        x = rows["period_date"]
+        fig.add_scatter(
+            x=x,
+            y=rows["ci90_high_pct"],
+            mode="lines",
+            line=dict(width=0),
+            showlegend=False,
+            hoverinfo="skip",
+        )
+        fig.add_scatter(
+            x=x,
+            y=rows["ci90_low_pct"],
+            mode="lines",
+            line=dict(width=0),
+            fill="tonexty",
+            fillcolor=band,
+            name="90% confidence band",
+            legendgroup=version,
+            showlegend=False,
+            hoverinfo="skip",
+        )
+        fig.add_scatter(
+            x=x,
+            y=rows["value_pct"],
+            mode="lines+markers",
+            line=dict(color=line, width=2.5),
+            marker=dict(size=5),
+            name=_wording(version),
+            legendgroup=version,
+            customdata=rows[["ci90_low_pct", "ci90_high_pct"]].values,
+            hovertemplate="%{y:.1f}% of firms (90% band %{customdata[0]:.1f}-"
+            "%{customdata[1]:.1f})<extra></extra>",
+        )
+    _wording_change(fig, "Nov 2025: the question changed<br>(two series: not comparable)")
+    _layout(fig, yaxis_title="% of firms", yaxis_ticksuffix="%", yaxis_rangemode="tozero")
+    return fig
+
+
+def _wording_change(fig: go.Figure, text: str) -> None:
+    change = pd.Timestamp(BTOS_QUESTION_CHANGE)
+    fig.add_shape(
+        type="line",
+        x0=change,
+        x1=change,
+        y0=0,
+        y1=1,
+        yref="paper",
+        line=dict(color="#b91c1c", dash="dash", width=1.5),
+    )
+    fig.add_annotation(
+        x=change,
+        y=1,
+        yref="paper",
+        xanchor="right",
+        yanchor="top",
+        showarrow=False,
+        align="right",
+        font=dict(color="#b91c1c", size=11),
+        text=text,
+    )
+
+
+def _latest_by_wording(drawn: pd.DataFrame) -> str:
+    """'period ending 2025-11-30 (new wording); 2025-09-21 (old wording)'."""
+    parts = []
+    for version, rows in drawn.groupby("series_version", sort=False):
+        short = BTOS_WORDING_SHORT.get(version, version)
+        parts.append(f"{day(rows['period_date'].max())} ({short})")
+    return "survey period ending " + "; ".join(parts)
+
+
+def btos_national_caption(drawn: pd.DataFrame) -> str:
+    """Caption for the national BTOS chart."""
+    return caption(
+        f"{BTOS_SOURCE}, National.xlsx",
+        _latest_by_wording(drawn.sort_values("series_version", ascending=False)),
+        "Share of all US employer businesses answering yes; the band is the 90% confidence "
+        "interval (±1.645 standard errors as published). In November 2025 the Census changed "
+        "the question from AI “in producing goods or services” to AI “in any of its business "
+        "functions”: the jump between the two lines is the wording, not a trend. No survey "
+        "ran in October and early November 2025 (shutdown).",
+    )
+
+
+def btos_latest_drawn(frame: pd.DataFrame, label: str) -> pd.DataFrame:
+    """The newest survey period of each wording, one row per category (sector or size)."""
+    cols = [
+        "indicator",
+        "series_version",
+        label,
+        "period_date",
+        "value_pct",
+        "std_error_pp",
+        "ci90_low_pct",
+        "ci90_high_pct",
+        "source",
+    ]
+    keys = [c for c in ("naics", "size_class") if c in frame]
+    rows = frame[frame["is_latest"]]
+    return rows[keys + cols].reset_index(drop=True)
+
+
+def _btos_bars(drawn: pd.DataFrame, label: str, order: list[str]) -> go.Figure:
+    """Horizontal bars, one group per wording (its newest period), with 90% error bars."""
+    fig = go.Figure()
+    for version in sorted(drawn["series_version"].unique()):
+        rows = drawn[drawn["series_version"] == version].set_index(label).reindex(order)
+        rows = rows.dropna(subset=["value_pct"])
+        line, _ = BTOS_WORDING_COLORS.get(version, ("#1f77b4", None))
+        period = day(rows["period_date"].max()) if not rows.empty else ""
+        fig.add_bar(
+            y=rows.index,
+            x=rows["value_pct"],
+            orientation="h",
+            marker_color=line,
+            name=f"{_wording(version)}, period ending {period}",
+            error_x=dict(
+                type="data",
+                symmetric=True,
+                array=(1.645 * rows["std_error_pp"]).tolist(),
+                color="#374151",
+                thickness=1,
+                width=2,
+            ),
+            hovertemplate="%{y}: %{x:.1f}% of firms<extra></extra>",
+        )
+    _layout(
+        fig,
+        barmode="group",
+        height=max(360, 28 * len(order) + 120),
+        hovermode="closest",
+        xaxis_title="% of firms",
+        xaxis_ticksuffix="%",
+        xaxis_rangemode="tozero",
+        margin=dict(l=260, r=20, t=50, b=40),
+    )
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)))
+    return fig
+
+
+def btos_sector_drawn(frame: pd.DataFrame) -> pd.DataFrame:
+    """The newest period of each wording by sector."""
+    return btos_latest_drawn(frame, "sector")
+
+
+def btos_sector_figure(drawn: pd.DataFrame) -> go.Figure:
+    """AI use by sector, sorted by the newest wording's rate; the sectors the column names first
+    in bold."""
+    current = drawn[drawn["series_version"] == drawn["series_version"].max()]
+    order = current.sort_values("value_pct", ascending=False)["sector"].tolist()
+    order += [s for s in drawn["sector"].unique() if s not in order]
+    named = set(drawn.loc[drawn["naics"].isin(BTOS_NAMED_SECTORS), "sector"])
+    fig = _btos_bars(drawn, "sector", order)
+    fig.update_yaxes(tickvals=order, ticktext=[f"<b>{s}</b>" if s in named else s for s in order])
+    return fig
+
+
+def btos_sector_caption(drawn: pd.DataFrame) -> str:
+    """Caption for the BTOS sector chart."""
+    return caption(
+        f"{BTOS_SOURCE}, Sector.xlsx (NAICS sectors)",
+        _latest_by_wording(drawn.sort_values("series_version", ascending=False)),
+        "Share of businesses in each sector answering yes, the newest period of each question "
+        "wording (never compare one wording's bar with the other's as a change); whiskers are "
+        "90% confidence intervals. In bold: manufacturing, transportation & warehousing, "
+        "health care, information, finance. Suppressed cells are left out.",
+    )
+
+
+def btos_size_drawn(frame: pd.DataFrame) -> pd.DataFrame:
+    """The newest period of each wording by employment size class."""
+    return btos_latest_drawn(frame, "size_label")
+
+
+def btos_size_figure(drawn: pd.DataFrame) -> go.Figure:
+    """AI use by firm size, smallest class first."""
+    order = drawn.sort_values("size_class")["size_label"].drop_duplicates().tolist()
+    return _btos_bars(drawn, "size_label", order)
+
+
+def btos_size_caption(drawn: pd.DataFrame) -> str:
+    """Caption for the BTOS size chart."""
+    return caption(
+        f"{BTOS_SOURCE}, Employment Size Class.xlsx",
+        _latest_by_wording(drawn.sort_values("series_version", ascending=False)),
+        "Share of businesses of each size (paid employees) answering yes, the newest period of "
+        "each question wording; whiskers are 90% confidence intervals.",
+    )

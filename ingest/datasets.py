@@ -1,7 +1,8 @@
 """Every dataset bubblemeter loads, declared once (see docs/architecture-datasets.md).
 
-A dataset says where its data comes from (`yahoo`, `sec` or `snapshot`), what its items are
-called, which companies it applies to, how an item is fetched (I/O only) and normalised (pure),
+A dataset says where its data comes from (`yahoo`, `sec`, `census` or `snapshot`), what its
+items are called, which companies it applies to (or, for a source that is not per company, its
+parts: the Census workbooks), how an item is fetched (I/O only) and normalised (pure),
 which tables it loads and which snapshot files hold it. The live refresh (ingest.live), the
 snapshot import (ingest.refresh), the CLI's --source lists, the Dagster assets and the docs all
 read DATASETS; adding a dataset is one Dataset(...) below plus its fetch and normalise functions.
@@ -25,6 +26,7 @@ import duckdb
 import pandas as pd
 
 from ingest.normalise import filings as filings_normalise
+from ingest.normalise import census as census_normalise
 from ingest.normalise import yahoo as yahoo_normalise
 from ingest.normalise.sec import PayloadError, companyfacts_to_frame
 from ingest.normalise.tables import BadFile, prices_frame, table_frame
@@ -73,6 +75,15 @@ class Context:
         return self._clients["sec"]
 
     @property
+    def census(self):
+        """The Census BTOS client, made on first use."""
+        if "census" not in self._clients:
+            from ingest.sources.census import census_client
+
+            self._clients["census"] = census_client(self.settings)
+        return self._clients["census"]
+
+    @property
     def snapshot(self):
         """The file client of the snapshot directory."""
         if "snapshot" not in self._clients:
@@ -98,7 +109,7 @@ class Item:
     name: str  # as in the run log: prices/NVDA, prices/NVDA.csv, sec/companyfacts/CIK....json
     company: Company | None = None
     path: Path | None = None  # snapshot: the file
-    key: str | None = None  # snapshot: the ticker or CIK in the file name
+    key: str | None = None  # snapshot: the ticker or CIK in the file name; live: the part
     meta: Any = field(default=None, compare=False, hash=False)  # e.g. the filing of an item
 
     @property
@@ -120,6 +131,11 @@ def has_fiscal_year(company: Company) -> bool:
 def has_cik(company: Company) -> bool:
     """companies with a CIK"""
     return bool(company.cik)
+
+
+def no_company(company: Company) -> bool:
+    """none: one item per workbook"""
+    return False
 
 
 def never_skipped(company: Company) -> str | None:
@@ -145,8 +161,8 @@ class Dataset:
     """One dataset: its source, item names, companies, steps, tables and snapshot files."""
 
     name: str
-    source: str  # yahoo | sec | snapshot
-    item: str  # item name pattern; {ticker} and {cik} are the company's
+    source: str  # yahoo | sec | census | snapshot
+    item: str  # item name pattern; {ticker} and {cik} are the company's, {part} the part
     tables: tuple[str, ...]
     fetch: Callable[[Context, Item], Any]  # extract: I/O only, returns the raw payload
     normalise: Callable[[Any, Item, Context], Frames]  # transform: pure
@@ -164,13 +180,19 @@ class Dataset:
     # an item that stands for several: expand(ctx, item) reads what they are (an index) and
     # returns them, each then loaded as an item of its own
     expand: Callable[[Context, Item], list[Item]] | None = None
+    # live: a source that is not per company has one item per part (a Census workbook)
+    parts: tuple[str, ...] = ()
 
     @property
     def is_live(self) -> bool:
         return self.source != SNAPSHOT
 
     def items(self, companies: Iterable[Company]) -> list[Item]:
-        """The live items of this dataset for these companies."""
+        """The live items of this dataset for these companies (or for its parts)."""
+        if self.parts:
+            return [
+                Item(self.source, self.name, self.item.format(part=p), key=p) for p in self.parts
+            ]
         return [
             Item(self.source, self.name, self.item.format(ticker=c.ticker, cik=c.cik), c)
             for c in companies
@@ -552,6 +574,178 @@ def filings_of_snapshot(ctx: Context, item: Item) -> list[Item]:
     return items
 
 
+# -- census: BTOS workbooks -------------------------------------------------------------------
+
+BTOS_WORKBOOKS = ("National", "Sector", "State", "Employment Size Class")
+# the geographies a workbook holds, as stored (adoption_indicators.geography), for the summary
+BTOS_GEOGRAPHIES = {
+    "National": "geography = 'US'",
+    "Sector": "geography like 'NAICS:%'",
+    "State": "length(geography) = 2 and geography <> 'US'",
+    "Employment Size Class": "geography like 'size:%'",
+}
+BTOS_INDICATORS = tuple(indicator for indicator, _ in census_normalise.QUESTIONS)
+BTOS_KEY = ["indicator", "geography", "period_date", "series_version"]
+
+
+@dataclass(frozen=True)
+class BtosPayload:
+    """One workbook's rows (None when Census said it has not changed) and its validators."""
+
+    frame: pd.DataFrame | None
+    validators: pd.DataFrame | None = None
+
+
+def _stored_validators(con: duckdb.DuckDBPyConnection, url: str):
+    from ingest.sources.census import Validators
+
+    rows = con.execute(
+        "select etag, last_modified from http_validators where url = ?", [url]
+    ).fetchall()
+    return Validators(*rows[0]) if rows else None
+
+
+def btos_changes(
+    con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, workbook: str
+) -> dict[str, object]:
+    """What loading `frame` changes among the stored readings of the workbook's geographies.
+
+    new / revised (with the first few revisions) / kept: stored readings the workbook no longer
+    carries, which the load leaves as they are (an edition that drops history loses nothing);
+    write: the rows of `frame` to load, the new and changed ones only (a reading that is the
+    same keeps its stored row, whichever file it came from).
+    """
+    where = BTOS_GEOGRAPHIES.get(workbook, "true")
+    stored = con.execute(
+        f"select indicator, geography, period_date, series_version, value, std_error "
+        f"from adoption_indicators where indicator in (select unnest(?::varchar[])) and {where}",
+        [list(BTOS_INDICATORS)],
+    ).df()
+    if stored.empty:
+        return {
+            "new": len(frame),
+            "revised": [],
+            "se_added": 0,
+            "kept": 0,
+            "kept_versions": [],
+            "write": frame,
+        }
+    stored["period_date"] = pd.to_datetime(stored["period_date"]).dt.date
+    both = frame.merge(stored, on=BTOS_KEY, how="outer", suffixes=("", "_stored"), indicator=True)
+    new = int((both["_merge"] == "left_only").sum())
+    kept = both[both["_merge"] == "right_only"]
+    matched = both[both["_merge"] == "both"]
+    se_was = matched["std_error_stored"]
+    moved = matched[
+        (matched["value"] != matched["value_stored"])
+        | (se_was.notna() & (matched["std_error"].fillna(-1) != se_was))
+    ]
+    filled = matched[se_was.isna() & matched["std_error"].notna()]
+    se_added = len(filled)
+    changed = pd.concat([both[both["_merge"] == "left_only"], moved, filled])[BTOS_KEY]
+    write = frame.merge(changed.drop_duplicates(), on=BTOS_KEY)[frame.columns]
+    revised = [
+        f"{r.indicator} {r.geography} {r.period_date} {r.series_version}: "
+        f"{r.value_stored:g} -> {r.value:g}"
+        + ("" if r.value != r.value_stored else f" (SE {r.std_error_stored:g} -> {r.std_error:g})")
+        for r in moved.itertuples()
+    ]
+    return {
+        "new": new,
+        "revised": revised,
+        "se_added": se_added,
+        "kept": len(kept),
+        "kept_versions": sorted(kept["series_version"].unique()),
+        "write": write,
+    }
+
+
+def btos_note(name: str, changes: dict[str, object], edition: str) -> str:
+    """One line for the run summary: what a workbook's edition changed."""
+    revised = changes["revised"]
+    text = f"  note    {name} ({edition}): {changes['new']} new readings, {len(revised)} revised"
+    if revised:
+        shown = "; ".join(revised[:3]) + ("; ..." if len(revised) > 3 else "")
+        text += f" ({shown})"
+    if changes["se_added"]:
+        text += f", {changes['se_added']} stored readings given their standard error"
+    if changes["kept"]:
+        versions = ", ".join(changes["kept_versions"])
+        text += f", {changes['kept']} stored readings not in this edition kept ({versions})"
+    return text
+
+
+def fetch_btos(ctx: Context, item: Item) -> BtosPayload:
+    """The workbook if it changed since the last load (conditional GET), parsed and compared
+    with what is stored (the comparison goes into the run summary)."""
+    client = ctx.census
+    url = client.workbook_url(item.key)
+    known = None if ctx.full else _stored_validators(ctx.con, url)
+    answer = client.workbook(item.key, known)
+    if answer.not_modified:
+        since = known.last_modified or known.etag if known else "the last load"
+        ctx.notes.append(
+            f"  note    census:{item.name}: unchanged since {since} (HTTP 304, nothing downloaded)"
+        )
+        return BtosPayload(None)
+    frame = census_normalise.workbook_frame(answer.body, f"{item.key}.xlsx", item.name)
+    edition = answer.validators.last_modified or "no Last-Modified"
+    changes = btos_changes(ctx.con, frame, item.key)
+    ctx.notes.append(btos_note(f"census:{item.name}", changes, edition))
+    validators = pd.DataFrame(
+        [
+            {
+                "url": url,
+                "etag": answer.validators.etag,
+                "last_modified": answer.validators.last_modified,
+                "content_sha256": census_normalise.sha256(answer.body),
+                "content_bytes": len(answer.body),
+                "fetched_at": pd.Timestamp.now(tz="UTC").tz_localize(None),
+            }
+        ]
+    )
+    return BtosPayload(changes["write"], validators)
+
+
+def normalise_btos(raw: BtosPayload, item: Item, ctx: Context) -> Frames:
+    if raw.frame is None:
+        return []
+    # the validators land in the same transaction as the rows: a failed load asks again
+    return [("adoption_indicators", raw.frame), ("http_validators", raw.validators)]
+
+
+def read_bytes(ctx: Context, item: Item) -> bytes:
+    return ctx.snapshot.read_bytes(item.path)
+
+
+def normalise_btos_archive_file(body: bytes, item: Item, ctx: Context) -> Frames:
+    """Census's archive of the old wording (DIR/census/btos/archive/AI Core Questions.xlsx)."""
+    try:
+        frame = census_normalise.archive_frame(body, item.path.name, item.label)
+    except census_normalise.WorkbookError as exc:
+        raise BadFile(str(exc)) from None
+    changes = btos_changes(ctx.con, frame, "")
+    ctx.notes.append(btos_note(f"snapshot:{item.name}", changes, "archive"))
+    return [("adoption_indicators", changes["write"])]
+
+
+def normalise_btos_file(body: bytes, item: Item, ctx: Context) -> Frames:
+    """A workbook of DIR/census/btos/<edition>/, through the live path's parser."""
+    workbook = item.path.stem
+    try:
+        frame = census_normalise.workbook_frame(body, item.path.name, item.label)
+    except census_normalise.NoAIQuestion as exc:
+        # a real Census workbook (the first series, to 202318) with nothing to load: not a fault
+        ctx.notes.append(f"  note    snapshot:{item.name}: {exc}; nothing to load")
+        return []
+    except census_normalise.WorkbookError as exc:
+        raise BadFile(str(exc)) from None
+    edition = item.path.parent.name
+    changes = btos_changes(ctx.con, frame, workbook)
+    ctx.notes.append(btos_note(f"snapshot:{item.name}", changes, edition))
+    return [("adoption_indicators", changes["write"])]
+
+
 # -- snapshot files --------------------------------------------------------------------------
 
 
@@ -722,7 +916,24 @@ DATASETS: tuple[Dataset, ...] = (
         asset="sec_facts",
         snapshot=("sec",),
     ),
-    # Snapshot files, in load order: prices, the tables, SEC's recorded responses.
+    Dataset(
+        "btos",
+        "census",
+        "btos/{part}",
+        ("adoption_indicators", "http_validators"),
+        fetch_btos,
+        normalise_btos,
+        "Census BTOS workbooks (AI use, both question wordings, with standard errors) into "
+        "adoption_indicators; asked for conditionally, so an unchanged workbook is not "
+        "downloaded again.",
+        applies=no_company,
+        asset="census_btos",
+        snapshot=("census_archive", "census"),
+        parts=BTOS_WORKBOOKS,
+    ),
+    # Snapshot files, in load order: prices, the tables, SEC's recorded responses, the
+    # Census archive and workbooks (editions in date order: a later edition's revision
+    # replaces an earlier reading), adoption_indicators.csv.
     Dataset(
         "prices",
         SNAPSHOT,
@@ -742,7 +953,6 @@ DATASETS: tuple[Dataset, ...] = (
             ("financial_facts", "Quarterly figures transcribed from filings, with citations."),
             ("segment_revenue", "Revenue by reported segment."),
             ("customer_concentration", "Revenue shares of the largest customers."),
-            ("adoption_indicators", "Indicators of AI adoption by enterprises."),
             ("earnings_events", "Earnings dates and EPS."),
         )
     ),
@@ -768,6 +978,32 @@ DATASETS: tuple[Dataset, ...] = (
         files="sec/filings.csv",
         expand=filings_of_snapshot,
     ),
+    Dataset(
+        "census_archive",
+        SNAPSHOT,
+        "census/btos/archive/AI Core Questions.xlsx",
+        ("adoption_indicators",),
+        read_bytes,
+        normalise_btos_archive_file,
+        "Census's frozen archive of the old BTOS wording (national, sector, state, size), "
+        "before the editions: it adds the states' readings from 2025-06 to 2025-09.",
+        files="census/btos/archive/*.xlsx",
+    ),
+    Dataset(
+        "census",
+        SNAPSHOT,
+        "census/btos/<edition>/<workbook>.xlsx",
+        ("adoption_indicators",),
+        read_bytes,
+        normalise_btos_file,
+        "Census BTOS workbooks as census.gov serves them, one directory per edition "
+        "(YYYY-MM or YYYY-MM-DD), read by the live source's parser.",
+        files="census/btos/2*/*.xlsx",
+    ),
+    # after the workbooks: the table transcribes State.xlsx (same readings, a test proves it),
+    # so it only re-cites them; loaded before, it and the workbooks would rewrite each other
+    # on every import
+    _table_file("adoption_indicators", "Indicators of AI adoption by enterprises."),
 )
 
 LIVE_DATASETS = {d.name: d.source for d in DATASETS if d.is_live}  # dataset -> source

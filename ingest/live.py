@@ -1,6 +1,6 @@
-"""Live refresh from the public sources (Yahoo through yfinance, SEC EDGAR).
+"""Live refresh from the public sources (Yahoo through yfinance, SEC EDGAR, Census BTOS).
 
-Each (source, dataset, ticker) item of the live datasets in ingest.datasets is fetched,
+Each (source, dataset, ticker or part) item of the live datasets in ingest.datasets is fetched,
 normalised and loaded in its own transaction (ingest.runner); a failure is recorded with its
 reason and the other items go on. A source that does not answer is not asked again: at once when
 its host refuses the connection, after GIVE_UP_AFTER silent items in a row otherwise.
@@ -59,7 +59,11 @@ def _reachable(url: str, timeout: float) -> str | None:
 
 def probe(settings: Settings, sources: Iterable[str] = LIVE_SOURCES) -> dict[str, str | None]:
     """Check each live source's host quickly (in parallel): source -> None or the reason."""
-    urls = {"yahoo": settings.yahoo_url or YAHOO_HOST, "sec": settings.sec_url}
+    urls = {
+        "yahoo": settings.yahoo_url or YAHOO_HOST,
+        "sec": settings.sec_url,
+        "census": settings.census_url,
+    }
     timeout = min(settings.http_timeout_s, 3.0)
     sources = list(sources)
     if not sources:
@@ -70,16 +74,21 @@ def probe(settings: Settings, sources: Iterable[str] = LIVE_SOURCES) -> dict[str
 
 
 def plan(
-    companies: list[Company], sources: list[str], datasets: Iterable[str] | None = None
+    companies: list[Company],
+    sources: list[str],
+    datasets: Iterable[str] | None = None,
+    companies_only: bool = False,
 ) -> list[Item]:
     """Every item of a refresh, dataset by dataset (so one bad ticker never runs twice in a row).
 
-    `datasets` (names in LIVE_DATASETS) keeps only those datasets of the given sources.
+    `datasets` (names in LIVE_DATASETS) keeps only those datasets of the given sources;
+    `companies_only` (a refresh of some tickers) leaves out the datasets that are not per
+    company (the Census workbooks).
     """
     return [
         item
         for dataset in live_datasets(datasets)
-        if dataset.source in sources
+        if dataset.source in sources and not (companies_only and dataset.parts)
         for item in dataset.items(companies)
     ]
 
@@ -123,7 +132,7 @@ def refresh_live(
     skipped = {"sec": SEC_UA_MISSING} if "sec" in sources and not settings.sec_user_agent else {}
     tried = [s for s in sources if s not in skipped]
     unreachable = {s: r for s, r in probe(settings, tried).items() if r}
-    items = plan(companies, tried, datasets)
+    items = plan(companies, tried, datasets, companies_only=bool(tickers))
 
     with logged_run(settings, universe, trigger, "live", "live") as run:
         ctx = Context(settings, run.con, universe, full=full)

@@ -107,4 +107,5 @@ def import_snapshot(
                 run.item(each, work(ctx, dataset, each))
         for item in missing_files(ctx, items, datasets):
             run.note(SNAPSHOT, item.name, "skipped", f"no {item.name} in the snapshot")
+        run.summary.notes.extend(ctx.notes)
     return run.summary

@@ -4,7 +4,7 @@
 
 Each live dataset of ingest.datasets that names an asset (`prices`, `statements`,
 `earnings_dates` from Yahoo, `sec_filings` from SEC's 10-Q/10-K filings, `sec_facts` from SEC
-companyfacts) becomes an asset that runs
+companyfacts, `census_btos` from the Census BTOS workbooks) becomes an asset that runs
 ingest.policy.refresh for that dataset (with `fallback`, a snapshot stands in when no source
 answers); `snapshot_import` imports a snapshot directory. Every materialisation is one refresh in
 the warehouse's run log (trigger `dagster`). Settings come from the BUBBLEMETER_* environment

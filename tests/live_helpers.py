@@ -11,7 +11,7 @@ import pandas as pd
 
 from ingest.live import refresh_live
 from tests.fakes import FakeSec, FakeYahoo
-from tests.fakes.fixtures import CLEAN_TICKERS, HTTP, SEC_USER_AGENT
+from tests.fakes.fixtures import CLEAN_TICKERS, HTTP, SEC_USER_AGENT, shared_census
 from warehouse.reader import query_df
 from warehouse.settings import Settings
 
@@ -30,6 +30,7 @@ def settings_for(
         yahoo_url=yahoo.url if yahoo else None,
         sec_url=sec.url if sec else None,
         sec_archives_url=sec.url if sec else None,
+        census_url=shared_census().url,
     )
     values.update(changes)
     settings = Settings.from_env(env={}, db=str(db), **values)

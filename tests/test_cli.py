@@ -104,6 +104,7 @@ def test_live_refresh_offline_fails_fast_or_falls_back(tmp_path, snapshot_dir):
     env = {
         "BUBBLEMETER_YAHOO_URL": "http://127.0.0.1:9",
         "BUBBLEMETER_SEC_URL": "http://127.0.0.1:9",
+        "BUBBLEMETER_CENSUS_URL": "http://127.0.0.1:9",
         "BUBBLEMETER_SEC_USER_AGENT": "test test@example.com",
     }
     offline = run("refresh", "--db", db, env=env)

@@ -40,7 +40,7 @@ from tests.consistency import (
     working_copies,
 )
 from tests.fakes import FakeSec, FakeYahoo
-from tests.fakes.fixtures import CLEAN_TICKERS, SEC_USER_AGENT
+from tests.fakes.fixtures import CLEAN_TICKERS, SEC_USER_AGENT, shared_census
 from tests.live_helpers import FIRST_AS_OF, copy_warehouse, settings_for
 from tests.serving import answers
 from warehouse import runlog
@@ -140,6 +140,7 @@ def writer_env(tmp_path, fakes) -> dict[str, str]:
     env.update(
         BUBBLEMETER_YAHOO_URL=yahoo.url,
         BUBBLEMETER_SEC_URL=sec.url,
+        BUBBLEMETER_CENSUS_URL=shared_census().url,
         BUBBLEMETER_SEC_USER_AGENT=SEC_USER_AGENT,
         BUBBLEMETER_HTTP_TIMEOUT=HTTP_TIMEOUT_S,
         BUBBLEMETER_HTTP_BACKOFF="0.05",

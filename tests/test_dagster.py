@@ -15,6 +15,7 @@ from orchestration.definitions import (
     DAILY_TZ,
     LIVE_ASSETS,
     WarehouseResource,
+    census_btos,
     defs,
     earnings_dates,
     prices,
@@ -24,13 +25,23 @@ from orchestration.definitions import (
     statements,
 )
 from tests.conftest import REPO, SNAPSHOT, free_port
-from tests.fakes.fixtures import CLEAN_TICKERS, HTTP, SEC_USER_AGENT
+from tests.fakes.fixtures import CLEAN_TICKERS, HTTP, SEC_USER_AGENT, shared_census
 from tests.live_helpers import FIRST_AS_OF
 from warehouse.db import primary_keys
 from warehouse.reader import query_df
 from warehouse.settings import Settings
 
-ALL_ASSETS = [prices, statements, earnings_dates, sec_filings, sec_facts, snapshot_import]
+ALL_ASSETS = [
+    prices,
+    statements,
+    earnings_dates,
+    sec_filings,
+    sec_facts,
+    census_btos,
+    snapshot_import,
+]
+# the Census workbooks are not per company: a refresh of some tickers leaves them out
+PER_COMPANY = tuple(a for a in LIVE_ASSETS if a != "census_btos")
 SNAPSHOT_TABLES = ["segment_revenue", "customer_concentration", "adoption_indicators"]
 
 
@@ -42,6 +53,7 @@ def env(monkeypatch, fake_yahoo, fake_sec):
     monkeypatch.setenv("BUBBLEMETER_YAHOO_URL", fake_yahoo.url)
     monkeypatch.setenv("BUBBLEMETER_SEC_URL", fake_sec.url)
     monkeypatch.setenv("BUBBLEMETER_SEC_ARCHIVES_URL", fake_sec.url)
+    monkeypatch.setenv("BUBBLEMETER_CENSUS_URL", shared_census().url)
     monkeypatch.setenv("BUBBLEMETER_SEC_USER_AGENT", SEC_USER_AGENT)
     monkeypatch.setenv("BUBBLEMETER_HTTP_TIMEOUT", str(HTTP["http_timeout_s"]))
     monkeypatch.setenv("BUBBLEMETER_HTTP_BACKOFF", str(HTTP["http_backoff_s"]))
@@ -49,7 +61,10 @@ def env(monkeypatch, fake_yahoo, fake_sec):
 
 
 def _live_config(names=tuple(LIVE_ASSETS), tickers=CLEAN_TICKERS) -> dict:
-    return {name: {"config": {"tickers": list(tickers)}} for name in names}
+    return {
+        name: {"config": {"tickers": list(tickers)} if name in PER_COMPANY else {}}
+        for name in names
+    }
 
 
 def _checks(result) -> dict[str, tuple[bool, AssetCheckSeverity]]:
@@ -108,7 +123,9 @@ def test_every_asset_materialises_into_the_warehouse(env, tmp_path):
     for table in SNAPSHOT_TABLES:
         csv_rows = pd.read_csv(SNAPSHOT / f"{table}.csv")
         stored = query_df(settings, f"select * from {table}")
-        if "filed_at" in stored:  # a row read from a filing stands for the transcribed one
+        if table == "adoption_indicators":  # also holds what census_btos loaded
+            assert len(stored) > len(csv_rows), table
+        elif "filed_at" in stored:  # a row read from a filing stands for the transcribed one
             keys = primary_keys()[table]
             filed = stored[stored["filed_at"].notna()][keys].astype(str)
             listed = csv_rows[keys].astype(str)
@@ -129,6 +146,7 @@ def test_every_asset_materialises_into_the_warehouse(env, tmp_path):
     assert (runs["status"] == "ok").all() and (runs["items"] > 0).all()
     live = sorted(tuple(d) for d in runs[runs["mode"] == "live"]["datasets"])
     assert live == [
+        ("btos",),
         ("companyfacts",),
         ("earnings",),
         ("filings",),
@@ -197,6 +215,7 @@ def test_unreachable_sources_fail_the_asset_with_the_reason(env, tmp_path, monke
     closed = f"http://127.0.0.1:{free_port()}"
     monkeypatch.setenv("BUBBLEMETER_YAHOO_URL", closed)
     monkeypatch.setenv("BUBBLEMETER_SEC_URL", closed)
+    monkeypatch.setenv("BUBBLEMETER_CENSUS_URL", closed)
     db = tmp_path / "warehouse.duckdb"
 
     result = materialize(
@@ -226,17 +245,15 @@ def test_the_daily_schedule_runs_every_live_asset_after_the_us_close():
     assert schedule.execution_timezone == DAILY_TZ == "America/New_York"
     job = defs.resolve_job_def("daily_refresh")
     keys = {k.to_user_string() for k in job.asset_layer.executable_asset_keys}
-    assert (
-        keys
-        == set(LIVE_ASSETS)
-        == {
-            "prices",
-            "statements",
-            "earnings_dates",
-            "sec_filings",
-            "sec_facts",
-        }
-    )
+    assert keys == set(LIVE_ASSETS)
+    assert keys == {
+        "prices",
+        "statements",
+        "earnings_dates",
+        "sec_filings",
+        "sec_facts",
+        "census_btos",
+    }
     assert job.executor_def.name == "in_process"  # one writer at a time
 
 

@@ -16,7 +16,7 @@ import pytest
 from ingest.live import LIVE_SOURCES, PRICE_OVERLAP_DAYS, SourcesUnreachable, plan, refresh_live
 from tests.conftest import REPO, SNAPSHOT, free_port
 from tests.fakes import FakeSec, FakeYahoo
-from tests.fakes.fixtures import CLEAN_TICKERS, SEC_USER_AGENT
+from tests.fakes.fixtures import CLEAN_TICKERS, SEC_USER_AGENT, shared_census
 from tests.live_helpers import (
     FIRST_AS_OF,
     SECOND_AS_OF,
@@ -387,7 +387,9 @@ def test_a_run_that_loaded_nothing_is_failed(tmp_path, fake_sec):
 def test_cli_prints_the_skipped_source_with_how_to_enable_it(tmp_path):
     closed = f"http://127.0.0.1:{free_port()}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
-    env.update(BUBBLEMETER_YAHOO_URL=closed, BUBBLEMETER_SEC_URL=closed)
+    env.update(
+        BUBBLEMETER_YAHOO_URL=closed, BUBBLEMETER_SEC_URL=closed, BUBBLEMETER_CENSUS_URL=closed
+    )
     result = subprocess.run(
         [sys.executable, "-m", "bubblemeter", "refresh", "--db", str(tmp_path / "w.duckdb")],
         capture_output=True,
@@ -398,7 +400,7 @@ def test_cli_prints_the_skipped_source_with_how_to_enable_it(tmp_path):
     )
     assert result.returncode == 1
     assert (
-        "recorded 48 items as failed; sec skipped (BUBBLEMETER_SEC_USER_AGENT is not set"
+        "recorded 52 items as failed; sec skipped (BUBBLEMETER_SEC_USER_AGENT is not set"
         in result.stderr
     )
     assert "BUBBLEMETER_SEC_USER_AGENT='Jane Doe jane@example.com'" in result.stderr
@@ -421,7 +423,7 @@ def test_cli_prints_the_skipped_source_with_how_to_enable_it(tmp_path):
     [
         (["--fallback", "MISSING"], "--fallback: snapshot directory MISSING does not exist"),
         (["--from", "MISSING"], "--from: snapshot directory MISSING does not exist"),
-        (["--source", "yahoo,census"], "unknown --source census"),
+        (["--source", "yahoo,fred"], "unknown --source fred"),
         (["--tickers", "NVDA,ZZZZ"], "unknown ticker(s) ZZZZ"),
     ],
 )
@@ -436,6 +438,7 @@ def test_cli_options_are_checked_before_any_request(
     env.update(
         BUBBLEMETER_YAHOO_URL=fake_yahoo.url,
         BUBBLEMETER_SEC_URL=fake_sec.url,
+        BUBBLEMETER_CENSUS_URL=shared_census().url,
         BUBBLEMETER_SEC_USER_AGENT=SEC_USER_AGENT,
         XDG_CACHE_HOME=str(tmp_path / "c"),
     )
@@ -460,6 +463,7 @@ def test_offline_gives_up_at_once_and_records_every_item(tmp_path, snapshot_dir)
         db=str(tmp_path / "w.duckdb"),
         yahoo_url=closed,
         sec_url=closed,
+        census_url=closed,
         sec_user_agent=SEC_USER_AGENT,
     )
 
@@ -469,13 +473,13 @@ def test_offline_gives_up_at_once_and_records_every_item(tmp_path, snapshot_dir)
     expected = plan(settings.universe(), list(LIVE_SOURCES))
     assert f"recorded {len(expected)} items as failed" in str(raised.value)
     items = query_df(settings, "select source, item, status, error from ingest_run_items")
-    # 18 prices, 15 statements, 15 earnings, 15 filings indexes, 15 companyfacts
-    assert len(items) == len(expected) == 78
+    # 18 prices, 15 statements, 15 earnings, 15 filings indexes, 15 companyfacts, 4 workbooks
+    assert len(items) == len(expected) == 82
     assert (items["status"] == "failed").all()
     assert (
         items["error"]
         .str.match(
-            r"not tried: (yahoo|sec) unreachable \(127\.0\.0\.1:\d+: "
+            r"not tried: (yahoo|sec|census) unreachable \(127\.0\.0\.1:\d+: "
             r"Connection refused\)"
         )
         .all()
@@ -525,6 +529,7 @@ def test_cli_refresh_against_the_fakes(tmp_path, fake_yahoo, fake_sec):
     env.update(
         BUBBLEMETER_YAHOO_URL=fake_yahoo.url,
         BUBBLEMETER_SEC_URL=fake_sec.url,
+        BUBBLEMETER_CENSUS_URL=shared_census().url,
         BUBBLEMETER_SEC_USER_AGENT=SEC_USER_AGENT,
         BUBBLEMETER_HTTP_TIMEOUT="30",
         BUBBLEMETER_HTTP_BACKOFF="0.01",

@@ -14,7 +14,11 @@ from warehouse.settings import Settings
 def _offline(tmp_path) -> Settings:
     closed = f"http://127.0.0.1:{free_port()}"
     return Settings.from_env(
-        env={}, db=str(tmp_path / "w.duckdb"), yahoo_url=closed, sec_url=closed
+        env={},
+        db=str(tmp_path / "w.duckdb"),
+        yahoo_url=closed,
+        sec_url=closed,
+        census_url=closed,
     )
 
 
@@ -48,7 +52,7 @@ def test_without_a_fallback_no_source_answering_is_an_error(tmp_path):
     "options, message",
     [
         ({"fallback": "MISSING"}, "--fallback: snapshot directory MISSING does not exist"),
-        ({"sources": ["census"]}, "unknown --source census"),
+        ({"sources": ["fred"]}, "unknown --source fred"),
         (
             {"from_dir": str(SNAPSHOT), "sources": ["yahoo"]},
             "unknown --source yahoo for a snapshot",

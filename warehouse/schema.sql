@@ -119,6 +119,19 @@ create table if not exists adoption_indicators (
 
 alter table adoption_indicators add column if not exists std_error double;
 
+-- The validators of the last answer of each URL a live source downloads whole (Census
+-- workbooks), so the next request is conditional (If-None-Match / If-Modified-Since) and an
+-- unchanged file costs one request, not its bytes. Written in the same transaction as the
+-- rows read from that answer.
+create table if not exists http_validators (
+    url varchar primary key,
+    etag varchar,
+    last_modified varchar,
+    content_sha256 varchar not null,
+    content_bytes bigint not null,
+    fetched_at timestamp not null
+);
+
 create table if not exists earnings_events (
     ticker varchar not null,
     fiscal_period_label varchar not null,
@@ -147,7 +160,7 @@ create table if not exists ingest_runs (
 
 create table if not exists ingest_run_items (
     run_id varchar not null,
-    source varchar not null,          -- yahoo | sec | snapshot
+    source varchar not null,          -- yahoo | sec | census | snapshot
     item varchar not null,
     status varchar not null,          -- ok | failed | skipped
     rows_written bigint not null default 0,
@@ -243,13 +256,21 @@ comment on column filing_facts.dimensions is 'Axis -> member of the context (emp
 
 comment on table adoption_indicators is 'One row per indicator, geography, date and series version: business AI adoption';
 comment on column adoption_indicators.indicator is 'e.g. btos_ai_use_rate (US Census Business Trends and Outlook Survey)';
-comment on column adoption_indicators.geography is 'Geography code as the source labels it (US states by postal code)';
-comment on column adoption_indicators.period_date is 'Date of the survey period';
+comment on column adoption_indicators.geography is 'US (national), a state''s postal code, NAICS:<sector code> or size:<employment size class>, as the source codes them';
+comment on column adoption_indicators.period_date is 'End of the survey''s reference period (BTOS: the two weeks the question asks about)';
 comment on column adoption_indicators.value is 'Indicator value, in unit';
 comment on column adoption_indicators.unit is 'Unit of value, e.g. percent_of_firms';
 comment on column adoption_indicators.series_version is 'Version of the survey question; values across versions do not compare';
 comment on column adoption_indicators.source is 'Publisher and file the values came from';
 comment on column adoption_indicators.std_error is 'Standard error of value, same unit; null where the source publishes none';
+
+comment on table http_validators is 'One row per URL downloaded whole: the validators of its last answer, for conditional requests';
+comment on column http_validators.url is 'URL asked for';
+comment on column http_validators.etag is 'ETag of the last answer (null when the server sent none)';
+comment on column http_validators.last_modified is 'Last-Modified of the last answer, as sent (null when none)';
+comment on column http_validators.content_sha256 is 'SHA-256 of the last body loaded';
+comment on column http_validators.content_bytes is 'Size of the last body loaded, bytes';
+comment on column http_validators.fetched_at is 'When the last body was downloaded (UTC)';
 
 comment on table earnings_events is 'One row per company, fiscal period and source: EPS and revenue, estimate vs actual';
 comment on column earnings_events.ticker is 'Ticker symbol';
@@ -276,7 +297,7 @@ comment on column ingest_runs.status is 'running; ok (nothing failed), partial (
 
 comment on table ingest_run_items is 'One row per run, source and item: what each refresh loaded, or why not';
 comment on column ingest_run_items.run_id is 'The run (ingest_runs.run_id)';
-comment on column ingest_run_items.source is 'yahoo, sec or snapshot';
+comment on column ingest_run_items.source is 'yahoo, sec, census or snapshot';
 comment on column ingest_run_items.item is 'The file, ticker or dataset loaded';
 comment on column ingest_run_items.status is 'ok, failed or skipped';
 comment on column ingest_run_items.rows_written is 'Rows inserted or replaced';

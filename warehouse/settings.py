@@ -119,6 +119,13 @@ class Settings:
         "calendar year from which a first load reads 10-Q and 10-K filings (by report date)",
         int,
     )
+    census_url: str = setting(
+        "https://www.census.gov/hfp/btos/downloads",
+        "BUBBLEMETER_CENSUS_URL",
+        "base URL of the Census BTOS workbooks (`National.xlsx`, ...), "
+        "replacing `https://www.census.gov/hfp/btos/downloads/`",
+        url,
+    )
     http_timeout_s: float = setting(
         10.0, "BUBBLEMETER_HTTP_TIMEOUT", "seconds per HTTP request", float
     )

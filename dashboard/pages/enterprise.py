@@ -1,4 +1,5 @@
-"""Enterprise adoption: NVIDIA's customer mix, the adopters' growth, Census BTOS, concentration."""
+"""Enterprise adoption: NVIDIA's customer mix, the adopters' growth, Census BTOS (national, by
+sector, by size; states as a secondary view), concentration."""
 
 import dash
 from dash import Input, Output, callback, dcc, html
@@ -13,7 +14,12 @@ dash.register_page(
     title="Enterprise adoption · bubblemeter",
 )
 
-ROWS = ((charts.ENT_MIX, charts.ENT_GROWTH), charts.ENT_BTOS)
+ROWS = (
+    (charts.ENT_MIX, charts.ENT_GROWTH),
+    charts.ENT_BTOS_NATIONAL,
+    (charts.ENT_BTOS_SECTOR, charts.ENT_BTOS_SIZE),
+    charts.ENT_BTOS,
+)
 CHARTS = chart.flat(ROWS)
 VINTAGES = {
     "both": "Both vintages, side by side",
@@ -99,17 +105,15 @@ def layout(vintage=None, tickers=None, btos=None, xx=None, **_query):
         inline=True,
         className="inline-choices mb-2",
     )
-    btos_picker = html.Div(
+    indicator_picker = dcc.RadioItems(
+        id=ids.ENT_BTOS_INDICATOR,
+        value=btos,
+        inline=True,
+        className="inline-choices mb-2",
+        options=[{"label": label, "value": value} for value, label in BTOS_INDICATORS.items()],
+    )
+    xx_picker = html.Div(
         [
-            dcc.RadioItems(
-                id=ids.ENT_BTOS_INDICATOR,
-                value=btos,
-                inline=True,
-                className="inline-choices",
-                options=[
-                    {"label": label, "value": value} for value, label in BTOS_INDICATORS.items()
-                ],
-            ),
             dcc.Checklist(
                 id=ids.ENT_XX,
                 value=["xx"] if show_xx else [],
@@ -148,7 +152,8 @@ def layout(vintage=None, tickers=None, btos=None, xx=None, **_query):
                 {
                     charts.ENT_MIX.key: {"controls": vintage_picker},
                     charts.ENT_GROWTH.key: {"controls": adopter_picker},
-                    charts.ENT_BTOS.key: {"controls": btos_picker},
+                    charts.ENT_BTOS_NATIONAL.key: {"controls": indicator_picker},
+                    charts.ENT_BTOS.key: {"controls": xx_picker},
                 },
             ),
             concentration_card,

@@ -1,6 +1,6 @@
 """Loopback fakes of the live sources, for tests and benchmarks (no internet).
 
-    from tests.fakes import FakeYahoo, FakeSec, isolate_yfinance
+    from tests.fakes import FakeYahoo, FakeSec, FakeCensus, isolate_yfinance
 
     isolate_yfinance(tmp_dir)                  # once per process: yfinance's caches in tmp_dir
     with FakeYahoo(as_of=date(2026, 6, 1)) as yahoo, FakeSec() as sec:
@@ -24,11 +24,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.fakes.base import FAULTS, FakeServer, Request, Response
+from tests.fakes.census import FakeCensus
 from tests.fakes.sec import FakeSec
 from tests.fakes.yahoo import FakeYahoo
 
 __all__ = [
     "FAULTS",
+    "FakeCensus",
     "FakeSec",
     "FakeServer",
     "FakeYahoo",

@@ -10,7 +10,19 @@ from urllib.parse import parse_qs, urlsplit
 
 # Faults a test can put on one key (a ticker): what the server does instead of answering.
 # "garbage": well-formed answers whose numbers are not values (negative, huge, NaN).
-FAULTS = ("timeout", "429", "500", "403", "404", "malformed", "empty", "missing_field", "garbage")
+# "maintenance": an HTML page served as 200 where a file was asked for (the Census fake).
+FAULTS = (
+    "timeout",
+    "429",
+    "500",
+    "403",
+    "404",
+    "malformed",
+    "empty",
+    "missing_field",
+    "garbage",
+    "maintenance",
+)
 
 
 @dataclass(frozen=True)

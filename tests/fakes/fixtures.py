@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakes import FakeSec, FakeYahoo, isolate_yfinance
+from tests.fakes import FakeCensus, FakeSec, FakeYahoo, isolate_yfinance
 from warehouse.settings import Settings
 
 SEC_USER_AGENT = "bubblemeter tests tests@example.com"
@@ -17,6 +17,19 @@ CLEAN_TICKERS = ("NVDA", "MSFT", "META")
 # whose subject is a timeout use SHORT_TIMEOUT_S (the fake hangs only the faulted requests).
 HTTP = dict(http_timeout_s=30.0, http_tries=4, http_backoff_s=0.01)
 SHORT_TIMEOUT_S = 1.0
+
+
+_shared_census: FakeCensus | None = None
+
+
+def shared_census() -> FakeCensus:
+    """One fake Census for the test process (the newest edition, all four workbooks), started on
+    first use: tests of a whole live refresh point the census source at it, so every request
+    stays on loopback."""
+    global _shared_census
+    if _shared_census is None:
+        _shared_census = FakeCensus("2025-12-15", earlier=True).start()
+    return _shared_census
 
 
 @pytest.fixture(scope="session")
@@ -48,6 +61,7 @@ def live_settings(tmp_path, fake_yahoo, fake_sec) -> Settings:
         yahoo_url=fake_yahoo.url,
         sec_url=fake_sec.url,
         sec_archives_url=fake_sec.url,
+        census_url=shared_census().url,
         sec_user_agent=SEC_USER_AGENT,
         **HTTP,
     )

@@ -11,7 +11,8 @@ with indicators as (
 ),
 
 states as (
-    select * from indicators where geography <> 'XX'
+    -- two-letter codes only: 'US' (national), 'NAICS:..' and 'size:..' rows have their marts
+    select * from indicators where length(geography) = 2 and geography not in ('US', 'XX')
 ),
 
 xx as (
