@@ -25,8 +25,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from ingest.normalise import filings as filings_normalise
 from ingest.normalise import census as census_normalise
+from ingest.normalise import filings as filings_normalise
 from ingest.normalise import yahoo as yahoo_normalise
 from ingest.normalise.sec import PayloadError, companyfacts_to_frame
 from ingest.normalise.tables import BadFile, prices_frame, table_frame
