@@ -156,7 +156,9 @@ def test_scorecard_compares_like_with_like(imported):
     assert top.value_pct == 23.0 and pd.isna(top.change_on_quarter_pp)
     assert top.year_ago_value_pct == 14.0 and top.points_to == "capex-led"
     btos = card.loc["btos_ai_use_rate"]
-    assert btos.basis == "2023_goods_or_services"
+    # the newest wording's national rate, never chained to the old wording's readings
+    assert (btos.basis, btos.members) == ("2025_any_business_function", "US")
+    assert pd.isna(btos.year_ago_value_pct) and btos.points_to == "no year-ago reading"
     assert set(card.points_to) <= {
         "enterprise-led",
         "capex-led",

@@ -96,21 +96,40 @@ def test_no_scorecard_row_compares_different_members(imported):
     c = card(imported)
     year = c[c.change_on_year_pp.notna()]
     quarter = c[c.change_on_quarter_pp.notna()]
-    assert len(year) == len(c)
+    # the Census survey's current wording began in November 2025: it has no year-ago reading
+    # of its own, and none is borrowed from the old wording
+    assert list(c.index.difference(year.index)) == ["btos_ai_use_rate"]
+    assert c.loc["btos_ai_use_rate", "points_to"] == "no year-ago reading"
     assert (year.members == year.year_ago_members).all()
     assert (quarter.members == quarter.prior_quarter_members).all()
     history = query_df(imported, "select * from thesis_history")
     assert history.members.notna().any()
 
 
-def test_census_reading_is_a_fixed_panel_of_states(imported):
+def test_census_reading_is_the_national_rate_of_the_current_wording(imported):
     row = card(imported).loc["btos_ai_use_rate"]
-    states = row.members.split(",")
-    # no national series loaded here: the median over the states reporting at both dates
-    both = query_df(
+    national = query_df(
         imported,
+        "select period_date, value, series_version from adoption_indicators "
+        "where indicator = 'btos_ai_use_rate' and geography = 'US' "
+        "order by series_version desc, period_date desc limit 1",
+    ).iloc[0]
+    assert (row.basis, row.members) == (national.series_version, "US")
+    assert row.value_pct == pytest.approx(national.value)
+    assert pd.Timestamp(row.period_end) == pd.Timestamp(national.period_date)
+
+
+def test_without_national_rows_the_census_reading_is_a_fixed_panel_of_states(altered):
+    # the national rows taken out of a copy: the median over the states reporting at both dates
+    states_only = altered(
+        "no-national", ("delete from adoption_indicators where geography = 'US'", [])
+    )
+    row = card(states_only).loc["btos_ai_use_rate"]
+    states = row.members.split(",")
+    both = query_df(
+        states_only,
         "select geography, value, period_date from adoption_indicators "
-        "where indicator = 'btos_ai_use_rate' and geography <> 'XX' "
+        "where indicator = 'btos_ai_use_rate' and length(geography) = 2 and geography <> 'XX' "
         "and period_date in (?, ?)",
         [row.period_end, pd.Timestamp(row.year_ago_label.removeprefix("survey of "))],
     )
