@@ -7,10 +7,8 @@ import math
 
 import pandas as pd
 
-# Prices older than this many trading days (weekdays) before today count as stale.
-STALE_PRICE_TRADING_DAYS = 3
-# A last successful load older than this many days counts as stale.
-STALE_LOAD_DAYS = 3
+# What counts as stale: one rule for the banner and `bubblemeter status`.
+from warehouse.textformat import STALE_LOAD_DAYS, STALE_PRICE_TRADING_DAYS
 
 OPPOSITE = {"enterprise-led": "capex-led", "capex-led": "enterprise-led"}
 
