@@ -154,7 +154,11 @@ def cmd_status(args) -> int:
             "from data_freshness",
         )
         columns, runs = _rows(con, "select * from source_last_refresh")
-        _, status = _rows(con, "select newest_price_date, last_success_at from warehouse_status")
+        _, status = _rows(
+            con,
+            "select newest_price_date, last_success_at, last_failed_started_at, "
+            "last_failed_mode, last_failed_status, last_failed_items from warehouse_status",
+        )
     if not freshness:
         print("the warehouse is empty: run `bubblemeter refresh`")
     else:
@@ -166,8 +170,18 @@ def cmd_status(args) -> int:
         )
     _print_source_runs([dict(zip(columns, r)) for r in runs], now, age, cell)
     _print_scheduler_status(settings)
-    newest_price, last_success = status[0] if status else (None, None)
-    for warning in stale_warnings(newest_price, last_success, now) if freshness else []:
+    newest_price, last_success, failed_at, failed_mode, failed_status, failed_items = (
+        status[0] if status else (None,) * 6
+    )
+    warnings = stale_warnings(newest_price, last_success, now) if freshness else []
+    if failed_at is not None:
+        verb = "failed" if failed_status == "failed" else "partly failed"
+        warnings.insert(
+            0,
+            f"the last {failed_mode} refresh {verb} {age(failed_at, now)} "
+            f"({cell(failed_at)} UTC, {failed_items} items failed; reasons above)",
+        )
+    for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return EXIT_OK
 
@@ -185,13 +199,10 @@ def _print_source_runs(rows: list[dict], now, age, cell) -> None:
             f"({cell(row['last_run_started_at'])} UTC)  {row['items_ok']} loaded, "
             f"{row['items_failed']} failed, {row['items_skipped']} skipped"
         )
-        for status, count, first in (
-            ("failed", row["items_failed"], row["first_failure"]),
-            ("skipped", row["items_skipped"], row["first_skip"]),
-        ):
-            if count:
-                more = f" (and {count - 1} more)" if count > 1 else ""
-                print(f"            {status}: {first}{more}")
+        # each distinct reason once, with its item count (source_last_refresh)
+        for status, reasons in (("failed", row["failures"]), ("skipped", row["skips"])):
+            for reason in (reasons or "").split(" | ") if reasons else []:
+                print(f"            {status}: {reason}")
 
 
 def _print_scheduler_status(settings) -> None:

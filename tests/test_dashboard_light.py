@@ -1,0 +1,103 @@
+"""The dashboard after a failed live refresh, in a real browser: what the status page and the
+banner say about the failure.
+
+One warehouse for the module: the real snapshot imported, then a live refresh with Yahoo
+unreachable (a closed loopback port) and no SEC user agent (SEC skipped). One app server and
+one browser for the module.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from dashboard import ids
+from dashboard.app import create_app
+from tests.conftest import REPO, free_port, module_dash_duo
+from warehouse.reader import query_df
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def failed(imported, tmp_path_factory):
+    """Settings of a warehouse whose last live refresh failed (Yahoo) and skipped (SEC)."""
+    db = tmp_path_factory.mktemp("failed") / "warehouse.duckdb"
+    shutil.copyfile(imported.db, db)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
+    env["BUBBLEMETER_YAHOO_URL"] = "http://127.0.0.1:9"  # nothing listens: refused at once
+    result = subprocess.run(
+        [sys.executable, "-m", "bubblemeter", "refresh", "--db", str(db)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1, result.stderr
+    return imported.with_(db=str(db))
+
+
+@pytest.fixture(scope="module")
+def duo(request, tmp_path_factory, failed):
+    with module_dash_duo(request, tmp_path_factory) as duo:
+        duo.start_server(create_app(failed), port=free_port())
+        yield duo
+
+
+def last_run_items(settings):
+    return query_df(
+        settings,
+        "select source, item, status, error from ingest_run_items "
+        "where run_id = (select last_run_id from warehouse_status)",
+    )
+
+
+def test_views_group_identical_reasons_and_call_an_empty_run_failed(failed):
+    items = last_run_items(failed)
+    yahoo = items[items.source == "yahoo"]
+    assert len(yahoo) > 3 and (yahoo.status == "failed").all()
+    reasons = yahoo.error.unique()
+    assert len(reasons) == 1  # one cause for every Yahoo item: the refused connection
+    run = query_df(failed, "select * from ingest_run_summary").iloc[0]
+    assert run.status == "failed" and run.items_ok == 0
+    assert run.failures == f"{reasons[0]} ({len(yahoo)} items: " + ", ".join(
+        sorted(yahoo.item)[:3]
+    ) + ", ...)"
+    sources = query_df(failed, "select * from source_last_refresh").set_index("source")
+    assert sources.loc["yahoo", "last_run_status"] == "failed"
+    assert sources.loc["yahoo", "failures"] == run.failures
+    sec = items[items.source == "sec"]
+    assert (sec.status == "skipped").all()
+    assert sources.loc["sec", "last_run_status"] == "skipped"
+    assert sources.loc["sec", "skips"] == f"{sec.item.iloc[0]}: {sec.error.iloc[0]}"
+    status = query_df(failed, "select * from warehouse_status").iloc[0]
+    assert status.last_failed_run_id == run.run_id and status.last_failed_items == len(yahoo)
+    assert status.last_success_at < status.last_failed_started_at
+
+
+def test_status_page_and_banner_tell_the_failure(duo, failed):
+    items = last_run_items(failed)
+    yahoo = items[items.source == "yahoo"]
+    reason = yahoo.error.iloc[0]
+    duo.wait_for_page(url=duo.server_url + "/status", timeout=20)
+    duo.wait_for_element(f"#{ids.STATUS_SOURCES_TABLE} table", timeout=20)
+    sources = duo.find_element(f"#{ids.STATUS_SOURCES_TABLE}").text
+    assert sources.count(reason) == 1 and f"({len(yahoo)} items:" in sources
+    rows = {
+        row.text.split()[0]: row.text
+        for row in duo.find_elements(f"#{ids.STATUS_SOURCES_TABLE} tbody tr")
+    }
+    assert " failed " in rows["yahoo"]
+    assert " skipped " in rows["sec"] and " ok " not in rows["sec"]
+    assert "BUBBLEMETER_SEC_USER_AGENT" in rows["sec"]  # the skip's reason
+    runs = duo.find_element(f"#{ids.STATUS_RUNS_TABLE} tbody tr").text
+    assert " failed " in runs and " partial " not in runs and runs.count(reason) == 1
+    banner = duo.find_element(f"#{ids.STALE_BANNER}").text
+    status = query_df(failed, "select * from warehouse_status").iloc[0]
+    assert "Last refresh failed" in banner
+    assert f"{status.last_failed_started_at:%Y-%m-%d %H:%M} UTC" in banner
+    assert f"No successful load since {status.last_success_at:%Y-%m-%d %H:%M} UTC" in banner
+    assert duo.get_logs() == []
