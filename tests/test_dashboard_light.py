@@ -1,5 +1,6 @@
-"""The dashboard after a failed live refresh, in a real browser: what the status page and the
-banner say about the failure.
+"""The dashboard in a real browser: what the status page and the banner say after a failed
+live refresh, the bytes a visit moves (compression, cache headers, the partial plotly.js, the
+grid on /sql only), and the phone layout.
 
 One warehouse for the module: the real snapshot imported, then a live refresh with Yahoo
 unreachable (a closed loopback port) and no SEC user agent (SEC skipped). One app server and
@@ -7,13 +8,17 @@ one browser for the module.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
+import dash
 import pytest
+import requests
 
-from dashboard import ids
+from dashboard import ids, vendor
 from dashboard.app import create_app
 from tests.conftest import REPO, free_port, module_dash_duo
 from warehouse.reader import query_df
@@ -63,9 +68,10 @@ def test_views_group_identical_reasons_and_call_an_empty_run_failed(failed):
     assert len(reasons) == 1  # one cause for every Yahoo item: the refused connection
     run = query_df(failed, "select * from ingest_run_summary").iloc[0]
     assert run.status == "failed" and run.items_ok == 0
-    assert run.failures == f"{reasons[0]} ({len(yahoo)} items: " + ", ".join(
-        sorted(yahoo.item)[:3]
-    ) + ", ...)"
+    assert (
+        run.failures
+        == f"{reasons[0]} ({len(yahoo)} items: " + ", ".join(sorted(yahoo.item)[:3]) + ", ...)"
+    )
     sources = query_df(failed, "select * from source_last_refresh").set_index("source")
     assert sources.loc["yahoo", "last_run_status"] == "failed"
     assert sources.loc["yahoo", "failures"] == run.failures
@@ -100,4 +106,86 @@ def test_status_page_and_banner_tell_the_failure(duo, failed):
     assert "Last refresh failed" in banner
     assert f"{status.last_failed_started_at:%Y-%m-%d %H:%M} UTC" in banner
     assert f"No successful load since {status.last_success_at:%Y-%m-%d %H:%M} UTC" in banner
+    assert duo.get_logs() == []
+
+
+# --------------------------------------------------------------------------------------------
+# Bytes: compression, cache headers, the partial plotly.js, the grid on /sql only
+
+
+def script_urls(html: str) -> list[str]:
+    return re.findall(r'<script src="([^"]+)"', html)
+
+
+def test_responses_are_compressed_and_fingerprinted_files_cached_a_year(duo):
+    page = requests.get(duo.server_url + "/", headers={"Accept-Encoding": "gzip"}, timeout=30)
+    assert page.headers["Content-Encoding"] == "gzip" and "<html" in page.text.lower()
+    assert "immutable" not in page.headers.get("Cache-Control", "")
+    renderer = next(u for u in script_urls(page.text) if "dash_renderer" in u)
+    expected = (
+        Path(dash.__file__).parent / "dash-renderer/build/dash_renderer.min.js"
+    ).read_bytes()
+    for encoding in ("br", "gzip"):
+        response = requests.get(
+            duo.server_url + renderer, headers={"Accept-Encoding": encoding}, timeout=30
+        )
+        assert response.status_code == 200
+        assert response.headers["Content-Encoding"] == encoding
+        assert int(response.headers["Content-Length"]) < len(expected) / 2
+        assert response.content == expected  # requests decodes both
+        assert "max-age=31536000" in response.headers["Cache-Control"]
+        assert "immutable" in response.headers["Cache-Control"]
+    css = re.search(r'href="(/assets/bubblemeter\.css\?m=[^"]+)"', page.text).group(1)
+    response = requests.get(duo.server_url + css, headers={"Accept-Encoding": "br"}, timeout=30)
+    assert response.headers["Content-Encoding"] == "br"
+    assert "immutable" in response.headers["Cache-Control"]
+    # a callback's answer (JSON) is compressed too
+    layout = requests.get(
+        duo.server_url + "/_dash-layout", headers={"Accept-Encoding": "gzip"}, timeout=30
+    )
+    assert layout.headers["Content-Encoding"] == "gzip" and layout.json()
+
+
+def test_the_partial_plotly_bundle_matches_the_installed_plotly():
+    from plotly.offline import get_plotlyjs_version
+
+    head = (Path(vendor.__file__).parent / "plotly-cartesian.min.js").read_text()[:200]
+    assert f"plotly.js (cartesian - minified) v{get_plotlyjs_version()}" in head
+    assert vendor.__version__ == get_plotlyjs_version()
+
+
+def resources(duo) -> list[str]:
+    return duo.driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+
+
+def test_graphs_draw_with_the_partial_plotly_and_the_grid_loads_on_sql_only(duo):
+    duo.wait_for_page(url=duo.server_url + "/", timeout=20)
+    duo.wait_for_element(f"#{ids.HOME_DC_MIX_GRAPH} .main-svg", timeout=30)
+    loaded = resources(duo)
+    assert any("dashboard.vendor/plotly-cartesian" in url for url in loaded)
+    assert not any("package_data/plotly.min.js" in url for url in loaded)
+    assert not any("dash_ag_grid" in url for url in loaded)
+    assert duo.driver.execute_script("return typeof window.dash_ag_grid") == "undefined"
+    traces = duo.driver.execute_script("return Object.keys(window.Plotly.PlotSchema.get().traces)")
+    assert {"scatter", "bar"} <= set(traces) and "scatter3d" not in traces
+    # the navbar's SQL link loads the page, grid bundle included
+    duo.find_element("a.nav-link[href='/sql']").click()
+    duo.wait_for_element(f"#{ids.SQL_GRID} .ag-root", timeout=30)
+    assert any("dash_ag_grid" in url for url in resources(duo))
+    # and back to a page without the grid, then forward again: the grid page still works
+    duo.driver.back()
+    duo.wait_for_element(f"#{ids.HOME_DC_MIX_GRAPH} .main-svg", timeout=30)
+    duo.driver.forward()
+    duo.wait_for_element(f"#{ids.SQL_GRID} .ag-root", timeout=30)
+    # an in-app step back to /sql from a document loaded without the grid reloads the page:
+    # leave /sql in-app, reload there (no grid bundle now), then step back
+    duo.find_element("a.nav-link[href='/']").click()
+    duo.wait_for_element(f"#{ids.HOME_DC_MIX_GRAPH} .main-svg", timeout=30)
+    duo.driver.refresh()
+    duo.wait_for_element(f"#{ids.HOME_DC_MIX_GRAPH} .main-svg", timeout=30)
+    assert duo.driver.execute_script("return typeof window.dash_ag_grid") == "undefined"
+    duo.driver.back()
+    duo.wait_for_element(f"#{ids.SQL_GRID} .ag-root", timeout=30)
     assert duo.get_logs() == []
