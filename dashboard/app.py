@@ -160,27 +160,36 @@ def status_banner(settings: Settings):
 def serve_layout():
     """Top-level layout, rebuilt per page load so the banner reflects the current warehouse."""
     settings = context.settings()
-    nav = dbc.NavbarSimple(
-        brand="bubblemeter",
-        brand_href="/",
+    links = [
+        dbc.NavItem(
+            dbc.NavLink(
+                page["name"],
+                href=page["relative_path"],
+                active="exact",
+                # the grid's bundle comes with a grid page's HTML: load it as a page
+                external_link=page["path"] in GRID_PAGES,
+            )
+        )
+        for page in sorted(
+            dash.page_registry.values(),
+            key=lambda p: (p.get("order") is None, p.get("order") or 0, p["name"]),
+        )
+    ]
+    # below 768 px the links fold behind a toggler (dashboard/assets/bubblemeter.css)
+    nav = dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand("bubblemeter", href="/"),
+                dbc.NavbarToggler(id=ids.NAV_TOGGLER),
+                dbc.Collapse(
+                    dbc.Nav(links, navbar=True), id=ids.NAV_COLLAPSE, is_open=False, navbar=True
+                ),
+            ],
+            fluid=True,
+        ),
         color="dark",
         dark=True,
-        fluid=True,
-        children=[
-            dbc.NavItem(
-                dbc.NavLink(
-                    page["name"],
-                    href=page["relative_path"],
-                    active="exact",
-                    # the grid's bundle comes with a grid page's HTML: load it as a page
-                    external_link=page["path"] in GRID_PAGES,
-                )
-            )
-            for page in sorted(
-                dash.page_registry.values(),
-                key=lambda p: (p.get("order") is None, p.get("order") or 0, p["name"]),
-            )
-        ],
+        expand="md",
     )
     return html.Div(
         [
@@ -206,6 +215,19 @@ def create_app(settings: Settings) -> dash.Dash:
     _use_light_bundles()
     app.layout = serve_layout
     components.register_callbacks(app)
+    # the phone menu: the toggler opens and closes it, choosing a page closes it
+    app.clientside_callback(
+        """function (clicks, path, open) {
+            const ctx = window.dash_clientside.callback_context;
+            const byToggler = ctx.triggered.some(t => t.prop_id.startsWith('nav-toggler'));
+            return byToggler ? !open : false;
+        }""",
+        dash.Output(ids.NAV_COLLAPSE, "is_open"),
+        dash.Input(ids.NAV_TOGGLER, "n_clicks"),
+        dash.Input("url", "pathname"),
+        dash.State(ids.NAV_COLLAPSE, "is_open"),
+        prevent_initial_call=True,
+    )
     # One answer, one warehouse: a request's queries share one read-only connection, so a
     # refresh swapping a new file in mid-answer cannot mix two warehouses in one page.
     app.server.before_request(lambda: READER.hold(context.settings()))

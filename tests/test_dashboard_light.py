@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import dash
@@ -189,3 +190,84 @@ def test_graphs_draw_with_the_partial_plotly_and_the_grid_loads_on_sql_only(duo)
     duo.driver.back()
     duo.wait_for_element(f"#{ids.SQL_GRID} .ag-root", timeout=30)
     assert duo.get_logs() == []
+
+
+# --------------------------------------------------------------------------------------------
+# The phone layout (390 x 844, an iPhone 12-14's viewport)
+
+PHONE_PAGES = ["/", "/gpu-vendors", "/capex", "/enterprise", "/revenue-gap", "/markets", "/status"]
+
+
+def visible(duo, css: str) -> bool:
+    return duo.driver.execute_script(
+        "const e = document.querySelector(arguments[0]); if (!e) { return false; }"
+        "const r = e.getBoundingClientRect(); const s = getComputedStyle(e);"
+        "return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'"
+        " && r.left >= 0 && r.right <= document.documentElement.clientWidth;",
+        css,
+    )
+
+
+def overflow(duo) -> tuple[int, int]:
+    return tuple(
+        duo.driver.execute_script(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+    )
+
+
+@pytest.fixture
+def phone(duo):
+    duo.driver.set_window_size(390, 844)
+    yield duo
+    duo.driver.set_window_size(1280, 1000)
+
+
+def test_phone_layout_has_no_sideways_scroll_a_folded_menu_and_the_verdict_on_screen(phone, failed):
+    duo = phone
+    duo.wait_for_page(url=duo.server_url + "/", timeout=20)
+    duo.wait_for_element(f"#{ids.HOME_DC_MIX_GRAPH} .main-svg", timeout=30)
+    width, client = overflow(duo)
+    assert width <= client, f"the thesis page scrolls sideways at 390 px: {width} > {client}"
+    # the menu is folded: the toggler shows, the links do not
+    assert visible(duo, ".navbar-toggler")
+    assert not visible(duo, "a.nav-link[href='/markets']")
+    # the scorecard: one card per indicator, its verdict on screen
+    verdicts = duo.find_elements(".scorecard td[data-label='Points to']")
+    scorecard = query_df(failed, "select indicator, points_to from thesis_scorecard")
+    assert len(verdicts) == len(scorecard) > 0
+    for row in scorecard.itertuples():
+        cell = f"#scorecard-{row.indicator} td[data-label='Points to']"
+        duo.driver.execute_script("document.querySelector(arguments[0]).scrollIntoView()", cell)
+        assert visible(duo, cell), f"{row.indicator}: verdict off screen"
+        if isinstance(row.points_to, str):
+            assert row.points_to in duo.find_element(cell).text
+    assert not visible(duo, ".scorecard thead")
+    # legends sit under the plot
+    legend_y = duo.driver.execute_script(
+        f"return document.querySelector('#{ids.HOME_DC_MIX_GRAPH} .js-plotly-plot')"
+        "._fullLayout.legend.y"
+    )
+    assert legend_y < 0
+    # the toggler opens the menu; choosing a page closes it again
+    duo.driver.execute_script("window.scrollTo(0, 0)")
+    duo.find_element(".navbar-toggler").click()
+    wait_until(lambda: visible(duo, "a.nav-link[href='/markets']"), 10, "menu did not open")
+    duo.find_element("a.nav-link[href='/markets']").click()
+    duo.wait_for_element(f"#{ids.MKT_PERF_GRAPH} .main-svg", timeout=30)
+    wait_until(lambda: not visible(duo, "a.nav-link[href='/status']"), 10, "menu stayed open")
+    for path in PHONE_PAGES[1:]:
+        duo.wait_for_page(url=duo.server_url + path, timeout=20)
+        duo.wait_for_element("#_pages_content > *", timeout=30)
+        width, client = overflow(duo)
+        assert width <= client, f"{path} scrolls sideways at 390 px: {width} > {client}"
+    assert duo.get_logs() == []
+
+
+def wait_until(predicate, timeout, message):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(message)
