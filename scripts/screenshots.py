@@ -1,4 +1,5 @@
-"""Screenshots of every dashboard page, as a person sees them at 1280x800 (`make screenshots`).
+"""Screenshots of every dashboard page, as a person sees them at 1280x800 and on a phone at
+390x844 (`make screenshots`).
 
 Imports the snapshot into a temporary warehouse (or uses --db), serves the dashboard on a free
 loopback port, photographs each page with headless Debian chromium, and stops the server.
@@ -94,6 +95,12 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=str(REPO / "docs" / "screenshots"))
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=800)
+    parser.add_argument(
+        "--phone",
+        default="390x844",
+        metavar="WxH",
+        help="also shoot each page at this phone viewport as NAME-phone.png ('' to skip)",
+    )
     args = parser.parse_args(argv)
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -129,10 +136,15 @@ def main(argv=None) -> int:
         try:
             base = f"http://127.0.0.1:{port}"
             wait_until_serving(base + "/")
+            sizes = [("", args.width, args.height)]
+            if args.phone:
+                phone_w, phone_h = (int(v) for v in args.phone.lower().split("x"))
+                sizes.append(("-phone", phone_w, phone_h))
             for name, path in PAGES.items():
-                target = out / f"{name}.png"
-                shoot(chromium, base + path, target, args.width, args.height)
-                print(target.relative_to(REPO) if target.is_relative_to(REPO) else target)
+                for suffix, width, height in sizes:
+                    target = out / f"{name}{suffix}.png"
+                    shoot(chromium, base + path, target, width, height)
+                    print(target.relative_to(REPO) if target.is_relative_to(REPO) else target)
         finally:
             server.terminate()
             server.wait(timeout=10)
