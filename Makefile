@@ -57,7 +57,7 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Screenshots of every dashboard page at 1280x800 into docs/screenshots (needs Debian chromium).
+# Screenshots of every dashboard page at 1280x800 and 390x844 into docs/screenshots (needs Debian chromium).
 screenshots: install
 	$(BIN)/python scripts/screenshots.py --snapshot $(SNAPSHOT) --out docs/screenshots
 

@@ -258,7 +258,7 @@ def callback_request(
 
 def find_dep(deps: list[dict], output_contains: str) -> dict:
     """The callback whose output string names this id."""
-    found = [d for d in deps if output_contains in d["output"]]
+    found = [d for d in deps if output_contains in d["output"] and not d.get("clientside_function")]
     if len(found) != 1:
         raise SystemExit(f"{len(found)} callbacks write {output_contains!r}")
     return found[0]
@@ -805,7 +805,7 @@ def interactions(url: str, visit: Visit, repeat: int) -> None:
 
         def add_series():
             find(By.CSS_SELECTOR, "#mkt-series").click()
-            options = driver.find_elements(By.CSS_SELECTOR, "[role='option']")
+            options = driver.find_elements(By.CSS_SELECTOR, "[role='option'].dash-dropdown-option")
             pick = next(
                 o
                 for o in options
