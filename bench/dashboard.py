@@ -706,15 +706,26 @@ return entries.map(e => [e.name, e.transferSize, e.decodedBodySize]);
 # graph has redrawn (plotly_afterplot) and no callback is pending.
 ARM_JS = """
 const graph = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
-window.__lat = {t0: null, t1: null};
-const mark = () => { window.__lat.t0 = performance.now(); window.__lat.t1 = null; };
+function pending() {
+    const state = window.store.getState();
+    if (state.pendingCallbacks) { return state.pendingCallbacks.length > 0; }
+    const cbs = Object.assign({}, state.callbacks);
+    delete cbs.stored; delete cbs.completed;
+    return [].concat.apply([], Object.values(cbs)).length > 0;
+}
+window.__lat = {t0: null, t1: null, saw: false};
+const mark = () => { window.__lat.t0 = performance.now(); window.__lat.t1 = null;
+                     window.__lat.saw = false; };
 if (!window.__latArmed) {
     document.addEventListener('click', mark, true);
     document.addEventListener('keyup', mark, true);
+    // a redraw counts once a callback (server or clientside) has run since the input
+    window.store.subscribe(() => { if (window.__lat.t0 !== null && pending()) {
+        window.__lat.saw = true; } });
     window.__latArmed = true;
 }
 if (graph && !graph.__latHooked) {
-    graph.on('plotly_afterplot', () => { if (window.__lat.t0 !== null) {
+    graph.on('plotly_afterplot', () => { if (window.__lat.saw) {
         window.__lat.t1 = performance.now(); } });
     graph.__latHooked = true;
 }
@@ -805,6 +816,9 @@ def interactions(url: str, visit: Visit, repeat: int) -> None:
 
         def add_series():
             find(By.CSS_SELECTOR, "#mkt-series").click()
+            # the list holds every ticker (a thousand synthetic ones here): search, as a person
+            driver.switch_to.active_element.send_keys("AMD")
+            time.sleep(0.3)
             options = driver.find_elements(By.CSS_SELECTOR, "[role='option'].dash-dropdown-option")
             pick = next(
                 o
@@ -834,7 +848,8 @@ def interactions(url: str, visit: Visit, repeat: int) -> None:
             driver.execute_async_script(READY_JS, [graph])
             try:
                 took = _interact(driver, graph, add_series)
-            except Exception:  # the dropdown's markup differs: say so, do not guess
+            except Exception as exc:  # the dropdown's markup differs: say so, do not guess
+                print(f"add a series: {type(exc).__name__}: {str(exc)[:200]}", file=sys.stderr)
                 took = None
             finally:
                 find(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
@@ -844,7 +859,7 @@ def interactions(url: str, visit: Visit, repeat: int) -> None:
         driver.execute_async_script(READY_JS, ["revenue-gap-graph"])
         for i in range(repeat):
 
-            def edit(value=str(2 + (i % 3))):
+            def edit(value=str(3 + (i % 3))):  # never the default 2: a change
                 box = find(By.CSS_SELECTOR, "#gap-cost-multiplier")
                 box.send_keys(Keys.CONTROL, "a")
                 box.send_keys(value)
