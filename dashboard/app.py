@@ -80,7 +80,15 @@ def _fingerprinted(request) -> bool:
 
 
 def _compression_cache_key(request) -> str:
-    return request.full_path if request.method == "GET" and _fingerprinted(request) else ""
+    """The file a fingerprinted URL names, without its fingerprint: any number of made-up
+    fingerprints for one file share one entry, so the cache holds at most one copy per file
+    and encoding (files do not change under a running server: Dash's hot reload is off)."""
+    if request.method != "GET" or not _fingerprinted(request):
+        return ""
+    folder, _, name = request.path.rpartition("/")
+    if "/_dash-component-suites/" in request.path:
+        name = dash.fingerprint.check_fingerprint(name)[0]
+    return f"{folder}/{name}"
 
 
 def _use_light_bundles() -> None:

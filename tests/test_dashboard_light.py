@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import dash
+import flask
 import pytest
 import requests
 
@@ -271,3 +272,19 @@ def wait_until(predicate, timeout, message):
             return
         time.sleep(0.1)
     raise AssertionError(message)
+
+
+def test_made_up_fingerprints_share_one_compressed_copy(failed):
+    from dashboard.app import _compression_cache_key
+
+    server = create_app(failed).server
+    keys = set()
+    for fingerprint in ("v4_4_1m1796127532", "v0_0_1m1", "v9_9_9m123456789"):
+        url = f"/_dash-component-suites/dash/dash-renderer/build/dash_renderer.{fingerprint}.min.js"
+        with server.test_request_context(url):
+            keys.add(_compression_cache_key(flask.request))
+    assert keys == {"/_dash-component-suites/dash/dash-renderer/build/dash_renderer.min.js"}
+    with server.test_request_context("/_dash-update-component", method="POST"):
+        assert _compression_cache_key(flask.request) == ""  # answers are never stored
+    with server.test_request_context("/assets/bubblemeter.css?m=1"):
+        assert _compression_cache_key(flask.request) == "/assets/bubblemeter.css"
