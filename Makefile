@@ -57,8 +57,8 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Screenshots of every dashboard page at 1280x800 into docs/screenshots (needs Debian chromium).
-screenshots: install
+# Screenshots of every dashboard page at 1280x800 and 390x844 into docs/screenshots (needs Debian chromium).
+screenshots: install-bench
 	$(BIN)/python scripts/screenshots.py --snapshot $(SNAPSHOT) --out docs/screenshots
 
 # Benchmarks (figures in docs/benchmarks.md), each printing its figures: bulk load of a

@@ -24,8 +24,17 @@ and measured over HTTP from this process:
   (c) the server's peak RSS (VmHWM of /proc/PID/status) after all of the above. Target
       < 400 MB.
 
-Run: `make bench` or `.venv/bin/python bench/dashboard.py [--repeat 20] [--db FILE]`.
-Prints figures; asserts nothing.
+  (d) a first visit and interactions in headless chromium, before and after in one run
+      (`--before REF` also serves that commit from a temporary git worktree, with the same
+      interpreter and warehouse): bytes on the wire for the thesis page (the Resource Timing
+      API's transferSize of the page and every file, fresh browser and empty cache, then on a
+      reload with the cache), time to interactive first and on reloads, and the interactions
+      as a person does them (markets range, log scale, benchmark, a series added; a
+      revenue-gap edit), each timed from the input event until the chart has redrawn and no
+      callback is pending. Targets 1.5 MB, 1.5 s first, 0.5 s warm, 300 ms p95.
+
+Run: `make bench` or `.venv/bin/python bench/dashboard.py [--repeat 20] [--db FILE]
+[--before 04abfc0] [--interactions 10] [--skip-callbacks]`. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -130,7 +139,7 @@ def free_port() -> int:
 class Server:
     """`bubblemeter serve` in a subprocess on a free loopback port."""
 
-    def __init__(self, db: Path, log: Path):
+    def __init__(self, db: Path, log: Path, cwd: Path = REPO):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
@@ -146,7 +155,7 @@ class Server:
                 "--port",
                 str(self.port),
             ],
-            cwd=REPO,
+            cwd=cwd,
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -249,7 +258,7 @@ def callback_request(
 
 def find_dep(deps: list[dict], output_contains: str) -> dict:
     """The callback whose output string names this id."""
-    found = [d for d in deps if output_contains in d["output"]]
+    found = [d for d in deps if output_contains in d["output"] and not d.get("clientside_function")]
     if len(found) != 1:
         raise SystemExit(f"{len(found)} callbacks write {output_contains!r}")
     return found[0]
@@ -685,6 +694,266 @@ def report_thesis(loads: list[dict]) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# (d) a first visit and the interactions, in chromium: before and after
+
+BYTES_JS = """
+const entries = performance.getEntriesByType('navigation')
+    .concat(performance.getEntriesByType('resource'));
+return entries.map(e => [e.name, e.transferSize, e.decodedBodySize]);
+"""
+
+# Times one interaction: from the user's last input event (a click, a key released) until the
+# graph has redrawn (plotly_afterplot) and no callback is pending.
+ARM_JS = """
+const graph = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
+function pending() {
+    const state = window.store.getState();
+    if (state.pendingCallbacks) { return state.pendingCallbacks.length > 0; }
+    const cbs = Object.assign({}, state.callbacks);
+    delete cbs.stored; delete cbs.completed;
+    return [].concat.apply([], Object.values(cbs)).length > 0;
+}
+window.__lat = {t0: null, t1: null, saw: false};
+const mark = () => { window.__lat.t0 = performance.now(); window.__lat.t1 = null;
+                     window.__lat.saw = false; };
+if (!window.__latArmed) {
+    document.addEventListener('click', mark, true);
+    document.addEventListener('keyup', mark, true);
+    // a redraw counts once a callback (server or clientside) has run since the input
+    window.store.subscribe(() => { if (window.__lat.t0 !== null && pending()) {
+        window.__lat.saw = true; } });
+    window.__latArmed = true;
+}
+if (graph && !graph.__latHooked) {
+    graph.on('plotly_afterplot', () => { if (window.__lat.saw) {
+        window.__lat.t1 = performance.now(); } });
+    graph.__latHooked = true;
+}
+"""
+WAIT_JS = """
+const done = arguments[arguments.length - 1];
+const started = performance.now();
+function pending() {
+    const state = window.store.getState();
+    if (state.pendingCallbacks) { return state.pendingCallbacks.length > 0; }
+    const cbs = Object.assign({}, state.callbacks);
+    delete cbs.stored; delete cbs.completed;
+    return [].concat.apply([], Object.values(cbs)).length > 0;
+}
+function check() {
+    const lat = window.__lat;
+    if (lat.t1 !== null && !pending()) { done(lat.t1 - lat.t0); }
+    else if (performance.now() - started > 30000) { done(null); }
+    else { setTimeout(check, 5); }
+}
+setTimeout(check, 20);
+"""
+
+
+@dataclass
+class Visit:
+    label: str
+    cold_s: float = 0.0
+    warm_s: list[float] = field(default_factory=list)
+    bytes_cold: int = 0
+    bytes_warm: int = 0
+    decoded_cold: int = 0
+    largest: list[tuple[str, int]] = field(default_factory=list)
+    interactions: dict[str, list[float]] = field(default_factory=dict)
+
+
+def _transferred(driver) -> tuple[int, int, list[tuple[str, int]]]:
+    entries = driver.execute_script(BYTES_JS)
+    wire = sum(e[1] for e in entries)
+    decoded = sum(e[2] for e in entries)
+    largest = sorted(
+        ((e[0].split("?")[0].rsplit("/", 1)[-1], e[1]) for e in entries), key=lambda e: -e[1]
+    )[:5]
+    return wire, decoded, largest
+
+
+def first_visit(url: str, visit: Visit, loads: int) -> None:
+    """A fresh browser (empty cache) opens the thesis page, then reloads it `loads - 1` times."""
+    driver = chromium_driver()
+    try:
+        driver.set_script_timeout(60)
+        driver.get(url + "/")
+        ready = driver.execute_async_script(READY_JS, list(THESIS_GRAPHS))
+        visit.cold_s = ready["interactive"] / 1000
+        visit.bytes_cold, visit.decoded_cold, visit.largest = _transferred(driver)
+        for _ in range(max(loads - 1, 0)):
+            driver.get("about:blank")
+            driver.get(url + "/")
+            ready = driver.execute_async_script(READY_JS, list(THESIS_GRAPHS))
+            visit.warm_s.append(ready["interactive"] / 1000)
+            visit.bytes_warm = _transferred(driver)[0]
+    finally:
+        driver.quit()
+
+
+def _interact(driver, graph: str, action) -> float | None:
+    driver.execute_script(ARM_JS, graph)
+    action()
+    return driver.execute_async_script(WAIT_JS)
+
+
+def interactions(url: str, visit: Visit, repeat: int) -> None:
+    """Markets (range, log scale, benchmark, a series added) and revenue-gap edits, each
+    `repeat` times, as a person does them in the page."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver = chromium_driver()
+    find = driver.find_element
+    try:
+        driver.set_script_timeout(60)
+        driver.get(url + "/markets")
+        driver.execute_async_script(READY_JS, ["mkt-performance-graph"])
+        graph = "mkt-performance-graph"
+
+        def click(css):
+            return lambda: find(By.CSS_SELECTOR, css).click()
+
+        def add_series():
+            find(By.CSS_SELECTOR, "#mkt-series").click()
+            # the list holds every ticker (a thousand synthetic ones here): search, as a person
+            driver.switch_to.active_element.send_keys("AMD")
+            time.sleep(0.3)
+            options = driver.find_elements(By.CSS_SELECTOR, "[role='option'].dash-dropdown-option")
+            pick = next(
+                o
+                for o in options
+                if o.text.startswith(("AMD", "TSM")) and o.get_attribute("aria-selected") != "true"
+            )
+            pick.click()
+
+        steps = {
+            "markets: range": [
+                click("#mkt-range input[value='5y']"),
+                click("#mkt-range input[value='1y']"),
+            ],
+            "markets: log scale": [click("#mkt-log input[value='log']")],
+            "markets: benchmark": [
+                click("#mkt-vs input[value='SPY']"),
+                click("#mkt-vs input[value='none']"),
+            ],
+        }
+        for name, actions in steps.items():
+            for i in range(repeat):
+                visit.interactions.setdefault(name, []).append(
+                    _interact(driver, graph, actions[i % len(actions)])
+                )
+        for _ in range(repeat):
+            driver.get(url + "/markets")
+            driver.execute_async_script(READY_JS, [graph])
+            try:
+                took = _interact(driver, graph, add_series)
+            except Exception as exc:  # the dropdown's markup differs: say so, do not guess
+                print(f"add a series: {type(exc).__name__}: {str(exc)[:200]}", file=sys.stderr)
+                took = None
+            finally:
+                find(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+            visit.interactions.setdefault("markets: add a series", []).append(took)
+
+        driver.get(url + "/revenue-gap")
+        driver.execute_async_script(READY_JS, ["revenue-gap-graph"])
+        for i in range(repeat):
+
+            def edit(value=str(3 + (i % 3))):  # never the default 2: a change
+                box = find(By.CSS_SELECTOR, "#gap-cost-multiplier")
+                box.send_keys(Keys.CONTROL, "a")
+                box.send_keys(value)
+
+            visit.interactions.setdefault("revenue gap: cost edit", []).append(
+                _interact(driver, "revenue-gap-graph", edit)
+            )
+    finally:
+        driver.quit()
+
+
+def report_visits(visits: list[Visit]) -> None:
+    print("\n(d) headless chromium, the thesis page: a first visit (fresh browser, empty cache)")
+    print("and reloads with the cache; then interactions, from the input event to the redrawn")
+    print("chart with no callback pending (ms); target 1.5 MB, 1.5 s first, 0.5 s warm, 300 ms")
+    print(f"{'':<28}" + "".join(f"{v.label:>22}" for v in visits))
+    rows = [
+        ("bytes on the wire, first", [f"{v.bytes_cold / 1e6:.2f} MB" for v in visits]),
+        ("  (uncompressed)", [f"{v.decoded_cold / 1e6:.2f} MB" for v in visits]),
+        ("bytes on the wire, reload", [f"{v.bytes_warm / 1e3:.0f} KB" for v in visits]),
+        ("interactive, first", [f"{v.cold_s:.2f} s" for v in visits]),
+        (
+            "interactive, reload (med)",
+            [f"{statistics.median(v.warm_s):.2f} s" if v.warm_s else "-" for v in visits],
+        ),
+    ]
+    names = list(dict.fromkeys(n for v in visits for n in v.interactions))
+    for name in names:
+        cells = []
+        for v in visits:
+            got = [t for t in v.interactions.get(name, []) if t is not None]
+            missing = len(v.interactions.get(name, [])) - len(got)
+            cells.append(
+                (f"p50 {statistics.median(got):.0f} p95 {pct(got, 95):.0f}" if got else "n/a")
+                + (f" ({missing} n/a)" if missing else "")
+            )
+        rows.append((name, cells))
+    for label, cells in rows:
+        print(f"{label:<28}" + "".join(f"{c:>22}" for c in cells))
+    for v in visits:
+        print(
+            f"  largest transfers, {v.label}: "
+            + ", ".join(f"{n} {b / 1e3:.0f} KB" for n, b in v.largest)
+        )
+
+
+def checkout(ref: str, where: Path) -> Path:
+    """A detached worktree of `ref` (the 'before'), removed again by remove_checkout."""
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", str(where), ref],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
+    return where
+
+
+def remove_checkout(where: Path) -> None:
+    subprocess.run(
+        ["git", "worktree", "remove", "--force", str(where)],
+        cwd=REPO,
+        check=False,
+        capture_output=True,
+    )
+
+
+def compare_in_browser(db: Path, tmp: Path, before: str | None, loads: int, repeat: int) -> None:
+    """(d) for this tree and, with `before`, for that commit served from a worktree."""
+    if not (shutil.which("chromium") or shutil.which("chromium-browser")) or not shutil.which(
+        "chromedriver"
+    ):
+        print("\n(d) skipped: Debian chromium and chromedriver are needed")
+        return
+    trees = [("after (this tree)", REPO)]
+    if before:
+        trees.insert(0, (f"before ({before})", checkout(before, tmp / "before")))
+    visits = []
+    try:
+        for label, tree in trees:
+            server = Server(db, tmp / f"serve-{len(visits)}.log", cwd=tree)
+            try:
+                visit = Visit(label)
+                first_visit(server.url, visit, loads)
+                interactions(server.url, visit, repeat)
+                visits.append(visit)
+            finally:
+                server.stop()
+    finally:
+        if before:
+            remove_checkout(tmp / "before")
+    report_visits(visits)
+
+
+# --------------------------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -704,6 +973,18 @@ def main(argv: list[str] | None = None) -> int:
         default=5,
         help="thesis page loads in chromium (5; 0 skips the browser)",
     )
+    parser.add_argument(
+        "--before",
+        metavar="REF",
+        help="also serve this commit (from a temporary git worktree) for (d): before/after",
+    )
+    parser.add_argument(
+        "--interactions",
+        type=int,
+        default=10,
+        help="times each browser interaction is timed in (d) (10; 0 skips (d))",
+    )
+    parser.add_argument("--skip-callbacks", action="store_true", help="skip (a)-(c), run (d) only")
     parser.add_argument(
         "--db",
         metavar="FILE",
@@ -735,6 +1016,10 @@ def main(argv: list[str] | None = None) -> int:
             f"CPUs, load average {os.getloadavg()[0]:.1f}"
         )
 
+        if args.interactions:
+            compare_in_browser(db, tmp, args.before, max(args.loads, 2), args.interactions)
+        if args.skip_callbacks:
+            return 0
         server = Server(db, tmp / "serve.log")
         try:
             cases = build_cases(server.url)

@@ -11,6 +11,7 @@ from warehouse.errors import (  # noqa: F401 (UsageError: importable from here, 
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_USAGE,
     BubblemeterError,
     UsageError,
 )
@@ -98,6 +99,8 @@ def cmd_sql(args) -> int:
         raise UsageError("--timeout must be a positive number of seconds")
     if args.format == "parquet" and not args.output:
         raise UsageError("--format parquet writes a file: give --output FILE")
+    if args.output and not Path(args.output).resolve().parent.is_dir():
+        raise UsageError(f"--output: directory {Path(args.output).parent} does not exist")
     if args.schema:
         if args.query:
             raise UsageError("give a query or --schema, not both")
@@ -131,39 +134,75 @@ def cmd_sql(args) -> int:
     return EXIT_OK
 
 
+def _rows(con, sql: str) -> tuple[list[str], list[tuple]]:
+    cursor = con.execute(sql)
+    return [d[0] for d in cursor.description], cursor.fetchall()
+
+
 def cmd_status(args) -> int:
-    from warehouse.reader import query_df
+    # plain DuckDB and text, no pandas: status is run often and should answer at once
+    from warehouse.db import read_connection
+    from warehouse.runlog import utcnow
+    from warehouse.textformat import age, cell, stale_warnings, table
 
     settings = _settings(args)
-    frame = query_df(settings, "select * from data_freshness")
-    if frame.empty:
+    now = utcnow()
+    with read_connection(settings) as con:
+        _, freshness = _rows(
+            con,
+            "select source, table_name, row_count, newest_data_date, last_success_at "
+            "from data_freshness",
+        )
+        columns, runs = _rows(con, "select * from source_last_refresh")
+        _, status = _rows(
+            con,
+            "select newest_price_date, last_success_at, last_failed_started_at, "
+            "last_failed_mode, last_failed_status, last_failed_items from warehouse_status",
+        )
+    if not freshness:
         print("the warehouse is empty: run `bubblemeter refresh`")
     else:
-        print(frame.to_string(index=False, na_rep="-"))
-    _print_source_runs(query_df(settings, "select * from source_last_refresh"))
+        print(
+            table(
+                ["source", "table", "rows", "newest data", "last loaded"],
+                [(s, t, n, new, age(last, now) or "never") for s, t, n, new, last in freshness],
+            )
+        )
+    _print_source_runs([dict(zip(columns, r)) for r in runs], now, age, cell)
     _print_scheduler_status(settings)
+    newest_price, last_success, failed_at, failed_mode, failed_status, failed_items = (
+        status[0] if status else (None,) * 6
+    )
+    warnings = stale_warnings(newest_price, last_success, now) if freshness else []
+    if failed_at is not None:
+        verb = "failed" if failed_status == "failed" else "partly failed"
+        warnings.insert(
+            0,
+            f"the last {failed_mode} refresh {verb} {age(failed_at, now)} "
+            f"({cell(failed_at)} UTC, {failed_items} items failed; reasons above)",
+        )
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     return EXIT_OK
 
 
-def _print_source_runs(frame) -> None:
+def _print_source_runs(rows: list[dict], now, age, cell) -> None:
     """Each source's last run: its status, and why when items failed or were skipped."""
-    if frame.empty:
+    if not rows:
         return
     print()
     print("last run per source:")
-    for row in frame.itertuples():
-        when = f"{row.last_run_started_at:%Y-%m-%d %H:%M} UTC"
+    for row in rows:
+        when = age(row["last_run_started_at"], now)
         print(
-            f"  {row.source:<9} {row.last_run_status:<8} {when}  {row.items_ok} loaded, "
-            f"{row.items_failed} failed, {row.items_skipped} skipped"
+            f"  {row['source']:<9} {row['last_run_status']:<8} {when:<15} "
+            f"({cell(row['last_run_started_at'])} UTC)  {row['items_ok']} loaded, "
+            f"{row['items_failed']} failed, {row['items_skipped']} skipped"
         )
-        for status, count, first in (
-            ("failed", row.items_failed, row.first_failure),
-            ("skipped", row.items_skipped, row.first_skip),
-        ):
-            if count:
-                more = f" (and {count - 1} more)" if count > 1 else ""
-                print(f"            {status}: {first}{more}")
+        # each distinct reason once, with its item count (source_last_refresh)
+        for status, reasons in (("failed", row["failures"]), ("skipped", row["skips"])):
+            for reason in (reasons or "").split(" | ") if reasons else []:
+                print(f"            {status}: {reason}")
 
 
 def _print_scheduler_status(settings) -> None:
@@ -182,7 +221,11 @@ def cmd_schedule(args) -> int:
     from ingest.policy import check
 
     settings = _settings(args)
-    plan = schedule.parse_plan(args.at, args.tz, args.days)
+    plan = schedule.parse_plan(
+        args.at or schedule.DEFAULT_AT,
+        args.tz or schedule.DEFAULT_TZ,
+        args.days or schedule.DEFAULT_DAYS,
+    )
     if args.next is not None:
         if args.next < 1:
             raise UsageError("--next must be 1 or more")
@@ -221,6 +264,17 @@ def cmd_schedule(args) -> int:
     return EXIT_OK
 
 
+def _port(value: str) -> int:
+    """A TCP port number, 1 to 65535."""
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is out of range: use 1 to 65535")
+    return port
+
+
 def cmd_serve(args) -> int:
     from dashboard.app import create_app
 
@@ -240,24 +294,76 @@ def cmd_serve(args) -> int:
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every subcommand."""
+def _help_values() -> dict[str, str]:
+    """Names and defaults some help texts show, from the modules that own them.
+
+    Imported only when help is printed: those modules pull in pandas, DuckDB and APScheduler,
+    which `bubblemeter --help`, `status` and `sql` do not need.
+    """
     from ingest.datasets import LIVE_SOURCES, SNAPSHOT_DATASETS
     from ingest.schedule import DEFAULT_AT, DEFAULT_DAYS, DEFAULT_TZ
 
+    return {
+        "live_sources": ",".join(LIVE_SOURCES),
+        "snapshot_datasets": ",".join(SNAPSHOT_DATASETS),
+        "default_at": DEFAULT_AT,
+        "default_tz": DEFAULT_TZ,
+        "default_days": DEFAULT_DAYS,
+    }
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Help that fills `{name}` from _help_values when it is printed."""
+
+    def _expand_help(self, action):
+        text = super()._expand_help(action)
+        return text.format_map(_help_values()) if "{" in text else text
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line: what is wrong, where to read more."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"error: {message} (see `{self.prog} --help`)\n")
+
+
+class _Version(argparse.Action):
+    """--version: the installed package's version, read only when asked."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("bubblemeter")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            number = "unknown (not installed)"
+        print(f"bubblemeter {number}")
+        parser.exit()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
     db_help = (
         "warehouse file, or md:NAME for MotherDuck "
         "(default: $BUBBLEMETER_DB or data/warehouse.duckdb)"
     )
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--db", metavar="PATH", help=db_help)
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="bubblemeter",
         parents=[common],
         description="Is AI a bubble or a revolution? Public market data in a DuckDB warehouse.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    parser.add_argument("--version", action=_Version, help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser(
         "refresh",
@@ -278,8 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--source",
         metavar="NAME,...",
-        help=f"only these sources (live: {','.join(LIVE_SOURCES)}; "
-        f"snapshot: {','.join(SNAPSHOT_DATASETS)})",
+        help="only these sources (live: {live_sources}; snapshot: {snapshot_datasets})",
     )
     p.add_argument("--tickers", metavar="T,...", help="only these tickers")
     p.add_argument("--full", action="store_true", help="re-fetch full history (live only)")
@@ -334,7 +439,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serve the Dash dashboard.",
     )
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8050)
+    p.add_argument("--port", type=_port, default=8050, help="TCP port, 1 to 65535 (default 8050)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser(
@@ -348,21 +453,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--at",
-        default=DEFAULT_AT,
         metavar="HH:MM",
-        help=f"local time of day in --tz (default {DEFAULT_AT}, after the US close)",
+        help="local time of day in --tz (default {default_at}, after the US close)",
     )
     p.add_argument(
         "--tz",
-        default=DEFAULT_TZ,
         metavar="ZONE",
-        help=f"IANA time zone of --at (default {DEFAULT_TZ})",
+        help="IANA time zone of --at (default {default_tz})",
     )
     p.add_argument(
         "--days",
-        default=DEFAULT_DAYS,
         metavar="DAYS",
-        help=f"weekdays: {DEFAULT_DAYS} (default), mon,wed,fri, sat-sun or daily",
+        help="weekdays: {default_days} (default), mon,wed,fri, sat-sun or daily",
     )
     p.add_argument(
         "--from",
@@ -421,6 +523,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: run a subcommand; one clear line on stderr for any error."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is None:  # bare `bubblemeter`: what it can do
+        parser.print_help()
+        return EXIT_OK
     try:
         return args.func(args)
     except BubblemeterError as exc:  # the class says the exit status (warehouse.errors)

@@ -1,15 +1,25 @@
 """Dash app factory: multi-page, read-only, one short-lived connection per request.
 
 The theme is served from dashboard/assets (no CDN), so the dashboard works offline.
+
+What a first visit downloads is kept small (docs/dashboard.md, "Bytes on the wire"): responses
+are compressed (brotli, zstd or gzip, as the browser accepts), plotly.js is plotly's cartesian
+partial bundle (dashboard/vendor) loaded only when a page draws a chart, the AG Grid bundle is
+sent only with the SQL console, and every fingerprinted file may be cached for a year.
 """
 
 from __future__ import annotations
 
+import json
+import threading
 from pathlib import Path
 
 import dash
+import dash_ag_grid
 import dash_bootstrap_components as dbc
+import flask
 from dash import dcc, html
+from flask_compress import Compress
 
 from dashboard import components, context, ids, text
 from dashboard.data import data_freshness, warehouse_status
@@ -19,6 +29,122 @@ from warehouse.settings import Settings
 from warehouse.sqlworker import SQL_WORKERS
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
+
+# plotly.js as the graphs load it: the cartesian partial bundle (scatter and bar traces among
+# them, all this app draws), served as a component-suite file so its URL carries a fingerprint
+PLOTLY_BUNDLE = {
+    "relative_package_path": "plotly-cartesian.min.js",
+    "namespace": "dashboard.vendor",
+}
+# pages that use the grid: only these pages' HTML loads AG Grid's 1.3 MB bundle
+GRID_PAGES = ("/sql",)
+YEAR_S = 31536000
+COMPRESSED_TYPES = [
+    "text/html",
+    "text/css",
+    "text/plain",
+    "text/javascript",
+    "application/javascript",
+    "application/json",
+    "image/svg+xml",
+    "image/x-icon",
+    "image/vnd.microsoft.icon",
+]
+
+
+class _StaticCompressionCache:
+    """Flask-Compress's cache, holding compressed fingerprinted files only (a file's bytes never
+    change under one URL, so each is compressed once per encoding); anything else (callback
+    answers, pages) is compressed per response and never stored."""
+
+    def __init__(self):
+        self._store: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        return self._store.get(key)
+
+    def set(self, key: str, value: bytes) -> None:
+        if key.endswith(";"):  # _compression_cache_key: not a fingerprinted file
+            return
+        with self._lock:
+            self._store[key] = value
+
+
+def _fingerprinted(request) -> bool:
+    """A URL whose bytes never change: Dash's fingerprinted component files, assets with ?m=."""
+    path = request.path
+    if "/_dash-component-suites/" in path:
+        return dash.fingerprint.check_fingerprint(path.rsplit("/", 1)[-1])[1]
+    return "/assets/" in path and "m" in request.args
+
+
+def _compression_cache_key(request) -> str:
+    """The file a fingerprinted URL names, without its fingerprint: any number of made-up
+    fingerprints for one file share one entry, so the cache holds at most one copy per file
+    and encoding (files do not change under a running server: Dash's hot reload is off)."""
+    if request.method != "GET" or not _fingerprinted(request):
+        return ""
+    folder, _, name = request.path.rpartition("/")
+    if "/_dash-component-suites/" in request.path:
+        name = dash.fingerprint.check_fingerprint(name)[0]
+    return f"{folder}/{name}"
+
+
+def _use_light_bundles() -> None:
+    """Swap the full plotly.js for the partial bundle and hold AG Grid back from every page.
+
+    Both libraries register their files in module-level lists at import (dcc._js_dist, Dash's
+    own plotly entry added per app; dash_ag_grid._js_dist); a `dynamic` entry is still served
+    but not put in the page, so a page asks for it itself (BubblemeterDash.interpolate_index).
+    """
+    dcc._js_dist[:] = [r for r in dcc._js_dist if r.get("namespace") != "plotly"]
+    if not any(r.get("namespace") == PLOTLY_BUNDLE["namespace"] for r in dcc._js_dist):
+        dcc._js_dist.append({**PLOTLY_BUNDLE, "dynamic": True})
+    for resource in dash_ag_grid._js_dist:
+        if resource["relative_package_path"] == "dash_ag_grid.min.js":
+            resource["dynamic"] = True
+
+
+class BubblemeterDash(dash.Dash):
+    """Dash whose page HTML points graphs at the partial plotly.js and loads the grid on
+    GRID_PAGES only."""
+
+    def interpolate_index(self, **kwargs):
+        """The page HTML, with this page's extra scripts before the renderer starts."""
+        kwargs["scripts"] = kwargs.get("scripts", "") + self._page_scripts(flask.request.path)
+        return super().interpolate_index(**kwargs)
+
+    def _page_scripts(self, path: str) -> str:
+        [plotly_url] = self._collect_and_register_resources([PLOTLY_BUNDLE])
+        # dcc.Graph loads plotly.js from window._dashPlotlyJSURL when it first draws; the
+        # renderer sets that to the full bundle's fixed path, so the property keeps this one
+        scripts = [
+            "<script>Object.defineProperty(window, '_dashPlotlyJSURL', {configurable: true, "
+            f"get: function () {{ return {plotly_url!r}; }}, set: function () {{}}}});</script>"
+        ]
+        if self.strip_relative_path(path) in {p.strip("/") for p in GRID_PAGES}:
+            grid = [
+                {k: v for k, v in r.items() if k != "dynamic"}
+                for r in dash_ag_grid._js_dist
+                if r["relative_package_path"] == "dash_ag_grid.min.js"
+            ]
+            scripts += [
+                f'<script src="{url}"></script>'
+                for url in self._collect_and_register_resources(grid)
+            ]
+        else:
+            # reaching a grid page in-app (a link, back/forward) reloads it, so that its HTML
+            # brings the grid's bundle
+            grid_paths = [self.get_relative_path(p) for p in GRID_PAGES]
+            scripts.append(
+                "<script>(function () { var grid = " + json.dumps(grid_paths) + ";"
+                " function check() { if (!window.dash_ag_grid &&"
+                " grid.indexOf(window.location.pathname) >= 0) { window.location.reload(); } }"
+                " window.addEventListener('popstate', check);"
+                " window.addEventListener('_dashprivate_pushstate', check); })();</script>"
+            )
+        return "\n" + "\n".join(scripts)
 
 
 def status_banner(settings: Settings):
@@ -42,19 +168,36 @@ def status_banner(settings: Settings):
 def serve_layout():
     """Top-level layout, rebuilt per page load so the banner reflects the current warehouse."""
     settings = context.settings()
-    nav = dbc.NavbarSimple(
-        brand="bubblemeter",
-        brand_href="/",
+    links = [
+        dbc.NavItem(
+            dbc.NavLink(
+                page["name"],
+                href=page["relative_path"],
+                active="exact",
+                # the grid's bundle comes with a grid page's HTML: load it as a page
+                external_link=page["path"] in GRID_PAGES,
+            )
+        )
+        for page in sorted(
+            dash.page_registry.values(),
+            key=lambda p: (p.get("order") is None, p.get("order") or 0, p["name"]),
+        )
+    ]
+    # below 768 px the links fold behind a toggler (dashboard/assets/bubblemeter.css)
+    nav = dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand("bubblemeter", href="/"),
+                dbc.NavbarToggler(id=ids.NAV_TOGGLER),
+                dbc.Collapse(
+                    dbc.Nav(links, navbar=True), id=ids.NAV_COLLAPSE, is_open=False, navbar=True
+                ),
+            ],
+            fluid=True,
+        ),
         color="dark",
         dark=True,
-        fluid=True,
-        children=[
-            dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
-            for page in sorted(
-                dash.page_registry.values(),
-                key=lambda p: (p.get("order") is None, p.get("order") or 0, p["name"]),
-            )
-        ],
+        expand="md",
     )
     return html.Div(
         [
@@ -70,15 +213,29 @@ def serve_layout():
 def create_app(settings: Settings) -> dash.Dash:
     """Build the Dash app reading the warehouse named in settings."""
     context.set_settings(settings)
-    app = dash.Dash(
+    app = BubblemeterDash(
         __name__,
         use_pages=True,
         pages_folder=str(PAGES_DIR),
         title="bubblemeter",
         suppress_callback_exceptions=True,
     )
+    _use_light_bundles()
     app.layout = serve_layout
     components.register_callbacks(app)
+    # the phone menu: the toggler opens and closes it, choosing a page closes it
+    app.clientside_callback(
+        """function (clicks, path, open) {
+            const ctx = window.dash_clientside.callback_context;
+            const byToggler = ctx.triggered.some(t => t.prop_id.startsWith('nav-toggler'));
+            return byToggler ? !open : false;
+        }""",
+        dash.Output(ids.NAV_COLLAPSE, "is_open"),
+        dash.Input(ids.NAV_TOGGLER, "n_clicks"),
+        dash.Input("url", "pathname"),
+        dash.State(ids.NAV_COLLAPSE, "is_open"),
+        prevent_initial_call=True,
+    )
     # One answer, one warehouse: a request's queries share one read-only connection, so a
     # refresh swapping a new file in mid-answer cannot mix two warehouses in one page.
     app.server.before_request(lambda: READER.hold(context.settings()))
@@ -87,7 +244,23 @@ def create_app(settings: Settings) -> dash.Dash:
     # after gunicorn forked it), never in the server itself.
     app.server.before_request(SQL_WORKERS.start)
     app.server.after_request(_security_headers)
+    app.server.after_request(_cache_headers)
+    app.server.config.update(
+        COMPRESS_MIMETYPES=COMPRESSED_TYPES,
+        COMPRESS_ALGORITHM=["br", "zstd", "gzip"],
+        COMPRESS_BR_LEVEL=5,
+        COMPRESS_CACHE_BACKEND=_StaticCompressionCache,
+        COMPRESS_CACHE_KEY=_compression_cache_key,
+    )
+    Compress(app.server)
     return app
+
+
+def _cache_headers(response):
+    """Fingerprinted files may be kept a year: a new version has a new URL."""
+    if response.status_code == 200 and _fingerprinted(flask.request):
+        response.headers["Cache-Control"] = f"public, max-age={YEAR_S}, immutable"
+    return response
 
 
 def _security_headers(response):

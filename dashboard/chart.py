@@ -21,6 +21,7 @@ from dashboard import figures
 GRAPH_CONFIG = {
     "displaylogo": False,
     "displayModeBar": "hover",
+    "responsive": True,  # follow the window's width (a phone turned, a window narrowed)
     "modeBarButtonsToRemove": ["lasso2d", "select2d"],
 }
 NOTHING_TO_DRAW = "nothing to draw for this selection: the loaded data has no rows for it"

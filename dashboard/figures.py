@@ -65,9 +65,10 @@ BTOS_QUESTION_CHANGE = "2025-11-01"
 QUARTER_GAP_DAYS = 100  # quarterly series: a longer step means a quarter is missing
 BTOS_GAP_DAYS = 20  # the survey is biweekly
 LAYOUT = dict(
-    margin=dict(l=60, r=20, t=30, b=40),
+    margin=dict(l=60, r=20, t=20, b=40),
     height=360,
-    legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"),
+    # under the plot: clear of the toolbar, and the plot keeps its width on a phone
+    legend=dict(orientation="h", x=0, y=-0.12, yanchor="top"),
     hovermode="x unified",
 )
 

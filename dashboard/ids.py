@@ -3,6 +3,8 @@
 from dashboard import charts
 
 STALE_BANNER = "stale-banner"
+NAV_TOGGLER = "nav-toggler"
+NAV_COLLAPSE = "nav-collapse"
 
 # SQL console (pages/sql_console.py)
 SQL_EDITOR = "sql-editor"

@@ -7,10 +7,8 @@ import math
 
 import pandas as pd
 
-# Prices older than this many trading days (weekdays) before today count as stale.
-STALE_PRICE_TRADING_DAYS = 3
-# A last successful load older than this many days counts as stale.
-STALE_LOAD_DAYS = 3
+# What counts as stale: one rule for the banner and `bubblemeter status`.
+from warehouse.textformat import STALE_LOAD_DAYS, STALE_PRICE_TRADING_DAYS
 
 OPPOSITE = {"enterprise-led": "capex-led", "capex-led": "enterprise-led"}
 
@@ -142,8 +140,38 @@ def trading_days_between(start, end) -> int:
     return len(pd.bdate_range(start_d + dt.timedelta(days=1), end_d))
 
 
+def failed_refresh_message(row) -> str | None:
+    """'Last refresh failed: ...' for the latest failed run no full success has followed."""
+    run_id = row.get("last_failed_run_id")
+    if missing(run_id):
+        return None
+    reasons = (
+        [] if missing(row.get("last_failed_reasons")) else row.last_failed_reasons.split(" | ")
+    )
+    verb = "failed" if row.get("last_failed_status") == "failed" else "partly failed"
+    text = (
+        f"Last refresh {verb}: {row.get('last_failed_mode') or 'run'} refresh at "
+        f"{moment(row.last_failed_started_at)}, {int(row.last_failed_items)} "
+        f"item{'s' if int(row.last_failed_items) != 1 else ''} failed"
+    )
+    if reasons:
+        more = len(reasons) - 1
+        text += f" ({reasons[0]}" + (
+            f"; {more} other reason{'s' if more > 1 else ''})" if more else ")"
+        )
+    last = row.get("last_success_at")
+    if missing(last):
+        text += ". Nothing has loaded successfully yet."
+    elif pd.Timestamp(last) < pd.Timestamp(row.last_failed_started_at):
+        text += f". No successful load since {moment(last)}: the figures are from then."
+    else:
+        text += "."
+    return text
+
+
 def banner_messages(status: pd.DataFrame, now: dt.datetime) -> list[tuple[str, str]]:
-    """(level, text) pairs for the banner: offline snapshot, stale prices, stale load.
+    """(level, text) pairs for the banner: a failed refresh, offline snapshot, stale prices,
+    stale load.
 
     `status` is the one-row warehouse_status view; `now` is naive UTC.
     """
@@ -151,6 +179,9 @@ def banner_messages(status: pd.DataFrame, now: dt.datetime) -> list[tuple[str, s
         return []
     row = status.iloc[0]
     messages = []
+    failed = failed_refresh_message(row)
+    if failed:
+        messages.append(("warning", failed))
     snapshot_only = row.get("snapshot_only")
     if not missing(snapshot_only) and bool(snapshot_only):
         messages.append(

@@ -1,4 +1,5 @@
-"""Screenshots of every dashboard page, as a person sees them at 1280x800 (`make screenshots`).
+"""Screenshots of every dashboard page, as a person sees them at 1280x800 and on a phone at
+390x844 (`make screenshots`).
 
 Imports the snapshot into a temporary warehouse (or uses --db), serves the dashboard on a free
 loopback port, photographs each page with headless Debian chromium, and stops the server.
@@ -81,6 +82,38 @@ def shoot(chromium: str, url: str, out: Path, width: int, height: int) -> None:
         )
 
 
+def shoot_in_session(driver, url: str, out: Path, width: int, height: int) -> None:
+    """A screenshot through selenium: the page laid out at this viewport from the start (the
+    command-line screenshot lays a page out wider first, and charts keep that width)."""
+    driver.set_window_size(width, height)
+    driver.get(url)
+    deadline = time.time() + 30
+    while time.time() < deadline:  # until the page has drawn and no callback is pending
+        done = driver.execute_script(
+            "const s = window.store && window.store.getState();"
+            "if (!s || !document.querySelector('#_pages_content > *')) { return false; }"
+            "const p = s.pendingCallbacks; return !p || p.length === 0;"
+        )
+        if done:
+            break
+        time.sleep(0.3)
+    time.sleep(2)  # charts finish drawing
+    driver.save_screenshot(str(out))
+
+
+def phone_driver(chromium: str):
+    """Headless chromium through selenium (the bench extra), or None without it."""
+    try:
+        from selenium import webdriver
+    except ImportError:
+        return None
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"):
+        options.add_argument(flag)
+    return webdriver.Chrome(options=options)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -94,6 +127,12 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=str(REPO / "docs" / "screenshots"))
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=800)
+    parser.add_argument(
+        "--phone",
+        default="390x844",
+        metavar="WxH",
+        help="also shoot each page at this phone viewport as NAME-phone.png ('' to skip)",
+    )
     args = parser.parse_args(argv)
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -129,10 +168,22 @@ def main(argv=None) -> int:
         try:
             base = f"http://127.0.0.1:{port}"
             wait_until_serving(base + "/")
-            for name, path in PAGES.items():
-                target = out / f"{name}.png"
-                shoot(chromium, base + path, target, args.width, args.height)
-                print(target.relative_to(REPO) if target.is_relative_to(REPO) else target)
+            driver = phone_driver(chromium) if args.phone else None
+            if args.phone and driver is None:
+                print("phone screenshots skipped: selenium is needed (make install-bench)")
+            try:
+                for name, path in PAGES.items():
+                    target = out / f"{name}.png"
+                    shoot(chromium, base + path, target, args.width, args.height)
+                    print(target.relative_to(REPO) if target.is_relative_to(REPO) else target)
+                    if driver is not None:
+                        width, height = (int(v) for v in args.phone.lower().split("x"))
+                        target = out / f"{name}-phone.png"
+                        shoot_in_session(driver, base + path, target, width, height)
+                        print(target.relative_to(REPO) if target.is_relative_to(REPO) else target)
+            finally:
+                if driver is not None:
+                    driver.quit()
         finally:
             server.terminate()
             server.wait(timeout=10)

@@ -22,7 +22,8 @@ def test_table_format(imported):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["ticker", "capex_usd"]
-    assert [tuple(line.split()) for line in lines[1:4]] == [(t, str(v)) for t, v in EXPECTED]
+    # numbers for people: thousands separators (the same values as csv/json carry raw)
+    assert [tuple(line.split()) for line in lines[1:4]] == [(t, f"{v:,}") for t, v in EXPECTED]
     assert lines[-1] == "(3 rows)"
 
 

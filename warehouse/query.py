@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from warehouse import textformat
 from warehouse.db import attached_reader
 from warehouse.errors import BubblemeterError
 from warehouse.reader import READER
@@ -509,9 +510,18 @@ def format_frame(frame: pd.DataFrame, fmt: str) -> str:
                 frame.isetitem(i, pd.to_datetime(frame.iloc[:, i]).dt.strftime("%Y-%m-%d"))
         return frame.to_json(orient="records", date_format="iso") + "\n"
     buf = io.StringIO()
-    buf.write(frame.to_string(index=False) if not frame.empty else "(no rows)")
+    buf.write(_text_table(frame) if not frame.empty else "(no rows)")
     buf.write(f"\n({len(frame)} row{'s' if len(frame) != 1 else ''})\n")
     return buf.getvalue()
+
+
+def _text_table(frame: pd.DataFrame) -> str:
+    """The table format: numbers for people (textformat.table), nulls empty."""
+    cells = frame.astype(object).where(frame.notna(), None)
+    for i in frame.attrs.get("date_columns", ()):  # DATE columns as dates, not midnights
+        if i < frame.shape[1]:
+            cells.isetitem(i, [None if v is None else v.date() for v in cells.iloc[:, i]])
+    return textformat.table([str(c) for c in frame.columns], cells.itertuples(index=False))
 
 
 def write_frame(frame: pd.DataFrame, fmt: str, path: str | Path) -> None:

@@ -20,7 +20,9 @@ SOURCE_COLUMNS = {
     "last_run_status": "Status",
     "items_ok": "Items ok",
     "items_failed": "Failed",
+    "items_skipped": "Skipped",
     "failures": "Failures and reasons",
+    "skips": "Skipped and why",
     "last_success_at": "Last success",
 }
 FRESHNESS_COLUMNS = {
@@ -51,8 +53,16 @@ FORMATS = {
     "duration_s": lambda v: "–" if text.missing(v) else f"{v:,.1f}",
     "row_count": lambda v: f"{v:,}",
     "rows_written": lambda v: f"{int(v):,}",
-    "failures": lambda v: "" if text.missing(v) else v,
+    "failures": lambda v: reason_list(v),
+    "skips": lambda v: reason_list(v),
 }
+
+
+def reason_list(value):
+    """A view's ' | '-joined reasons (each distinct reason once, with its item count) as lines."""
+    if text.missing(value):
+        return ""
+    return [html.Div(reason, className="reason") for reason in str(value).split(" | ")]
 
 
 def scheduler_block(state: dict | None):

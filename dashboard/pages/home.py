@@ -115,6 +115,9 @@ def scorecard_table(frame):
                 style=None if bool(r.is_current) else {"opacity": 0.55},
             )
         )
+    for row in rows:  # each cell names its column: below 768 px a row is a card (CSS)
+        for cell, header in zip(row.children, SCORECARD_COLUMNS.values()):
+            setattr(cell, "data-label", header)
     return html.Table([head, html.Tbody(rows)], className="table table-sm scorecard")
 
 

@@ -2,7 +2,7 @@
 
 import dash
 import pandas as pd
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import chart, charts, components, context, data, figures, ids, universe
 from warehouse.settings import ROLES
@@ -74,7 +74,7 @@ def render(range_key: str, series: list[str], vs: str, log_scale: bool):
     Input(ids.MKT_RANGE, "value"),
     Input(ids.MKT_SERIES, "value"),
     Input(ids.MKT_VS, "value"),
-    Input(ids.MKT_LOG, "value"),
+    State(ids.MKT_LOG, "value"),  # the log scale alone is switched in the browser (below)
     prevent_initial_call=True,
 )
 def update(range_key, series, vs, log_value):
@@ -88,6 +88,29 @@ def update(range_key, series, vs, log_value):
         {"range": range_key, "series": series, "vs": vs, "log": log_scale}, defaults(settings)
     )
     return (search, *chart.values(CHARTS, render(range_key, series, vs, log_scale)))
+
+
+# The log scale changes only the y axis: switched in the browser, no request (the URL too)
+clientside_callback(
+    """function (logValue, figure, search) {
+        const log = (logValue || []).indexOf('log') >= 0;
+        const params = new URLSearchParams(search || '');
+        if (log) { params.set('log', '1'); } else { params.delete('log'); }
+        const query = params.toString().replace(/%2C/g, ',').replace(/%3A/g, ':');
+        if (!figure || !figure.layout) {
+            return [query ? '?' + query : '', window.dash_clientside.no_update];
+        }
+        const yaxis = Object.assign({}, figure.layout.yaxis, {type: log ? 'log' : 'linear'});
+        const layout = Object.assign({}, figure.layout, {yaxis: yaxis});
+        return [query ? '?' + query : '', Object.assign({}, figure, {layout: layout})];
+    }""",
+    Output(ids.MKT_URL, "search", allow_duplicate=True),
+    Output(charts.MKT_PERFORMANCE.graph_id, "figure", allow_duplicate=True),
+    Input(ids.MKT_LOG, "value"),
+    State(charts.MKT_PERFORMANCE.graph_id, "figure"),
+    State(ids.MKT_URL, "search"),
+    prevent_initial_call=True,
+)
 
 
 def layout(range=None, series=None, vs=None, log=None, **_query):  # names from the URL

@@ -167,7 +167,7 @@ def layout(quarter=None, cost=None, margin=None, earned=None, **_query):
             min=0,
             step=step,
             placeholder=placeholder,
-            debounce=0.4,
+            debounce=0.15,  # waits out a typed number's keystrokes, not the person
             className="form-control",
         )
 

@@ -1,6 +1,7 @@
 -- grain: one row per refresh run: items loaded, failed and skipped, rows written, and each failure with its reason
 -- key: run_id
--- column failures: item: reason; ...
+-- column failures: each distinct reason of the failed items once, most items first: `item: reason`, or `reason (N items: A, B, C, ...)`; joined by ' | '
+-- column status: failed when nothing loaded, ok when nothing failed, else partial
 with runs as (
     select * from ingest_runs
 ),
@@ -16,10 +17,31 @@ counted as (
         count(*) filter (where status = 'failed') as items_failed,
         count(*) filter (where status = 'skipped') as items_skipped,
         sum(rows_written) as rows_written,
-        string_agg(distinct source, ',' order by source) as sources,
-        string_agg(item || ': ' || coalesce(error, 'no reason recorded'), '; ' order by item)
-            filter (where status = 'failed') as failures
+        string_agg(distinct source, ',' order by source) as sources
     from items
+    group by run_id
+),
+
+-- one row per distinct reason of a run's failed items (48 alike read as one, with a count)
+reasons as (
+    select
+        run_id, coalesce(error, 'no reason recorded') as reason,
+        count(*) as n, list(item order by item) as item_list
+    from items
+    where status = 'failed'
+    group by run_id, reason
+),
+
+reason_lists as (
+    select
+        run_id,
+        string_agg(
+            case when n = 1 then item_list[1] || ': ' || reason
+                 else reason || ' (' || n || ' items: ' || array_to_string(item_list[1:3], ', ')
+                      || case when n > 3 then ', ...' else '' end || ')'
+            end, ' | ' order by n desc, reason
+        ) as failures
+    from reasons
     group by run_id
 ),
 
@@ -30,9 +52,10 @@ final as (
         runs.trigger, runs.mode, runs.snapshot_dir, runs.status,
         coalesce(c.items_ok, 0) as items_ok, coalesce(c.items_failed, 0) as items_failed,
         coalesce(c.items_skipped, 0) as items_skipped, coalesce(c.rows_written, 0) as rows_written,
-        c.sources, c.failures
+        c.sources, r.failures
     from runs
     left join counted c using (run_id)
+    left join reason_lists r using (run_id)
 )
 
 select * from final
