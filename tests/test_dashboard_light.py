@@ -35,6 +35,7 @@ def failed(imported, tmp_path_factory):
     shutil.copyfile(imported.db, db)
     env = {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
     env["BUBBLEMETER_YAHOO_URL"] = "http://127.0.0.1:9"  # nothing listens: refused at once
+    env["BUBBLEMETER_CENSUS_URL"] = "http://127.0.0.1:9"
     result = subprocess.run(
         [sys.executable, "-m", "bubblemeter", "refresh", "--db", str(db)],
         cwd=REPO,
@@ -62,6 +63,12 @@ def last_run_items(settings):
     )
 
 
+def grouped_reason(items):
+    """How the views write items that share one reason: the reason, a count, the first names."""
+    shown = ", ".join(sorted(items.item)[:3]) + (", ..." if len(items) > 3 else "")
+    return f"{items.error.iloc[0]} ({len(items)} items: {shown})"
+
+
 def test_views_group_identical_reasons_and_call_an_empty_run_failed(failed):
     items = last_run_items(failed)
     yahoo = items[items.source == "yahoo"]
@@ -70,19 +77,25 @@ def test_views_group_identical_reasons_and_call_an_empty_run_failed(failed):
     assert len(reasons) == 1  # one cause for every Yahoo item: the refused connection
     run = query_df(failed, "select * from ingest_run_summary").iloc[0]
     assert run.status == "failed" and run.items_ok == 0
-    assert (
-        run.failures
-        == f"{reasons[0]} ({len(yahoo)} items: " + ", ".join(sorted(yahoo.item)[:3]) + ", ...)"
-    )
+    grouped = f"{reasons[0]} ({len(yahoo)} items: " + ", ".join(sorted(yahoo.item)[:3]) + ", ...)"
+    census = items[items.source == "census"]
+    assert len(census) > 1 and (census.status == "failed").all()
+    assert census.error.nunique() == 1
+    assert set(run.failures.split(" | ")) == {grouped, grouped_reason(census)}
     sources = query_df(failed, "select * from source_last_refresh").set_index("source")
     assert sources.loc["yahoo", "last_run_status"] == "failed"
-    assert sources.loc["yahoo", "failures"] == run.failures
+    assert sources.loc["yahoo", "failures"] == grouped
+    assert sources.loc["census", "failures"] == grouped_reason(census)
     sec = items[items.source == "sec"]
     assert (sec.status == "skipped").all()
     assert sources.loc["sec", "last_run_status"] == "skipped"
-    assert sources.loc["sec", "skips"] == f"{sec.item.iloc[0]}: {sec.error.iloc[0]}"
+    assert sec.error.nunique() == 1
+    assert sources.loc["sec", "skips"] == (
+        grouped_reason(sec) if len(sec) > 1 else f"{sec.item.iloc[0]}: {sec.error.iloc[0]}"
+    )
     status = query_df(failed, "select * from warehouse_status").iloc[0]
-    assert status.last_failed_run_id == run.run_id and status.last_failed_items == len(yahoo)
+    assert status.last_failed_run_id == run.run_id
+    assert status.last_failed_items == len(yahoo) + len(census)
     assert status.last_success_at < status.last_failed_started_at
 
 
