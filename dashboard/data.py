@@ -383,22 +383,43 @@ def relative_performance(
     settings: Settings, start_date, series: list[str], benchmark: str | None
 ) -> ChartData:
     """Index (100 at start) and drawdown per series, or the index relative to a benchmark
-    (macros relative_performance_since / relative_performance_vs)."""
+    (table markets_performance_ranges, written by the refresh for the page's ranges; for
+    another start, macros relative_performance_since / relative_performance_vs)."""
+    missing = f"no prices for the chosen series since {start_date}: " + PRICES_HINT
     if benchmark:
+        # the arithmetic of relative_performance_vs, on the precomputed rows
         sql = (
+            "with perf as (select * from markets_performance_ranges where start_date = ?::date), "
+            "bench as (select date, index_value as benchmark_index_value from perf "
+            "where series_kind = 'ticker' and series = ?) "
+            "select perf.series_kind, perf.series, perf.role, perf.date, perf.index_value, "
+            "?::varchar as benchmark, bench.benchmark_index_value, "
+            "perf.index_value / bench.benchmark_index_value * 100 as relative_index "
+            "from perf join bench using (date) where list_contains(?, perf.series) "
+            "order by perf.series_kind, perf.series, perf.date"
+        )
+        params = [start_date, benchmark, benchmark, series]
+        fallback = (
             "select * from relative_performance_vs(?::date, ?) "
             "where list_contains(?, series) order by series_kind, series, date"
         )
-        params = [start_date, benchmark, series]
+        fallback_params = [start_date, benchmark, series]
     else:
         sql = (
+            "select * exclude (start_date) from markets_performance_ranges "
+            "where start_date = ?::date and list_contains(?, series) "
+            "order by series_kind, series, date"
+        )
+        params = [start_date, series]
+        fallback = (
             "select * from relative_performance_since(?::date) "
             "where list_contains(?, series) order by series_kind, series, date"
         )
-        params = [start_date, series]
-    return _read(
-        settings, sql, f"no prices for the chosen series since {start_date}: " + PRICES_HINT, params
-    )
+        fallback_params = [start_date, series]
+    chart = _read(settings, sql, missing, params)
+    if chart.frame.empty:  # a start the refresh did not precompute, or an older warehouse
+        return _read(settings, fallback, missing, fallback_params)
+    return chart
 
 
 def market_series(settings: Settings) -> ChartData:

@@ -6,7 +6,9 @@ import shutil
 import pandas as pd
 import pytest
 
+from dashboard import data
 from ingest.refresh import import_snapshot
+from warehouse.precompute import RANGE_MONTHS, range_start
 from warehouse.reader import query_df
 
 
@@ -187,6 +189,66 @@ def test_drawdown_and_relative_to_benchmark(imported):
     spy = perf[perf.series == "SPY"].set_index("date").index_value
     row = vs.iloc[-1]
     assert row.relative_index == pytest.approx(row.index_value / spy.loc[row.date] * 100)
+
+
+MARKETS_SERIES = ["NVDA", "AMD", "gpu_vendor", "hyperscaler", "SPY"]
+
+
+@pytest.mark.parametrize("key", sorted(RANGE_MONTHS))
+@pytest.mark.parametrize("benchmark", [None, "SPY"])
+def test_markets_ranges_table_holds_the_macros_figures(imported, key, benchmark):
+    newest = one(imported, "select max(date) as d from prices_daily").d
+    start = range_start(newest, key).strftime("%Y-%m-%d")
+    held = one(
+        imported,
+        "select count(*) as n from markets_performance_ranges where start_date = ?::date",
+        [start],
+    ).n
+    assert held > 0  # the refresh wrote this range: the page reads the table, not the macro
+    got = data.relative_performance(imported, start, MARKETS_SERIES, benchmark).frame
+    if benchmark:
+        sql = (
+            "select * from relative_performance_vs(?::date, ?) where list_contains(?, series) "
+            "order by series_kind, series, date"
+        )
+        params = [start, benchmark, MARKETS_SERIES]
+    else:
+        sql = (
+            "select * from relative_performance_since(?::date) where list_contains(?, series) "
+            "order by series_kind, series, date"
+        )
+        params = [start, MARKETS_SERIES]
+    want = query_df(imported, sql, params)
+    assert list(got.columns) == list(want.columns)
+    assert (got.dtypes == want.dtypes).all()
+    assert len(got) == len(want) > 0
+    for column in want.columns:
+        if pd.api.types.is_float_dtype(want[column]):
+            # a group's mean is summed in parallel: the macro itself differs run to run in
+            # the last bits, so equal to 1e-12 relative
+            assert got[column].to_numpy() == pytest.approx(
+                want[column].to_numpy(), rel=1e-12, nan_ok=True
+            )
+        else:
+            assert got[column].tolist() == want[column].tolist(), column
+
+
+def test_markets_start_not_precomputed_reads_the_macro(imported):
+    start = "2024-06-10"  # not a range start for the snapshot's newest price date
+    held = one(
+        imported,
+        "select count(*) as n from markets_performance_ranges where start_date = ?::date",
+        [start],
+    ).n
+    assert held == 0
+    got = data.relative_performance(imported, start, ["NVDA", "gpu_vendor"], None).frame
+    want = query_df(
+        imported,
+        "select * from relative_performance_since(DATE '2024-06-10') "
+        "where series in ('NVDA', 'gpu_vendor') order by series_kind, series, date",
+    )
+    assert len(got) == len(want) > 0
+    assert got.index_value.to_numpy() == pytest.approx(want.index_value.to_numpy(), rel=1e-12)
 
 
 def test_run_summary_and_source_status_show_failures_with_reasons(imported, tmp_path, snapshot_dir):

@@ -20,6 +20,7 @@ import duckdb
 from warehouse.crashpoints import crash_point
 from warehouse.errors import BubblemeterError
 from warehouse.lock import pid_alive, writer_lock
+from warehouse.precompute import build_markets_ranges
 from warehouse.settings import PACKAGE_DIR, ConfigError, Settings
 
 SCHEMA_FILE = PACKAGE_DIR / "schema.sql"
@@ -237,6 +238,7 @@ def _write_session_locked(settings: Settings) -> Iterator[duckdb.DuckDBPyConnect
             apply_models(con)  # loads that derive rows read views (ingest.datasets.Derived)
             yield con
             apply_models(con)
+            build_markets_ranges(con)
         finally:
             con.close()
         return
@@ -263,6 +265,7 @@ def _write_session_locked(settings: Settings) -> Iterator[duckdb.DuckDBPyConnect
         apply_models(con)  # loads that derive rows read views (ingest.datasets.Derived)
         yield con
         apply_models(con)
+        build_markets_ranges(con)
         con.execute("checkpoint")
         con.close()
         crash_point("finishing")

@@ -5,6 +5,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import chart, charts, components, context, data, figures, ids, universe
+from warehouse import precompute
 from warehouse.settings import ROLES
 
 dash.register_page(
@@ -25,12 +26,8 @@ def defaults(settings) -> dict:
 
 
 def range_start(newest, key: str) -> pd.Timestamp:
-    """First day of a range that ends on the newest price date."""
-    newest = pd.Timestamp(newest)
-    if key == "ytd":
-        return pd.Timestamp(newest.year, 1, 1)
-    months = {"3m": 3, "6m": 6, "1y": 12, "3y": 36, "5y": 60}[key]
-    return newest - pd.DateOffset(months=months)
+    """First day of a range that ends on the newest price date (as the refresh precomputes)."""
+    return precompute.range_start(newest, key)
 
 
 def series_options(settings) -> list[dict]:
