@@ -114,7 +114,11 @@ def cmd_sql(args) -> int:
             raise UsageError("no query given")
         try:
             # this process is the sandbox: OS limits on memory and time (warehouse.sqlworker)
-            frame = run_limited(settings, query, timeout_s=args.timeout).frame
+            # rows, not a DataFrame, where the types allow: pandas takes longer to import
+            # than most queries take to run (parquet needs the DataFrame)
+            frame = run_limited(
+                settings, query, timeout_s=args.timeout, rows=args.format != "parquet"
+            ).frame
         except QueryError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_FAILED

@@ -18,15 +18,18 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
-from warehouse import textformat
+from warehouse import rowformat, textformat
 from warehouse.db import attached_reader
 from warehouse.errors import BubblemeterError
 from warehouse.reader import READER
 from warehouse.settings import PACKAGE_DIR, Settings
+
+if TYPE_CHECKING:  # pandas is imported where a DataFrame is built, not by `bubblemeter sql`
+    import pandas as pd
 
 EXAMPLES_DIR = PACKAGE_DIR / "examples"
 # One core per user query: the warehouse is small (queries take milliseconds), and a runaway
@@ -36,6 +39,25 @@ READ_STATEMENTS = (
     "SELECT, WITH, FROM, VALUES, TABLE, DESCRIBE, SHOW, SUMMARIZE, PIVOT, UNPIVOT and EXPLAIN"
 )
 FORMATS = ("table", "csv", "json", "parquet")
+# Column types a result can be written from its fetched rows (warehouse.rowformat) with the
+# same text as from a DataFrame; a result with any other type is fetched as a DataFrame.
+ROW_TYPES = frozenset(
+    {
+        "BOOLEAN",
+        "TINYINT",
+        "SMALLINT",
+        "INTEGER",
+        "BIGINT",
+        "UTINYINT",
+        "USMALLINT",
+        "UINTEGER",
+        "HUGEINT",
+        "DOUBLE",
+        "VARCHAR",
+        "DATE",
+        "TIMESTAMP",
+    }
+)
 
 # Table functions that read files (or, given a URL, the network). Names starting with read_
 # or ending in _scan are caught by pattern as well, so new readers are refused by default.
@@ -133,8 +155,24 @@ class QueryTimeout(QueryError):
 
 
 @dataclass(frozen=True)
+class Rows:
+    """A result as fetched rows, without pandas: column names, DuckDB types, row tuples."""
+
+    columns: list[str]
+    types: list[str]
+    rows: list[tuple]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def date_columns(self) -> list[int]:
+        return [i for i, t in enumerate(self.types) if t == "DATE"]
+
+
+@dataclass(frozen=True)
 class QueryResult:
-    frame: pd.DataFrame
+    frame: pd.DataFrame | Rows  # Rows only when run_sandboxed(..., rows=True) could
     elapsed_s: float
     truncated: bool = False  # more rows existed than row_cap
     row_cap: int | None = None
@@ -430,8 +468,37 @@ def _translate(exc: duckdb.Error, settings: Settings, timeout_s: float) -> Query
     return QueryError(line)
 
 
+def _fetch_rows(con: duckdb.DuckDBPyConnection, row_cap: int | None) -> tuple[Rows, bool]:
+    """As _fetch, as Python rows; values as the DataFrame holds them (HUGEINT as a double,
+    NaN as null)."""
+    description = con.description or ()
+    types = [str(d[1]) for d in description]
+    rows = con.fetchall() if row_cap is None else con.fetchmany(row_cap + 1)
+    truncated = row_cap is not None and len(rows) > row_cap
+    if truncated:
+        rows = rows[:row_cap]
+    floats = [i for i, t in enumerate(types) if t in ("HUGEINT", "DOUBLE")]
+    for n, row in enumerate(rows if floats else ()):
+        values = list(row)
+        for i in floats:
+            if values[i] is not None:
+                v = float(values[i])
+                values[i] = None if v != v else v
+        rows[n] = tuple(values)
+    return Rows([str(d[0]) for d in description], types, rows), truncated
+
+
+def _rows_fit(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when every column has a type in ROW_TYPES and the names are distinct."""
+    description = con.description or ()
+    names = [str(d[0]) for d in description]
+    return len(set(names)) == len(names) and all(str(d[1]) in ROW_TYPES for d in description)
+
+
 def _fetch(con: duckdb.DuckDBPyConnection, row_cap: int | None) -> tuple[pd.DataFrame, bool]:
     """All rows, or the first row_cap (fetching one more to know whether there were more)."""
+    import pandas as pd
+
     if row_cap is None:
         return con.df(), False
     chunks, rows = [], 0
@@ -455,11 +522,13 @@ def run_sandboxed(
     timeout_s: float | None = None,
     row_cap: int | None = None,
     around_execute: Callable[[], AbstractContextManager] | None = None,
+    rows: bool = False,
 ) -> QueryResult:
     """Run one read statement in the sandbox; raise QueryError (or a subclass) on any failure.
 
     around_execute() is entered just before the statement runs and left once its rows are
-    fetched (warehouse.sqlworker puts the operating system's limits there).
+    fetched (warehouse.sqlworker puts the operating system's limits there). With rows, the
+    result is Rows when its column types allow (ROW_TYPES), so pandas is not imported.
     """
     timeout = settings.sql_timeout_s if timeout_s is None else timeout_s
     try:
@@ -477,8 +546,11 @@ def run_sandboxed(
             with around_execute() if around_execute else nullcontext():
                 con.execute(sql)
                 dates = [i for i, d in enumerate(con.description or ()) if str(d[1]) == "DATE"]
-                frame, truncated = _fetch(con, row_cap)
-            frame.attrs["date_columns"] = dates  # positions: pandas has no date dtype
+                if rows and _rows_fit(con):
+                    frame, truncated = _fetch_rows(con, row_cap)
+                else:
+                    frame, truncated = _fetch(con, row_cap)
+                    frame.attrs["date_columns"] = dates  # positions: pandas has no date dtype
         except duckdb.Error as exc:
             error = _translate(exc, settings, timeout)
             if isinstance(error, QueryTimeout):
@@ -498,8 +570,24 @@ def run_query(settings: Settings, sql: str, timeout_s: float | None = None) -> p
     return run_sandboxed(settings, sql, timeout_s=timeout_s).frame
 
 
-def format_frame(frame: pd.DataFrame, fmt: str) -> str:
+def format_rows(result: Rows, fmt: str) -> str:
+    """Render fetched rows as format_frame renders the same result's DataFrame."""
+    if fmt == "csv":
+        return rowformat.to_csv(result.columns, result.rows)
+    if fmt == "json":
+        return rowformat.to_json(result.columns, result.rows, result.date_columns)
+    buf = io.StringIO()
+    buf.write(textformat.table(result.columns, result.rows) if result.rows else "(no rows)")
+    buf.write(f"\n({len(result)} row{'s' if len(result) != 1 else ''})\n")
+    return buf.getvalue()
+
+
+def format_frame(frame: pd.DataFrame | Rows, fmt: str) -> str:
     """Render a result as table, csv (with a header row) or json (records)."""
+    if isinstance(frame, Rows):
+        return format_rows(frame, fmt)
+    import pandas as pd
+
     if fmt == "csv":
         return frame.to_csv(index=False)
     if fmt == "json":
@@ -524,11 +612,13 @@ def _text_table(frame: pd.DataFrame) -> str:
     return textformat.table([str(c) for c in frame.columns], cells.itertuples(index=False))
 
 
-def write_frame(frame: pd.DataFrame, fmt: str, path: str | Path) -> None:
+def write_frame(frame: pd.DataFrame | Rows, fmt: str, path: str | Path) -> None:
     """Write a result to a file: parquet from the frame itself, the text formats as text."""
     path = Path(path)
     try:
         if fmt == "parquet":
+            if isinstance(frame, Rows):
+                raise TypeError("parquet is written from a DataFrame; run with rows=False")
             frame.to_parquet(path, index=False)
         else:
             path.write_text(format_frame(frame, fmt))

@@ -41,12 +41,15 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from warehouse.db import WarehouseMissing, read_connection, sql_string
 from warehouse.settings import Settings
+
+if TYPE_CHECKING:  # only annotations here: the DataFrames come from DuckDB's .df()
+    import pandas as pd
 
 
 def file_identity(settings: Settings) -> tuple | None:

@@ -34,11 +34,13 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from warehouse.query import memory_message
 from warehouse.settings import Settings
+
+if TYPE_CHECKING:  # the worker's frames only; `bubblemeter sql` runs without pandas
+    import pandas as pd
 
 MEMORY_HEADROOM = 1.5  # the address space a query may add, in multiples of its memory limit
 HARD_KILL_GRACE_S = 0.5  # past the time limit, the process ends if the query still runs
@@ -125,8 +127,10 @@ def run_limited(
     timeout_s: float | None = None,
     row_cap: int | None = None,
     on_timeout: Callable[[], None] | None = None,
+    rows: bool = False,
 ):
-    """Run one sandboxed query under the memory ceiling and the hard deadline."""
+    """Run one sandboxed query under the memory ceiling and the hard deadline (rows: as
+    run_sandboxed's)."""
     from warehouse.query import run_sandboxed
 
     timeout = settings.sql_timeout_s if timeout_s is None else timeout_s
@@ -137,6 +141,7 @@ def run_limited(
         timeout_s=timeout,
         row_cap=row_cap,
         around_execute=lambda: _limits(settings, timeout, expire),
+        rows=rows,
     )
 
 
