@@ -1169,25 +1169,9 @@ def btos_figure(drawn: pd.DataFrame, today=None) -> go.Figure:
     right = max(pd.Timestamp(drawn["period_date"].max()), change) + pd.Timedelta(days=75)
     if today is not None:
         right = max(right, pd.Timestamp(today))
-    fig.add_shape(
-        type="line",
-        x0=change,
-        x1=change,
-        y0=0,
-        y1=1,
-        yref="paper",
-        line=dict(color="#b91c1c", dash="dash", width=1.5),
-    )
-    fig.add_annotation(
-        x=change,
-        y=1,
-        yref="paper",
-        xanchor="right",
-        yanchor="top",
-        showarrow=False,
-        align="right",
-        font=dict(color="#b91c1c", size=11),
-        text="Nov 2025: Census changed the AI question<br>"
+    _wording_change(
+        fig,
+        "Nov 2025: Census changed the AI question<br>"
         + (
             "(two series: not comparable)"
             if "2025_any_business_function" in set(drawn["series_version"])
