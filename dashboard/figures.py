@@ -1100,6 +1100,15 @@ def btos_drawn(frame: pd.DataFrame, show_xx: bool) -> pd.DataFrame:
     return frame[cols].reset_index(drop=True)
 
 
+def _band(fig: go.Figure, x, high, low, **lower) -> None:
+    """A shaded band between two series: an invisible upper line, then the lower line filled up
+    to it (`lower` styles the filled trace: fillcolor, name, hover)."""
+    fig.add_scatter(
+        x=x, y=high, mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"
+    )
+    fig.add_scatter(x=x, y=low, mode="lines", line=dict(width=0), fill="tonexty", **lower)
+
+
 def btos_figure(drawn: pd.DataFrame, today=None) -> go.Figure:
     """Median across states with the range and middle half shaded; the November 2025 change of
     question marked, and never bridged."""
@@ -1107,40 +1116,22 @@ def btos_figure(drawn: pd.DataFrame, today=None) -> go.Figure:
     for version, rows in drawn.groupby("series_version", sort=True):
         rows = _break_gaps(rows, "period_date", BTOS_GAP_DAYS)
         x = rows["period_date"]
-        fig.add_scatter(
-            x=x,
-            y=rows["max_pct"],
-            mode="lines",
-            line=dict(width=0),
-            showlegend=False,
-            hoverinfo="skip",
-        )
-        fig.add_scatter(
-            x=x,
-            y=rows["min_pct"],
-            mode="lines",
-            line=dict(width=0),
-            fill="tonexty",
+        _band(
+            fig,
+            x,
+            rows["max_pct"],
+            rows["min_pct"],
             fillcolor="rgba(44,160,44,0.12)",
             name=f"Range across states ({version})",
             customdata=list(zip(rows["min_state"], rows["max_pct"], rows["max_state"])),
             hovertemplate="range %{y:.1f}% (%{customdata[0]}) to %{customdata[1]:.1f}% "
             "(%{customdata[2]})<extra></extra>",
         )
-        fig.add_scatter(
-            x=x,
-            y=rows["p75_pct"],
-            mode="lines",
-            line=dict(width=0),
-            showlegend=False,
-            hoverinfo="skip",
-        )
-        fig.add_scatter(
-            x=x,
-            y=rows["p25_pct"],
-            mode="lines",
-            line=dict(width=0),
-            fill="tonexty",
+        _band(
+            fig,
+            x,
+            rows["p75_pct"],
+            rows["p25_pct"],
             fillcolor="rgba(44,160,44,0.28)",
             name="Middle half of states",
             customdata=rows[["p75_pct"]].values,
@@ -1528,20 +1519,11 @@ def btos_national_figure(drawn: pd.DataFrame) -> go.Figure:
         line, band = BTOS_WORDING_COLORS.get(version, ("#1f77b4", "rgba(31,119,180,0.2)"))
         rows = _break_gaps(rows, "period_date", BTOS_GAP_DAYS)
         x = rows["period_date"]
-        fig.add_scatter(
-            x=x,
-            y=rows["ci90_high_pct"],
-            mode="lines",
-            line=dict(width=0),
-            showlegend=False,
-            hoverinfo="skip",
-        )
-        fig.add_scatter(
-            x=x,
-            y=rows["ci90_low_pct"],
-            mode="lines",
-            line=dict(width=0),
-            fill="tonexty",
+        _band(
+            fig,
+            x,
+            rows["ci90_high_pct"],
+            rows["ci90_low_pct"],
             fillcolor=band,
             name="90% confidence band",
             legendgroup=version,
