@@ -284,6 +284,13 @@ def cmd_serve(args) -> int:
 
     settings = _settings(args)
     app = create_app(settings)
+    if not args.no_warm:
+        from dashboard.warm import Watcher
+
+        watcher = Watcher(app, settings)
+        pages, seconds = watcher.warm_now()
+        print(f"{pages} pages built and their data kept in {seconds:.1f} s", file=sys.stderr)
+        watcher.ensure_running()
     print(
         f"serving the dashboard on http://{args.host}:{args.port} (warehouse {settings.db})",
         file=sys.stderr,
@@ -444,6 +451,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=_port, default=8050, help="TCP port, 1 to 65535 (default 8050)")
+    p.add_argument(
+        "--no-warm",
+        action="store_true",
+        help="answer at once, without building every page first (and after each refresh) "
+        "to keep their query results ready",
+    )
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser(

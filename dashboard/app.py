@@ -123,7 +123,10 @@ class BubblemeterDash(dash.Dash):
             "<script>Object.defineProperty(window, '_dashPlotlyJSURL', {configurable: true, "
             f"get: function () {{ return {plotly_url!r}; }}, set: function () {{}}}});</script>"
         ]
-        if self.strip_relative_path(path) in {p.strip("/") for p in GRID_PAGES}:
+        grid_page = self.strip_relative_path(path) in {p.strip("/") for p in GRID_PAGES}
+        if not grid_page:
+            scripts.append(_plotly_early(plotly_url))
+        if grid_page:
             grid = [
                 {k: v for k, v in r.items() if k != "dynamic"}
                 for r in dash_ag_grid._js_dist
@@ -145,6 +148,40 @@ class BubblemeterDash(dash.Dash):
                 " window.addEventListener('_dashprivate_pushstate', check); })();</script>"
             )
         return "\n" + "\n".join(scripts)
+
+
+# Started by the renderer's request_pre hook as the page's first callback (the page router)
+# goes out: plotly.js is fetched and run while the server answers, not after the answer has
+# drawn the first graph. Until it has run, window.Plotly is a thenable: dcc.Graph resolves
+# window.Plotly before loading plotly.js itself, so a graph waits for this copy.
+PLOTLY_EARLY_JS = """<script>window.__bubblemeterPlotly = (function (url) {
+  var started = false;
+  return {start: function () {
+    if (started || window.Plotly) { return; }
+    started = true;
+    var ready = new Promise(function (resolve, reject) {
+      var script = document.createElement('script');
+      script.src = url;
+      script.async = true;
+      script.onload = function () { resolve(window.Plotly); };
+      script.onerror = function () {
+        delete window.Plotly;
+        reject(new Error('plotly.js did not load from ' + url));
+      };
+      document.head.appendChild(script);
+    });
+    ready.catch(function () {});
+    window.Plotly = {then: function (ok, fail) { return ready.then(ok, fail); }};
+  }};
+})(%s);</script>"""
+RENDERER_HOOKS = {
+    "request_pre": "function () { if (window.__bubblemeterPlotly) { "
+    "window.__bubblemeterPlotly.start(); } }"
+}
+
+
+def _plotly_early(url: str) -> str:
+    return PLOTLY_EARLY_JS % json.dumps(url)
 
 
 def status_banner(settings: Settings):
@@ -219,6 +256,7 @@ def create_app(settings: Settings) -> dash.Dash:
         pages_folder=str(PAGES_DIR),
         title="bubblemeter",
         suppress_callback_exceptions=True,
+        hooks=RENDERER_HOOKS,
     )
     _use_light_bundles()
     app.layout = serve_layout

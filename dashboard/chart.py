@@ -49,6 +49,25 @@ def csv_payload(drawn: pd.DataFrame | None, filename: str) -> dict | None:
     return {"csv": drawn.to_csv(index=False), "filename": filename}
 
 
+# Charts by key, for the CSV a chart reads when its button is clicked (Chart.csv_on_demand)
+REGISTRY: dict[str, Chart] = {}
+
+
+def csv_on_click(payload: dict) -> dict | None:
+    """The CSV of an on-demand card: its chart rendered again for the filters it was drawn
+    with (the store holds those, not the rows), from the warehouse as it is now."""
+    from dashboard import context  # here: the spec itself reads no settings
+
+    chart = REGISTRY.get(payload.get("chart"))
+    if chart is None or not chart.csv_on_demand or not isinstance(payload.get("filters"), dict):
+        return None
+    try:
+        rendered = chart.render(context.settings(), filters(**payload["filters"]))
+    except (AttributeError, KeyError, TypeError, ValueError):  # filters the page never sends
+        return None
+    return csv_payload(rendered.drawn, chart.filename)
+
+
 def filters(**values) -> SimpleNamespace:
     """A page's filters as the charts read them (f.tickers, f.benchmark, ...)."""
     return SimpleNamespace(**values)
@@ -62,6 +81,7 @@ class Rendered:
     caption: str
     drawn: pd.DataFrame | None  # exactly the rows drawn (the CSV), None when empty
     frame: pd.DataFrame | None = None  # the rows as read, before selection
+    filters: SimpleNamespace | None = None  # the filters it was drawn for
 
 
 def _takes_filters(fn: Callable) -> bool:
@@ -97,11 +117,13 @@ class Chart:
     caption: Callable
     drawn: Callable = _keep
     check: Callable | None = None
+    csv_on_demand: bool = False
     _arity: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self):
         for name in ("data", "drawn", "figure", "caption"):
             self._arity[name] = _takes_filters(getattr(self, name))
+        REGISTRY[self.key] = self
 
     def _call(self, name: str, value, f):
         fn = getattr(self, name)
@@ -130,12 +152,16 @@ class Chart:
 
     def values(self, rendered: Rendered) -> list:
         """Values for outputs(), in the same order."""
-        return [
-            rendered.figure,
-            rendered.caption,
-            csv_payload(rendered.drawn, self.filename),
-            rendered.drawn is None,
-        ]
+        return [rendered.figure, rendered.caption, self.payload(rendered), rendered.drawn is None]
+
+    def payload(self, rendered: Rendered) -> dict | None:
+        """What the card's CSV store holds: the rows drawn, or (csv_on_demand) the filters
+        they were drawn for."""
+        if rendered.drawn is None:
+            return None
+        if self.csv_on_demand and rendered.filters is not None:
+            return {"chart": self.key, "filters": vars(rendered.filters)}
+        return csv_payload(rendered.drawn, self.filename)
 
     def blank(self, reason: str) -> Rendered:
         """The chart drawing nothing, saying why."""
@@ -157,12 +183,17 @@ class Chart:
             return Rendered(
                 figures.empty_figure(chart_data.empty_reason), chart_data.empty_reason, None
             )
+        chosen = f
         f = SimpleNamespace(**vars(f), frame=chart_data.frame)
         drawn = self._call("drawn", chart_data.frame, f)
         if drawn.empty:
             return Rendered(figures.empty_figure(NOTHING_TO_DRAW), NOTHING_TO_DRAW, None)
         return Rendered(
-            self._call("figure", drawn, f), self._call("caption", drawn, f), drawn, chart_data.frame
+            self._call("figure", drawn, f),
+            self._call("caption", drawn, f),
+            drawn,
+            chart_data.frame,
+            chosen,
         )
 
     def card(self, rendered: Rendered, controls=None, note=None):
@@ -189,9 +220,7 @@ class Chart:
                         rendered.caption, id=self.caption_id, className="text-muted caption"
                     ),
                     note,
-                    dcc.Store(
-                        id=csv_store(self.key), data=csv_payload(rendered.drawn, self.filename)
-                    ),
+                    dcc.Store(id=csv_store(self.key), data=self.payload(rendered)),
                     dcc.Download(id=csv_download(self.key)),
                 ]
             ),

@@ -217,6 +217,7 @@ MKT_PERFORMANCE = Chart(
     figure=lambda drawn, f: figures.performance_figure(drawn, f.benchmark, f.log_scale, f.colors),
     caption=lambda drawn, f: figures.performance_caption(drawn, f.benchmark),
     check=_performance_check,
+    csv_on_demand=True,  # years of daily rows: read when the CSV is asked for
 )
 MKT_DRAWDOWN = Chart(
     key="mkt-drawdown",
@@ -226,4 +227,5 @@ MKT_DRAWDOWN = Chart(
     figure=lambda drawn, f: figures.drawdown_figure(drawn, f.colors),
     caption=lambda drawn: figures.performance_caption(drawn, None),
     check=lambda f: f.reason,
+    csv_on_demand=True,
 )

@@ -9,13 +9,18 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import MATCH, Input, Output, State, dcc, html
 
-from dashboard.chart import csv_button, csv_download, csv_payload, csv_store
+from dashboard.chart import csv_button, csv_download, csv_on_click, csv_payload, csv_store
 
 
 def download_csv(n_clicks, payload):
-    """Callback body: send the stored CSV (nothing when the chart is empty)."""
+    """Callback body: send the stored CSV (nothing when the chart is empty); a chart that
+    reads its CSV on demand is read now."""
     if not n_clicks or not payload:
         return None
+    if "csv" not in payload:
+        payload = csv_on_click(payload)
+        if payload is None:
+            return None
     return {
         "content": payload["csv"],
         "filename": payload["filename"],

@@ -213,6 +213,13 @@ class Reader:
                 self._cache_bytes -= self._cache.popitem(last=False)[1][1]
         return frame
 
+    def kept(self, settings: Settings, identity: tuple | None = None) -> int:
+        """How many results are kept for this warehouse's content (its identity now, or the
+        one given)."""
+        identity = identity if identity is not None else file_identity(settings)
+        with self._cache_lock:
+            return sum(1 for k in self._cache if k[0] == settings.db and k[1] == identity)
+
     def clear_cache(self) -> None:
         """Forget every kept result."""
         with self._cache_lock:

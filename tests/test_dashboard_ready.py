@@ -1,0 +1,107 @@
+"""Answers kept small and ready: the markets cards hold their filters and read their CSV when
+asked, and the pages are built (their query results kept) when the server starts and again
+after a refresh has swapped in a new warehouse file.
+
+On the real snapshot, imported once for the session; the app and the Reader are the real ones.
+"""
+
+import io
+import json
+import os
+import shutil
+import sys
+import time
+
+import dash
+import pandas as pd
+
+from dashboard import chart, charts, components
+from dashboard.app import create_app
+from dashboard.warm import Watcher
+from warehouse import precompute
+from warehouse.reader import READER, file_identity, query_df
+
+
+def wait_until(check, timeout_s: float, message: str) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.1)
+    raise AssertionError(message)
+
+
+def test_markets_cards_hold_their_filters_and_the_csv_is_the_rows_drawn(imported):
+    create_app(imported)
+    markets = sys.modules["pages.markets"]  # as the app loaded it (dash pages need an app)
+
+    series = markets.defaults(imported)["series"]
+    out = markets.update("5y", series, "none", [])
+    figure, _caption, store, disabled = out[1:5]
+    assert not disabled
+    # the store holds the filters, not five years of daily rows
+    assert "csv" not in store and store["chart"] == charts.MKT_PERFORMANCE.key
+    assert len(json.dumps(store)) < 4_000
+    got = components.download_csv(1, store)
+    assert got["filename"] == "bubblemeter-mkt-performance.csv"
+    rows = pd.read_csv(io.StringIO(got["content"]))
+    assert len(rows) > 5 * 200  # five years of trading days, and more than one series
+
+    # the same rows, read straight from the table the refresh wrote
+    newest = query_df(imported, "select max(date) as d from prices_daily")["d"][0]
+    start = precompute.range_start(newest, "5y").strftime("%Y-%m-%d")
+    expected = query_df(
+        imported,
+        "select series, date, index_value from markets_performance_ranges "
+        "where start_date = ?::date and list_contains(?, series) "
+        "order by series_kind, series, date",
+        [start, series],
+    )
+    assert list(rows["series"]) == list(expected["series"])
+    assert list(rows["date"]) == list(expected["date"].dt.strftime("%Y-%m-%d"))
+    assert list(rows["index_value"]) == list(expected["index_value"])
+    # and they are the points drawn: one trace per series, dates as days
+    drawn = sum(len(trace["x"]) for trace in figure.to_plotly_json()["data"])
+    assert drawn == len(rows)
+    assert all(len(day) == 10 for trace in figure.data for day in trace.x)
+
+
+def test_other_cards_still_carry_their_rows_and_a_made_up_payload_gets_nothing(imported):
+    create_app(imported)
+    rendered = charts.HOME_DC_MIX.render(imported)
+    payload = charts.HOME_DC_MIX.payload(rendered)
+    assert payload["csv"] == rendered.drawn.to_csv(index=False)
+    assert components.download_csv(1, payload)["content"] == payload["csv"]
+    for made_up in (
+        {"chart": "no-such-chart", "filters": {}},
+        {"chart": charts.HOME_DC_MIX.key, "filters": {}},  # not an on-demand chart
+        {"chart": charts.MKT_PERFORMANCE.key, "filters": {"start": "2025-01-01"}},
+        {"chart": charts.MKT_PERFORMANCE.key, "filters": "select 1"},
+    ):
+        assert components.download_csv(1, made_up) is None
+    assert chart.REGISTRY[charts.MKT_DRAWDOWN.key].csv_on_demand
+
+
+def test_pages_are_built_at_start_and_again_after_a_refresh_swaps_the_file(imported, tmp_path):
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(imported.db, db)
+    settings = imported.with_(db=str(db))
+    app = create_app(settings)
+    READER.clear_cache()
+    watcher = Watcher(app, settings, interval_s=0.2)
+    pages, seconds = watcher.warm_now()
+    assert pages == len(dash.page_registry) and seconds > 0
+    before = file_identity(settings)
+    assert watcher.warmed_identity == before and READER.kept(settings) > 5
+    watcher.ensure_running()
+    try:
+        # a refresh writes a copy and swaps it in (warehouse/db.py): a new file at the path
+        new = tmp_path / "new.duckdb"
+        shutil.copyfile(db, new)
+        os.replace(new, db)
+        after = file_identity(settings)
+        assert after != before
+        wait_until(lambda: watcher.warmed_identity == after, 120, "not rebuilt after the swap")
+        assert READER.kept(settings) > 5
+    finally:
+        watcher.stop()
