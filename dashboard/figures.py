@@ -14,10 +14,27 @@ import plotly.io as pio
 
 from dashboard.text import day
 
-# Every figure is drawn on plotly_white. As plotly's default template it is attached to each
-# new figure without being validated again; passed to update_layout(template=...) it was
-# copied and validated for every figure (~10 ms each, 2-4 figures a page).
-pio.templates.default = "plotly_white"
+# Every figure is drawn on plotly_white, as the template "bubblemeter": plotly_white's layout
+# and its scatter and bar defaults, the only traces drawn here, without its entries for 22
+# other trace types and for polar, ternary, 3-D and map subplots. It looks the same, is 2.0 KB
+# instead of 7.2 KB in every figure, and plotly.js takes about half the time to plot a bar chart
+# with it (it works through each template entry per plot). As plotly's default it is attached
+# to each new figure without being validated again; passed to update_layout(template=...) it
+# was copied and validated for every figure (~10 ms each, 2-4 figures a page).
+TEMPLATE_TRACES = ("scatter", "bar")
+TEMPLATE_SKIPPED_LAYOUT = ("polar", "ternary", "scene", "geo")
+
+
+def _slim_template() -> go.layout.Template:
+    white = pio.templates["plotly_white"].to_plotly_json()
+    return go.layout.Template(
+        data={kind: white["data"][kind] for kind in TEMPLATE_TRACES},
+        layout={k: v for k, v in white["layout"].items() if k not in TEMPLATE_SKIPPED_LAYOUT},
+    )
+
+
+pio.templates["bubblemeter"] = _slim_template()
+pio.templates.default = "bubblemeter"
 
 # Companies are coloured by role: each role's palette in universe-file order (company_colors),
 # so a company added to the universe gets the next colour of its role's palette.
@@ -1376,10 +1393,12 @@ def gap_caption(drawn: pd.DataFrame) -> str:
 # Markets (macros relative_performance_since, relative_performance_vs)
 
 
-def _days(dates: pd.Series) -> pd.Series:
-    """Trading days as ISO dates ("2025-08-21"): plotly reads them as a date axis, and they
-    take half the bytes of the timestamps it would otherwise send for each point."""
-    return dates.dt.strftime("%Y-%m-%d")
+def _days(dates: pd.Series):
+    """Trading days as a numpy datetime64[D] array: sent as ISO dates ("2025-08-21"), half the
+    bytes of the timestamps a datetime64[ns] column is sent as, and copied whole by plotly's
+    figure objects (which deep-copy each trace twice) where an array of strings is copied
+    string by string."""
+    return dates.to_numpy().astype("datetime64[D]")
 
 
 def performance_drawn(frame: pd.DataFrame, benchmark: str | None) -> pd.DataFrame:

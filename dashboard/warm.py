@@ -33,7 +33,7 @@ WATCH_S = 1.0
 def warm_pages(app: dash.Dash, settings: Settings) -> tuple[int, float]:
     """Build the shell and every page's default layout once, JSON-encoded as Dash would send
     them; return (pages built, seconds)."""
-    from dash._utils import to_json
+    from plotly.io.json import to_json_plotly as to_json
 
     started = time.perf_counter()
     built = 0

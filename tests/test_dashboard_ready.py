@@ -14,6 +14,8 @@ import time
 
 import dash
 import pandas as pd
+from dash import dcc
+from plotly.io.json import to_json_plotly as to_json
 
 from dashboard import chart, charts, components
 from dashboard.app import create_app
@@ -61,9 +63,9 @@ def test_markets_cards_hold_their_filters_and_the_csv_is_the_rows_drawn(imported
     assert list(rows["date"]) == list(expected["date"].dt.strftime("%Y-%m-%d"))
     assert list(rows["index_value"]) == list(expected["index_value"])
     # and they are the points drawn: one trace per series, dates as days
-    drawn = sum(len(trace["x"]) for trace in figure.to_plotly_json()["data"])
-    assert drawn == len(rows)
-    assert all(len(day) == 10 for trace in figure.data for day in trace.x)
+    sent = json.loads(to_json(figure))["data"]
+    assert sum(len(trace["x"]) for trace in sent) == len(rows)
+    assert sorted({day for trace in sent for day in trace["x"]}) == sorted(set(rows["date"]))
 
 
 def test_other_cards_still_carry_their_rows_and_a_made_up_payload_gets_nothing(imported):
@@ -105,3 +107,31 @@ def test_pages_are_built_at_start_and_again_after_a_refresh_swaps_the_file(impor
         assert READER.kept(settings) > 5
     finally:
         watcher.stop()
+
+
+def test_every_chart_draws_only_trace_types_its_slim_template_styles(imported):
+    import plotly.io as pio
+
+    from dashboard import figures
+
+    create_app(imported)
+    white = pio.templates["plotly_white"].to_plotly_json()
+    slim = pio.templates[pio.templates.default].to_plotly_json()
+    assert pio.templates.default == "bubblemeter"
+    assert set(slim["data"]) == set(figures.TEMPLATE_TRACES)
+    for key, value in slim["layout"].items():
+        assert value == white["layout"][key]  # plotly_white's look, entry for entry
+    drawn, graphs = set(), 0
+    for page in dash.page_registry.values():  # every page as a bare URL draws it
+        stack = [page["layout"]()]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (list, tuple)):
+                stack.extend(node)
+            elif isinstance(node, dcc.Graph):
+                graphs += 1
+                drawn |= {trace["type"] for trace in node.figure.to_plotly_json()["data"]}
+            elif hasattr(node, "children"):
+                stack.append(node.children)
+    assert graphs >= 20 and drawn <= set(figures.TEMPLATE_TRACES), (graphs, drawn)
+    assert drawn == set(figures.TEMPLATE_TRACES)
