@@ -284,6 +284,11 @@ def cmd_serve(args) -> int:
 
     settings = _settings(args)
     app = create_app(settings)
+    # the SQL console's worker processes start now, while the pages are built, not on the
+    # first request, where their start-up would compete with the first visitor's page
+    from warehouse.sqlworker import SQL_WORKERS
+
+    SQL_WORKERS.start()
     if not args.no_warm:
         from dashboard.warm import Watcher
 

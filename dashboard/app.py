@@ -3,7 +3,7 @@
 The theme is served from dashboard/assets (no CDN), so the dashboard works offline.
 
 What a first visit downloads is kept small (docs/dashboard.md, "Bytes on the wire"): responses
-are compressed (brotli, zstd or gzip, as the browser accepts), plotly.js is plotly's cartesian
+are compressed (brotli, zstd or gzip, as the browser accepts), plotly.js is plotly's basic
 partial bundle (dashboard/vendor) loaded only when a page draws a chart, the AG Grid bundle is
 sent only with the SQL console, and every fingerprinted file may be cached for a year.
 """
@@ -21,7 +21,7 @@ import flask
 from dash import dcc, html
 from flask_compress import Compress
 
-from dashboard import components, context, ids, text
+from dashboard import components, context, ids, pagecache, text
 from dashboard.data import data_freshness, warehouse_status
 from warehouse.reader import READER
 from warehouse.runlog import utcnow
@@ -30,10 +30,10 @@ from warehouse.sqlworker import SQL_WORKERS
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
-# plotly.js as the graphs load it: the cartesian partial bundle (scatter and bar traces among
+# plotly.js as the graphs load it: the basic partial bundle (scatter and bar traces among
 # them, all this app draws), served as a component-suite file so its URL carries a fingerprint
 PLOTLY_BUNDLE = {
-    "relative_package_path": "plotly-cartesian.min.js",
+    "relative_package_path": "plotly-basic.min.js",
     "namespace": "dashboard.vendor",
 }
 # pages that use the grid: only these pages' HTML loads AG Grid's 1.3 MB bundle
@@ -104,6 +104,10 @@ def _use_light_bundles() -> None:
     for resource in dash_ag_grid._js_dist:
         if resource["relative_package_path"] == "dash_ag_grid.min.js":
             resource["dynamic"] = True
+    # no page draws a DataTable (tables here are html.Table): Dash would send its bundle anyway
+    for resource in dash.dash_table._js_dist:
+        if resource["relative_package_path"] == "dash_table/bundle.js":
+            resource["dynamic"] = True
 
 
 class BubblemeterDash(dash.Dash):
@@ -125,7 +129,9 @@ class BubblemeterDash(dash.Dash):
         ]
         grid_page = self.strip_relative_path(path) in {p.strip("/") for p in GRID_PAGES}
         if not grid_page:
-            scripts.append(_plotly_early(plotly_url))
+            scripts.append(
+                _plotly_early(plotly_url, self.get_relative_path(f"{DCC_SUITE}/{GRAPH_CHUNK}"))
+            )
         if grid_page:
             grid = [
                 {k: v for k, v in r.items() if k != "dynamic"}
@@ -153,12 +159,21 @@ class BubblemeterDash(dash.Dash):
 # Started by the renderer's request_pre hook as the page's first callback (the page router)
 # goes out: plotly.js is fetched and run while the server answers, not after the answer has
 # drawn the first graph. Until it has run, window.Plotly is a thenable: dcc.Graph resolves
-# window.Plotly before loading plotly.js itself, so a graph waits for this copy.
-PLOTLY_EARLY_JS = """<script>window.__bubblemeterPlotly = (function (url) {
+# window.Plotly before loading plotly.js itself, so a graph waits for this copy. dcc.Graph's own
+# code (a webpack chunk of dash core components) is fetched at the same time: a chunk that has
+# run is marked loaded, so the graph does not ask for it again (if dcc renames it, the graph
+# loads its code itself, as before).
+DCC_SUITE = "/_dash-component-suites/dash/dcc"
+GRAPH_CHUNK = "async-graph.js"
+PLOTLY_EARLY_JS = """<script>window.__bubblemeterPlotly = (function (url, graphChunk) {
   var started = false;
   return {start: function () {
     if (started || window.Plotly) { return; }
     started = true;
+    var chunk = document.createElement('script');
+    chunk.src = graphChunk;
+    chunk.async = true;
+    document.head.appendChild(chunk);
     var ready = new Promise(function (resolve, reject) {
       var script = document.createElement('script');
       script.src = url;
@@ -173,15 +188,15 @@ PLOTLY_EARLY_JS = """<script>window.__bubblemeterPlotly = (function (url) {
     ready.catch(function () {});
     window.Plotly = {then: function (ok, fail) { return ready.then(ok, fail); }};
   }};
-})(%s);</script>"""
+})(%s, %s);</script>"""
 RENDERER_HOOKS = {
     "request_pre": "function () { if (window.__bubblemeterPlotly) { "
     "window.__bubblemeterPlotly.start(); } }"
 }
 
 
-def _plotly_early(url: str) -> str:
-    return PLOTLY_EARLY_JS % json.dumps(url)
+def _plotly_early(url: str, graph_chunk: str) -> str:
+    return PLOTLY_EARLY_JS % (json.dumps(url), json.dumps(graph_chunk))
 
 
 def status_banner(settings: Settings):
@@ -259,6 +274,7 @@ def create_app(settings: Settings) -> dash.Dash:
         hooks=RENDERER_HOOKS,
     )
     _use_light_bundles()
+    pagecache.PAGES.install(dash.page_registry)
     app.layout = serve_layout
     components.register_callbacks(app)
     # the phone menu: the toggler opens and closes it, choosing a page closes it

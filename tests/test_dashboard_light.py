@@ -164,8 +164,8 @@ def test_responses_are_compressed_and_fingerprinted_files_cached_a_year(duo):
 def test_the_partial_plotly_bundle_matches_the_installed_plotly():
     from plotly.offline import get_plotlyjs_version
 
-    head = (Path(vendor.__file__).parent / "plotly-cartesian.min.js").read_text()[:200]
-    assert f"plotly.js (cartesian - minified) v{get_plotlyjs_version()}" in head
+    head = (Path(vendor.__file__).parent / "plotly-basic.min.js").read_text()[:200]
+    assert f"plotly.js (basic - minified) v{get_plotlyjs_version()}" in head
     assert vendor.__version__ == get_plotlyjs_version()
 
 
@@ -180,17 +180,20 @@ def test_graphs_draw_with_the_partial_plotly_and_the_grid_loads_on_sql_only(duo)
     duo.wait_for_element(f"#{ids.HOME_DC_MIX_GRAPH} .main-svg", timeout=30)
     loaded = resources(duo)
     # fetched once, as the page's first callback went out (not a second time by dcc.Graph)
-    assert sum("dashboard.vendor/plotly-cartesian" in url for url in loaded) == 1
+    assert sum("dashboard.vendor/plotly-basic" in url for url in loaded) == 1
     assert not any("package_data/plotly.min.js" in url for url in loaded)
     assert not any("dash_ag_grid" in url for url in loaded)
+    assert not any("dash_table" in url for url in loaded)  # no page draws a DataTable
+    # dcc.Graph's chunk was fetched once, with plotly.js, not again by the graph
+    assert sum(url.endswith("/dcc/async-graph.js") for url in loaded) == 1
     assert duo.driver.execute_script("return typeof window.dash_ag_grid") == "undefined"
     traces = duo.driver.execute_script("return Object.keys(window.Plotly.PlotSchema.get().traces)")
-    assert {"scatter", "bar"} <= set(traces) and "scatter3d" not in traces
+    assert {"scatter", "bar"} <= set(traces) and not {"scatter3d", "heatmap", "box"} & set(traces)
     # the navbar's SQL link loads the page, grid bundle included
     duo.find_element("a.nav-link[href='/sql']").click()
     duo.wait_for_element(f"#{ids.SQL_GRID} .ag-root", timeout=30)
     assert any("dash_ag_grid" in url for url in resources(duo))
-    assert not any("plotly-cartesian" in url for url in resources(duo))  # no chart there
+    assert not any("plotly-basic" in url for url in resources(duo))  # no chart there
     # and back to a page without the grid, then forward again: the grid page still works
     duo.driver.back()
     duo.wait_for_element(f"#{ids.HOME_DC_MIX_GRAPH} .main-svg", timeout=30)

@@ -135,3 +135,24 @@ def test_every_chart_draws_only_trace_types_its_slim_template_styles(imported):
                 stack.append(node.children)
     assert graphs >= 20 and drawn <= set(figures.TEMPLATE_TRACES), (graphs, drawn)
     assert drawn == set(figures.TEMPLATE_TRACES)
+
+
+def test_a_built_page_is_handed_out_again_until_the_file_changes(imported, tmp_path):
+    from dashboard import pagecache
+
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(imported.db, db)
+    settings = imported.with_(db=str(db))
+    create_app(settings)
+    pages = {p["path"]: p["layout"] for p in dash.page_registry.values()}
+    first = pages["/markets"](range="5y")
+    assert pages["/markets"](range="5y") is first  # kept for this file and query
+    assert pages["/markets"](range="1y") is not first
+    assert pages["/status"]() is not pages["/status"]()  # ages against the clock: built anew
+    assert pages["/sql"]() is not pages["/sql"]()
+    new = tmp_path / "new.duckdb"
+    shutil.copyfile(db, new)
+    os.replace(new, db)  # a refresh swaps a new file in
+    again = pages["/markets"](range="5y")
+    assert again is not first and to_json(again) == to_json(first)  # same content, rebuilt
+    assert len(pagecache.PAGES) <= pagecache.MAX_PAGES
