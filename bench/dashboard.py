@@ -10,7 +10,9 @@ members besides the real ones and the group computations run over all ~5.3M rows
 no financial facts, so the pages built on filings show the real companies only.
 
 The app is served in a subprocess (`bubblemeter serve`, Flask's threaded server, one process)
-and measured over HTTP from this process:
+and measured over HTTP from this process; for (a)-(c) with `--no-warm` (the request path
+alone: no pages rebuilt in the background after the touches of the cold cases), for (d) as
+users run it:
 
   (a) each callback's time as the client sees it: POST /_dash-update-component on loopback
       (request parsing, the callback, JSON encoding of its figures included), sequentially,
@@ -139,7 +141,7 @@ def free_port() -> int:
 class Server:
     """`bubblemeter serve` in a subprocess on a free loopback port."""
 
-    def __init__(self, db: Path, log: Path, cwd: Path = REPO):
+    def __init__(self, db: Path, log: Path, cwd: Path = REPO, args: tuple[str, ...] = ()):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("BUBBLEMETER_")}
@@ -154,6 +156,7 @@ class Server:
                 str(db),
                 "--port",
                 str(self.port),
+                *args,
             ],
             cwd=cwd,
             env=env,
@@ -1020,7 +1023,9 @@ def main(argv: list[str] | None = None) -> int:
             compare_in_browser(db, tmp, args.before, max(args.loads, 2), args.interactions)
         if args.skip_callbacks:
             return 0
-        server = Server(db, tmp / "serve.log")
+        # the request path alone: without the pages built in the background after each touch
+        # of the file (which a cold case makes before every request)
+        server = Server(db, tmp / "serve.log", args=("--no-warm",))
         try:
             cases = build_cases(server.url)
             session = requests.Session()

@@ -3,10 +3,11 @@ file's content (its identity, warehouse/reader.py) and handed out again until a 
 a new file.
 
 A page is pure in the warehouse, the settings and its URL query, except where it reads the
-clock: those pages (UNCACHED: the data status page's ages) and the SQL console are built per
-request. The key also holds the UTC date, so nothing built on one day is served the next. The
-thesis page on the benchmark's 5.3M-row warehouse is built in ~65 ms, most of it plotly's
-figure objects; kept, its router callback answers in the time of its JSON encoding.
+clock: those pages (UNCACHED: the data status page's ages) are built per request. (The SQL
+console's layout runs no query: a `?q=` link fills the editor, and a callback runs it.) The
+key also holds the UTC date, so nothing built on one day is served the next. The thesis page
+on the benchmark's 5.3M-row warehouse is built in ~65 ms, most of it plotly's figure objects;
+kept, its router callback answers in the time of its JSON encoding.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from collections.abc import Callable
 from dashboard import context
 from warehouse.reader import READER
 
-UNCACHED = ("/status", "/sql")  # ages against the clock; the console's editor and results
-MAX_PAGES = 32
+UNCACHED = ("/status",)  # ages against the clock
+MAX_PAGES = 16
 
 
 class PageCache:

@@ -9,7 +9,9 @@ kept rows. Building also runs, once per process, the imports and first-use set-u
 and Dash a first request would otherwise pay (~0.2 s).
 
 `bubblemeter serve` warms before it listens and then watches the file (every WATCH_S seconds,
-two stat calls); `dashboard.wsgi` starts the watcher in each gunicorn worker on its first
+two stat calls), warming once a new file has stayed the same for one look (a refresh swaps the
+file once; a file that changes faster than that is left to its requests, not rebuilt over and
+over beside them); `dashboard.wsgi` starts the watcher in each gunicorn worker on its first
 request. Nothing here can stop the server: a page that fails to build is reported on stderr
 and left for its request to report.
 """
@@ -27,7 +29,7 @@ from dashboard import app as dashboard_app
 from warehouse.reader import READER, file_identity
 from warehouse.settings import Settings
 
-WATCH_S = 1.0
+WATCH_S = 0.5
 
 
 def warm_pages(app: dash.Dash, settings: Settings) -> tuple[int, float]:
@@ -82,8 +84,14 @@ class Watcher:
         self._stop.set()
 
     def _watch(self) -> None:
+        seen = None  # a new identity seen once: warmed when the next look finds it unchanged
         while not self._stop.is_set():
             identity = file_identity(self.settings)
-            if identity is not None and identity != self.warmed_identity:
+            if identity is None or identity == self.warmed_identity:
+                seen = None
+            elif identity == seen:
                 self.warm_now()
+                seen = None
+            else:
+                seen = identity
             self._stop.wait(self.interval_s)

@@ -149,7 +149,7 @@ def test_a_built_page_is_handed_out_again_until_the_file_changes(imported, tmp_p
     assert pages["/markets"](range="5y") is first  # kept for this file and query
     assert pages["/markets"](range="1y") is not first
     assert pages["/status"]() is not pages["/status"]()  # ages against the clock: built anew
-    assert pages["/sql"]() is not pages["/sql"]()
+    assert pages["/sql"](q="select 1") is pages["/sql"](q="select 1")  # no query in it
     new = tmp_path / "new.duckdb"
     shutil.copyfile(db, new)
     os.replace(new, db)  # a refresh swaps a new file in
