@@ -24,6 +24,17 @@ def answers(url: str, read_timeout_s: float = 10.0) -> bool:
         return False
 
 
+def wait_until(predicate, timeout: float, message: str) -> None:
+    """Poll predicate() every 0.1 s until it is true; AssertionError with message after
+    timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(message)
+
+
 def wait_until_serving(
     url: str,
     proc: subprocess.Popen | None = None,

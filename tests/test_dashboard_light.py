@@ -12,7 +12,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import dash
@@ -23,6 +22,7 @@ import requests
 from dashboard import ids, vendor
 from dashboard.app import create_app
 from tests.conftest import REPO, free_port, module_dash_duo
+from tests.serving import wait_until
 from warehouse.reader import query_df
 
 pytestmark = pytest.mark.browser
@@ -281,15 +281,6 @@ def test_phone_layout_has_no_sideways_scroll_a_folded_menu_and_the_verdict_on_sc
         width, client = overflow(duo)
         assert width <= client, f"{path} scrolls sideways at 390 px: {width} > {client}"
     assert duo.get_logs() == []
-
-
-def wait_until(predicate, timeout, message):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(message)
 
 
 def test_made_up_fingerprints_share_one_compressed_copy(failed):

@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import sys
-import time
 
 import dash
 import pandas as pd
@@ -20,17 +19,9 @@ from plotly.io.json import to_json_plotly as to_json
 from dashboard import chart, charts, components
 from dashboard.app import create_app
 from dashboard.warm import Watcher
+from tests.serving import wait_until
 from warehouse import precompute
 from warehouse.reader import READER, file_identity, query_df
-
-
-def wait_until(check, timeout_s: float, message: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.1)
-    raise AssertionError(message)
 
 
 def test_markets_cards_hold_their_filters_and_the_csv_is_the_rows_drawn(imported):
