@@ -27,6 +27,7 @@ COMMANDS = {
     "--help": ["--help"],
     "status": ["status"],
     "sql": ["sql", "select ticker, max(date) from prices_daily group by ticker"],
+    "sql --schema": ["sql", "--schema"],
 }
 
 

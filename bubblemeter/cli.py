@@ -89,7 +89,7 @@ def cmd_sql(args) -> int:
         QueryError,
         format_frame,
         format_schema,
-        schema_frame,
+        schema_rows,
         write_frame,
     )
     from warehouse.sqlworker import run_limited
@@ -104,7 +104,7 @@ def cmd_sql(args) -> int:
     if args.schema:
         if args.query:
             raise UsageError("give a query or --schema, not both")
-        frame = schema_frame(settings)
+        frame = schema_rows(settings)  # rows, not a DataFrame: no pandas to import
         text = format_schema(frame) if args.format == "table" else None
     else:
         if args.query is None:

@@ -64,6 +64,24 @@ def test_sql_runs_without_pandas(imported, fmt):
     assert _loaded(result) == set()
 
 
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_schema_lists_without_pandas_as_the_frame_wrote_it(imported, fmt):
+    from warehouse.query import schema_frame
+
+    result = _cli_in_process("sql", "--schema", "--format", fmt, "--db", imported.db)
+    assert result.returncode == 0, result.stderr
+    assert _loaded(result) == set()
+    frame = schema_frame(imported)  # what the listing was written from before, and the console
+    if fmt == "table":  # per table or view: its name line, a line per column, a blank line
+        objects = frame[["object_type", "object_name"]].drop_duplicates()
+        lines = result.stdout.split("\n")
+        assert len(lines) == len(frame) + 2 * len(objects)
+        heads = {line.split(" (")[0] for line in lines if line and not line.startswith(" ")}
+        assert heads == set(objects.object_name)
+    else:
+        assert result.stdout.rstrip("\n") == format_frame(frame, fmt).rstrip("\n")
+
+
 def test_a_type_the_rows_path_does_not_write_falls_back_to_the_frame(imported):
     # MAP columns (filing_facts.dimensions) are written from a DataFrame, as before
     sql = "select dimensions from filing_facts limit 5"

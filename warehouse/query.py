@@ -658,27 +658,44 @@ order by object_type, object_name, column_index
 """
 
 
-def schema_frame(settings: Settings) -> pd.DataFrame:
-    """One row per column of every table and view, with types and descriptions."""
+def schema_rows(settings: Settings) -> Rows:
+    """One row per column of every table and view, with types and descriptions (an empty
+    description as ""), without pandas: `bubblemeter sql --schema` starts fast."""
     with READER.attached(settings) as con:
-        frame = con.execute(SCHEMA_SQL).df()
-    for column in ("object_description", "column_description"):
-        frame[column] = frame[column].where(frame[column].notna(), "").astype(str)
-    return frame
+        con.execute(SCHEMA_SQL)
+        rows, _ = _fetch_rows(con, None)
+    described = [i for i, c in enumerate(rows.columns) if c.endswith("_description")]
+    values = [
+        tuple("" if i in described and v is None else v for i, v in enumerate(row))
+        for row in rows.rows
+    ]
+    return Rows(rows.columns, rows.types, values)
 
 
-def format_schema(frame: pd.DataFrame) -> str:
+def schema_frame(settings: Settings) -> pd.DataFrame:
+    """schema_rows as a DataFrame (the SQL console's schema browser)."""
+    import pandas as pd
+
+    rows = schema_rows(settings)
+    return pd.DataFrame(rows.rows, columns=rows.columns)
+
+
+def format_schema(rows: Rows) -> str:
     """Tables and views, each with its description, then one line per column."""
+    at = {name: i for i, name in enumerate(rows.columns)}
+    groups: dict[tuple, list[tuple]] = {}
+    for row in rows.rows:  # in the query's order, one group per table or view
+        groups.setdefault((row[at["object_type"]], row[at["object_name"]]), []).append(row)
     lines = []
-    for (kind, name), group in frame.groupby(["object_type", "object_name"], sort=False):
-        description = group["object_description"].iloc[0]
+    for (kind, name), group in groups.items():
+        description = group[0][at["object_description"]]
         lines.append(f"{name} ({kind})" + (f": {description}" if description else ""))
-        width = max(len(c) for c in group["column_name"])
-        type_width = max(len(t) for t in group["data_type"])
-        for row in group.itertuples():
-            text = f"    {row.column_name:<{width}}  {row.data_type:<{type_width}}"
-            if row.column_description:
-                text += f"  {row.column_description}"
+        width = max(len(r[at["column_name"]]) for r in group)
+        type_width = max(len(r[at["data_type"]]) for r in group)
+        for r in group:
+            text = f"    {r[at['column_name']]:<{width}}  {r[at['data_type']]:<{type_width}}"
+            if r[at["column_description"]]:
+                text += f"  {r[at['column_description']]}"
             lines.append(text.rstrip())
         lines.append("")
     return "\n".join(lines)
