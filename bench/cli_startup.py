@@ -99,13 +99,13 @@ def main() -> None:
             print(
                 f"wall seconds, median (min) of {args.repeat} runs, python {sys.version.split()[0]}"
             )
-            print(f"{'command':<8} " + " ".join(f"{name:>20}" for name in trees))
+            print(f"{'command':<12} " + " ".join(f"{name:>20}" for name in trees))
             for command, argv in COMMANDS.items():
                 cells = []
                 for tree in trees.values():
                     times = time_command(tree, argv, db, args.repeat)
                     cells.append(f"{statistics.median(times):.2f} ({min(times):.2f})")
-                print(f"{command:<8} " + " ".join(f"{c:>20}" for c in cells))
+                print(f"{command:<12} " + " ".join(f"{c:>20}" for c in cells))
             for name, tree in trees.items():
                 for command in ("status", "sql"):
                     costs = import_costs(tree, COMMANDS[command], db)
