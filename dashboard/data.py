@@ -154,6 +154,9 @@ def sql_source_note(settings: Settings) -> str:
 
 SEC_HINT = "run `bubblemeter refresh --source sec` (offline: `bubblemeter refresh --from DIR`)"
 SNAPSHOT_HINT = "run `bubblemeter refresh --from DIR --source {dataset}`"
+CENSUS_HINT = "run `bubblemeter refresh --source census`, or " + SNAPSHOT_HINT.format(
+    dataset="census"
+)
 PRICES_HINT = (
     "run `bubblemeter refresh --source yahoo` "
     "(offline: `bubblemeter refresh --from DIR --source prices`)"
@@ -304,8 +307,7 @@ def btos_ai_use_national(settings: Settings, indicator: str) -> ChartData:
         settings,
         "select * from btos_ai_use_national where indicator = ? "
         "order by series_version, period_date",
-        "no national Census BTOS series yet: run `bubblemeter refresh --source census`, or "
-        + SNAPSHOT_HINT.format(dataset="census"),
+        "no national Census BTOS series yet: " + CENSUS_HINT,
         [indicator],
     )
 
@@ -316,8 +318,7 @@ def btos_ai_use_by_sector(settings: Settings, indicator: str) -> ChartData:
         settings,
         "select * from btos_ai_use_by_sector where indicator = ? "
         "order by series_version, naics, period_date",
-        "no Census BTOS sector series yet: run `bubblemeter refresh --source census`, or "
-        + SNAPSHOT_HINT.format(dataset="census"),
+        "no Census BTOS sector series yet: " + CENSUS_HINT,
         [indicator],
     )
 
@@ -328,8 +329,7 @@ def btos_ai_use_by_size(settings: Settings, indicator: str) -> ChartData:
         settings,
         "select * from btos_ai_use_by_size where indicator = ? "
         "order by series_version, size_class, period_date",
-        "no Census BTOS size-class series yet: run `bubblemeter refresh --source census`, or "
-        + SNAPSHOT_HINT.format(dataset="census"),
+        "no Census BTOS size-class series yet: " + CENSUS_HINT,
         [indicator],
     )
 

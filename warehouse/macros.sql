@@ -120,3 +120,23 @@ join bench using (date);
 create or replace macro known_at(first_filed_at, filed_at, period_end, fiscal_quarter) as
     coalesce(first_filed_at, filed_at,
              (period_end + to_days(case when fiscal_quarter = 4 then 60 else 40 end))::date);
+
+-- btos_ai_readings(geography_pattern): the Census BTOS AI-use readings (current and expected
+-- rate) of the geographies LIKE the pattern ('US', 'NAICS:%', 'size:%'), per question wording
+-- and survey period: value and standard error with the 90% interval (value ± 1.645 standard
+-- errors), and whether the period is the newest of its indicator and wording among them.
+create or replace macro btos_ai_readings(geography_pattern) as table
+select
+    indicator,
+    series_version,
+    geography,
+    period_date,
+    value as value_pct,
+    std_error as std_error_pp,
+    value - 1.645 * std_error as ci90_low_pct,
+    value + 1.645 * std_error as ci90_high_pct,
+    period_date = max(period_date) over (partition by indicator, series_version) as is_latest,
+    source
+from adoption_indicators
+where geography like geography_pattern
+  and indicator in ('btos_ai_use_rate', 'btos_ai_use_expected_rate');

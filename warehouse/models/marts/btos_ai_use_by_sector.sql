@@ -9,13 +9,7 @@
 -- column ci90_high_pct: value + 1.645 standard errors
 -- column is_latest: the newest period of its indicator and wording (the same for every sector)
 -- Suppressed cells are not rows, so a sector can miss a period the others have.
-with sectors as (
-    select * from adoption_indicators
-    where geography like 'NAICS:%'
-      and indicator in ('btos_ai_use_rate', 'btos_ai_use_expected_rate')
-),
-
-titles(naics, sector) as (
+with titles(naics, sector) as (
     values
         ('11', 'Agriculture, forestry, fishing and hunting'),
         ('21', 'Mining, quarrying, and oil and gas extraction'),
@@ -41,20 +35,19 @@ titles(naics, sector) as (
 
 final as (
     select
-        s.indicator,
-        s.series_version,
-        substr(s.geography, 7) as naics,
-        coalesce(t.sector, 'NAICS ' || substr(s.geography, 7)) as sector,
-        s.period_date,
-        s.value as value_pct,
-        s.std_error as std_error_pp,
-        s.value - 1.645 * s.std_error as ci90_low_pct,
-        s.value + 1.645 * s.std_error as ci90_high_pct,
-        s.period_date = max(s.period_date) over (partition by s.indicator, s.series_version)
-            as is_latest,
-        s.source
-    from sectors s
-    left join titles t on t.naics = substr(s.geography, 7)
+        r.indicator,
+        r.series_version,
+        substr(r.geography, 7) as naics,
+        coalesce(t.sector, 'NAICS ' || substr(r.geography, 7)) as sector,
+        r.period_date,
+        r.value_pct,
+        r.std_error_pp,
+        r.ci90_low_pct,
+        r.ci90_high_pct,
+        r.is_latest,
+        r.source
+    from btos_ai_readings('NAICS:%') r
+    left join titles t on t.naics = substr(r.geography, 7)
 )
 
 select * from final

@@ -8,13 +8,7 @@
 -- column ci90_low_pct: value - 1.645 standard errors
 -- column ci90_high_pct: value + 1.645 standard errors
 -- column is_latest: the newest period of its indicator and wording (the same for every class)
-with sizes as (
-    select * from adoption_indicators
-    where geography like 'size:%'
-      and indicator in ('btos_ai_use_rate', 'btos_ai_use_expected_rate')
-),
-
-labels(size_class, size_label) as (
+with labels(size_class, size_label) as (
     values
         ('A', '1-4 employees'),
         ('B', '5-9 employees'),
@@ -27,20 +21,19 @@ labels(size_class, size_label) as (
 
 final as (
     select
-        s.indicator,
-        s.series_version,
-        substr(s.geography, 6) as size_class,
-        coalesce(l.size_label, 'class ' || substr(s.geography, 6)) as size_label,
-        s.period_date,
-        s.value as value_pct,
-        s.std_error as std_error_pp,
-        s.value - 1.645 * s.std_error as ci90_low_pct,
-        s.value + 1.645 * s.std_error as ci90_high_pct,
-        s.period_date = max(s.period_date) over (partition by s.indicator, s.series_version)
-            as is_latest,
-        s.source
-    from sizes s
-    left join labels l on l.size_class = substr(s.geography, 6)
+        r.indicator,
+        r.series_version,
+        substr(r.geography, 6) as size_class,
+        coalesce(l.size_label, 'class ' || substr(r.geography, 6)) as size_label,
+        r.period_date,
+        r.value_pct,
+        r.std_error_pp,
+        r.ci90_low_pct,
+        r.ci90_high_pct,
+        r.is_latest,
+        r.source
+    from btos_ai_readings('size:%') r
+    left join labels l on l.size_class = substr(r.geography, 6)
 )
 
 select * from final

@@ -8,25 +8,15 @@
 -- column is_latest: the newest period of its indicator and wording
 -- Each wording of the question is its own series_version: the Census changed the AI question in
 -- November 2025, and the two are never joined into one line.
-with national as (
-    select * from adoption_indicators
-    where geography = 'US'
-      and indicator in ('btos_ai_use_rate', 'btos_ai_use_expected_rate')
-),
-
-final as (
-    select
-        indicator,
-        series_version,
-        period_date,
-        value as value_pct,
-        std_error as std_error_pp,
-        value - 1.645 * std_error as ci90_low_pct,
-        value + 1.645 * std_error as ci90_high_pct,
-        period_date = max(period_date) over (partition by indicator, series_version) as is_latest,
-        source
-    from national
-)
-
-select * from final
+select
+    indicator,
+    series_version,
+    period_date,
+    value_pct,
+    std_error_pp,
+    ci90_low_pct,
+    ci90_high_pct,
+    is_latest,
+    source
+from btos_ai_readings('US')
 order by indicator, series_version, period_date
