@@ -587,9 +587,9 @@ def report_callbacks(cases: list[Case]) -> None:
 # --------------------------------------------------------------------------------------------
 # (b) the thesis page in headless chromium
 
-READY_JS = """
-const done = arguments[arguments.length - 1];
-const graphs = arguments[0];
+# True while the Dash renderer has a callback pending (or has not started): every script
+# below that waits for a page or a redraw to settle uses it.
+PENDING_JS = """
 function pending() {
     if (!window.store) { return true; }
     const state = window.store.getState();
@@ -598,6 +598,13 @@ function pending() {
     delete cbs.stored; delete cbs.completed;
     return [].concat.apply([], Object.values(cbs)).length > 0;
 }
+"""
+
+READY_JS = (
+    PENDING_JS
+    + """
+const done = arguments[arguments.length - 1];
+const graphs = arguments[0];
 function ready() {
     return graphs.every(id => document.querySelector('#' + id + ' .main-svg')) && !pending();
 }
@@ -622,6 +629,7 @@ function check() {
 }
 check();
 """
+)
 
 
 def chromium_driver():
@@ -707,15 +715,10 @@ return entries.map(e => [e.name, e.transferSize, e.decodedBodySize]);
 
 # Times one interaction: from the user's last input event (a click, a key released) until the
 # graph has redrawn (plotly_afterplot) and no callback is pending.
-ARM_JS = """
+ARM_JS = (
+    PENDING_JS
+    + """
 const graph = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
-function pending() {
-    const state = window.store.getState();
-    if (state.pendingCallbacks) { return state.pendingCallbacks.length > 0; }
-    const cbs = Object.assign({}, state.callbacks);
-    delete cbs.stored; delete cbs.completed;
-    return [].concat.apply([], Object.values(cbs)).length > 0;
-}
 window.__lat = {t0: null, t1: null, saw: false};
 const mark = () => { window.__lat.t0 = performance.now(); window.__lat.t1 = null;
                      window.__lat.saw = false; };
@@ -733,16 +736,12 @@ if (graph && !graph.__latHooked) {
     graph.__latHooked = true;
 }
 """
-WAIT_JS = """
+)
+WAIT_JS = (
+    PENDING_JS
+    + """
 const done = arguments[arguments.length - 1];
 const started = performance.now();
-function pending() {
-    const state = window.store.getState();
-    if (state.pendingCallbacks) { return state.pendingCallbacks.length > 0; }
-    const cbs = Object.assign({}, state.callbacks);
-    delete cbs.stored; delete cbs.completed;
-    return [].concat.apply([], Object.values(cbs)).length > 0;
-}
 function check() {
     const lat = window.__lat;
     if (lat.t1 !== null && !pending()) { done(lat.t1 - lat.t0); }
@@ -751,6 +750,7 @@ function check() {
 }
 setTimeout(check, 20);
 """
+)
 
 
 @dataclass
