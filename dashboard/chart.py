@@ -16,7 +16,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Output, dcc, html
 
-from dashboard import figures
+from dashboard import context, figures
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -56,8 +56,6 @@ REGISTRY: dict[str, Chart] = {}
 def csv_on_click(payload: dict) -> dict | None:
     """The CSV of an on-demand card: its chart rendered again for the filters it was drawn
     with (the store holds those, not the rows), from the warehouse as it is now."""
-    from dashboard import context  # here: the spec itself reads no settings
-
     chart = REGISTRY.get(payload.get("chart"))
     if chart is None or not chart.csv_on_demand or not isinstance(payload.get("filters"), dict):
         return None
