@@ -21,7 +21,7 @@ import flask
 from dash import dcc, html
 from flask_compress import Compress
 
-from dashboard import components, context, ids, pagecache, text
+from dashboard import components, context, firstpage, ids, pagecache, text
 from dashboard.data import data_freshness, warehouse_status
 from warehouse.reader import READER
 from warehouse.runlog import utcnow
@@ -125,7 +125,8 @@ class BubblemeterDash(dash.Dash):
         # renderer sets that to the full bundle's fixed path, so the property keeps this one
         scripts = [
             "<script>Object.defineProperty(window, '_dashPlotlyJSURL', {configurable: true, "
-            f"get: function () {{ return {plotly_url!r}; }}, set: function () {{}}}});</script>"
+            f"get: function () {{ return {plotly_url!r}; }}, set: function () {{}}}});</script>",
+            firstpage.HINT_JS,
         ]
         grid_page = self.strip_relative_path(path) in {p.strip("/") for p in GRID_PAGES}
         if not grid_page:
@@ -156,13 +157,14 @@ class BubblemeterDash(dash.Dash):
         return "\n" + "\n".join(scripts)
 
 
-# Started by the renderer's request_pre hook as the page's first callback (the page router)
-# goes out: plotly.js is fetched and run while the server answers, not after the answer has
-# drawn the first graph. Until it has run, window.Plotly is a thenable: dcc.Graph resolves
-# window.Plotly before loading plotly.js itself, so a graph waits for this copy. dcc.Graph's own
-# code (a webpack chunk of dash core components) is fetched at the same time: a chunk that has
-# run is marked loaded, so the graph does not ask for it again (if dcc renames it, the graph
-# loads its code itself, as before).
+# Started as the layout is requested (dashboard/firstpage.py: the first page comes with it), or
+# by the renderer's request_pre hook as a page's first callback (the page router) goes out:
+# plotly.js is fetched and run while the server answers, not after the answer has drawn the
+# first graph. Until it has run, window.Plotly is a thenable: dcc.Graph resolves window.Plotly
+# before loading plotly.js itself, so a graph waits for this copy. dcc.Graph's own code (a
+# webpack chunk of dash core components) is fetched at the same time: a chunk that has run is
+# marked loaded, so the graph does not ask for it again (if dcc renames it, the graph loads its
+# code itself, as before).
 DCC_SUITE = "/_dash-component-suites/dash/dcc"
 GRAPH_CHUNK = "async-graph.js"
 PLOTLY_EARLY_JS = """<script>window.__bubblemeterPlotly = (function (url, graphChunk) {
@@ -255,7 +257,9 @@ def serve_layout():
         [
             nav,
             dbc.Container(
-                [status_banner(settings), dash.page_container], fluid=True, className="pt-3"
+                [status_banner(settings), firstpage.page_container()],
+                fluid=True,
+                className="pt-3",
             ),
             dcc.Location(id="url"),
         ]
@@ -299,6 +303,7 @@ def create_app(settings: Settings) -> dash.Dash:
     app.server.before_request(SQL_WORKERS.start)
     app.server.after_request(_security_headers)
     app.server.after_request(_cache_headers)
+    app.server.after_request(firstpage.vary)
     app.server.config.update(
         COMPRESS_MIMETYPES=COMPRESSED_TYPES,
         COMPRESS_ALGORITHM=["br", "zstd", "gzip"],

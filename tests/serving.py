@@ -86,3 +86,23 @@ def serving(db: str, **env_vars: str) -> Iterator[tuple[str, subprocess.Popen]]:
         yield url, proc
     finally:
         stop_process(proc)
+
+
+def pages_callback_payload(dependencies: list[dict], pathname: str, search: str = "") -> dict:
+    """The request the browser sends when it opens `pathname` + `search` (Dash pages'
+    routing callback); `dependencies` is the app's /_dash-dependencies."""
+    dep = next(
+        d for d in dependencies if {"id": "_pages_location", "property": "pathname"} in d["inputs"]
+    )
+    outputs = [
+        dict(zip(("id", "property"), part.rsplit(".", 1)))
+        for part in dep["output"].strip(".").split("...")
+    ]
+    values = {"pathname": pathname, "search": search}
+    return {
+        "output": dep["output"],
+        "outputs": outputs,
+        "inputs": [{**i, "value": values.get(i["property"])} for i in dep["inputs"]],
+        "changedPropIds": ["_pages_location.pathname"],
+        "state": [{**s, "value": None} for s in dep["state"]],
+    }

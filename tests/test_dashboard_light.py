@@ -179,7 +179,7 @@ def test_graphs_draw_with_the_partial_plotly_and_the_grid_loads_on_sql_only(duo)
     duo.wait_for_page(url=duo.server_url + "/", timeout=20)
     duo.wait_for_element(f"#{ids.HOME_DC_MIX_GRAPH} .main-svg", timeout=30)
     loaded = resources(duo)
-    # fetched once, as the page's first callback went out (not a second time by dcc.Graph)
+    # fetched once, as the layout request went out (not a second time by dcc.Graph)
     assert sum("dashboard.vendor/plotly-basic" in url for url in loaded) == 1
     assert not any("package_data/plotly.min.js" in url for url in loaded)
     assert not any("dash_ag_grid" in url for url in loaded)

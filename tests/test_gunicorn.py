@@ -12,7 +12,7 @@ import requests
 
 from dashboard import ids
 from tests.conftest import REPO, free_port
-from tests.serving import wait_until_serving
+from tests.serving import pages_callback_payload, wait_until_serving
 from warehouse.db import write_session
 from warehouse.settings import Settings
 
@@ -23,25 +23,6 @@ def children(pid: int) -> list[int]:
     for task in Path(f"/proc/{pid}/task").iterdir():
         found += [int(c) for c in (task / "children").read_text().split()]
     return found
-
-
-def pages_callback_payload(dependencies: list[dict], pathname: str) -> dict:
-    """The request the browser sends when it opens `pathname` (Dash pages' routing callback)."""
-    dep = next(
-        d for d in dependencies if {"id": "_pages_location", "property": "pathname"} in d["inputs"]
-    )
-    outputs = [
-        dict(zip(("id", "property"), part.rsplit(".", 1)))
-        for part in dep["output"].strip(".").split("...")
-    ]
-    values = {"pathname": pathname, "search": ""}
-    return {
-        "output": dep["output"],
-        "outputs": outputs,
-        "inputs": [{**i, "value": values.get(i["property"])} for i in dep["inputs"]],
-        "changedPropIds": ["_pages_location.pathname"],
-        "state": [{**s, "value": None} for s in dep["state"]],
-    }
 
 
 @pytest.fixture
