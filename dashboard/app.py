@@ -18,7 +18,7 @@ import dash
 import dash_ag_grid
 import dash_bootstrap_components as dbc
 import flask
-from dash import dcc, html
+from dash import _dash_renderer, dcc, html
 from flask_compress import Compress
 
 from dashboard import components, context, firstpage, ids, pagecache, text
@@ -92,7 +92,8 @@ def _compression_cache_key(request) -> str:
 
 
 def _use_light_bundles() -> None:
-    """Swap the full plotly.js for the partial bundle and hold AG Grid back from every page.
+    """Swap the full plotly.js for the partial bundle, hold AG Grid back from every page, and
+    leave out what no page or browser here needs.
 
     Both libraries register their files in module-level lists at import (dcc._js_dist, Dash's
     own plotly entry added per app; dash_ag_grid._js_dist); a `dynamic` entry is still served
@@ -108,6 +109,15 @@ def _use_light_bundles() -> None:
     for resource in dash.dash_table._js_dist:
         if resource["relative_package_path"] == "dash_table/bundle.js":
             resource["dynamic"] = True
+    # @babel/polyfill (core-js 2 and regenerator-runtime, 90 KB, ~40 ms of script on every
+    # load here) fills in ES2015+ for browsers that lack it; every browser Dash 4's own bundles
+    # run in has it natively. The one global of it still used, `regeneratorRuntime` (dcc's
+    # loader of its lazy chunks, such as dcc.Graph's), dash-bootstrap-components' bundle
+    # defines as it loads, on every page (the navbar); tests/test_dashboard_light.py checks it.
+    for dependency in _dash_renderer._js_dist_dependencies:
+        for key in ("relative_package_path", "external_url"):
+            for mode, paths in dependency.get(key, {}).items():
+                dependency[key][mode] = [p for p in paths if "/polyfill@" not in f"/{p}"]
 
 
 class BubblemeterDash(dash.Dash):

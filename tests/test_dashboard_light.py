@@ -184,6 +184,9 @@ def test_graphs_draw_with_the_partial_plotly_and_the_grid_loads_on_sql_only(duo)
     assert not any("package_data/plotly.min.js" in url for url in loaded)
     assert not any("dash_ag_grid" in url for url in loaded)
     assert not any("dash_table" in url for url in loaded)  # no page draws a DataTable
+    # no babel polyfill; dcc's lazy chunk loader finds regeneratorRuntime (from dbc's bundle)
+    assert not any("polyfill@" in url for url in loaded)
+    assert duo.driver.execute_script("return typeof window.regeneratorRuntime") == "object"
     # dcc.Graph's chunk was fetched once, with plotly.js, not again by the graph
     assert sum(url.endswith("/dcc/async-graph.js") for url in loaded) == 1
     assert duo.driver.execute_script("return typeof window.dash_ag_grid") == "undefined"
