@@ -8,6 +8,9 @@ console's layout runs no query: a `?q=` link fills the editor, and a callback ru
 key also holds the UTC date, so nothing built on one day is served the next. The thesis page
 on the benchmark's 5.3M-row warehouse is built in ~65 ms, most of it plotly's figure objects;
 kept, its router callback answers in the time of its JSON encoding.
+
+ANSWERS keeps callback answers the same way: the markets page's charts for a range, series and
+comparison (pages/markets.py, `answer`).
 """
 
 from __future__ import annotations
@@ -23,47 +26,50 @@ from warehouse.reader import READER
 
 UNCACHED = ("/status",)  # ages against the clock
 MAX_PAGES = 16
+MAX_ANSWERS = 32
 
 
 class PageCache:
-    """Layouts by (settings, identity, path, UTC date, query); least recently used go first."""
+    """Built things (a page's layout, a callback's charts) by (settings, what, file identity,
+    UTC date, arguments); least recently used go first."""
 
     def __init__(self, max_pages: int = MAX_PAGES):
         self.max_pages = max_pages
         self._pages: OrderedDict[tuple, object] = OrderedDict()
         self._lock = threading.Lock()
 
+    def keep(self, where: tuple, args: tuple, build: Callable[[], object]):
+        """build()'s result for `where` (what is built) and `args` (hashable), kept for the
+        current settings, warehouse file and UTC day; built again once any of them changes."""
+        settings = context.settings()
+        identity = READER.identity(settings)
+        if identity is None:
+            return build()
+        where = (repr(settings), *where)
+        key = (where, identity, dt.datetime.now(dt.UTC).date(), args)
+        with self._lock:
+            kept = self._pages.get(key)
+            if kept is not None:
+                self._pages.move_to_end(key)
+                return kept
+        kept = build()
+        if READER.identity(settings) != identity:
+            return kept  # the file changed while it was built: keep nothing
+        with self._lock:
+            for old in [k for k in self._pages if k[0] == where and k[1] != identity]:
+                del self._pages[old]
+            self._pages[key] = kept
+            while len(self._pages) > self.max_pages:
+                self._pages.popitem(last=False)
+        return kept
+
     def wrap(self, path: str, build: Callable) -> Callable:
         """A page's layout function that hands out the page built for this file and query."""
 
         @functools.wraps(build)
         def layout(**query):
-            settings = context.settings()
-            identity = READER.identity(settings)
-            if identity is None:
-                return build(**query)
-            where = (repr(settings), path)
-            key = (
-                where,
-                identity,
-                dt.datetime.now(dt.UTC).date(),
-                tuple(sorted((k, repr(v)) for k, v in query.items())),
-            )
-            with self._lock:
-                page = self._pages.get(key)
-                if page is not None:
-                    self._pages.move_to_end(key)
-                    return page
-            page = build(**query)
-            if READER.identity(settings) != identity:
-                return page  # the file changed while the page was built: keep nothing
-            with self._lock:
-                for old in [k for k in self._pages if k[0] == where and k[1] != identity]:
-                    del self._pages[old]
-                self._pages[key] = page
-                while len(self._pages) > self.max_pages:
-                    self._pages.popitem(last=False)
-            return page
+            args = tuple(sorted((k, repr(v)) for k, v in query.items()))
+            return self.keep((path,), args, lambda: build(**query))
 
         layout.__bubblemeter_cached__ = True
         return layout
@@ -89,3 +95,6 @@ class PageCache:
 
 
 PAGES = PageCache()
+# Callback answers that redraw whole charts (the markets range, series and comparison), kept
+# like pages: a range chosen again, or by another visitor, is not drawn again
+ANSWERS = PageCache(max_pages=MAX_ANSWERS)

@@ -2,11 +2,13 @@
 background as soon as a refresh has swapped in a new warehouse file.
 
 Building a page reads its queries through the Reader (warehouse/reader.py), whose results are
-kept per file identity; so the first person to open a page after a start or a refresh gets
-those results from memory instead of waiting for the views (the thesis scorecard and history
-take ~0.2 s on a large warehouse). A page's figures are still drawn per request, from the
-kept rows. Building also runs, once per process, the imports and first-use set-up of plotly
-and Dash a first request would otherwise pay (~0.2 s).
+kept per file identity; so the first person to open a page after a start or a refresh gets those
+results from memory instead of waiting for the views (the thesis scorecard and history take
+~0.2 s on a large warehouse). The built pages are kept too (dashboard/pagecache.py), and a page
+module with a `warm(settings)` function has it called: the markets page draws every range for
+its default series then, so the range buttons' first answers are ready. Building also runs, once
+per process, the imports and first-use set-up of plotly and Dash a first request would otherwise
+pay (~0.2 s).
 
 `bubblemeter serve` warms before it listens and then watches the file (every WATCH_S seconds,
 two stat calls), warming once a new file has stayed the same for one look (a refresh swaps the
@@ -47,6 +49,10 @@ def warm_pages(app: dash.Dash, settings: Settings) -> tuple[int, float]:
             with app.server.test_request_context(page["relative_path"]), READER.request(settings):
                 to_json(dashboard_app.serve_layout())
                 to_json(layout())
+                # a page may keep its callbacks' first answers ready too (pages/markets.py)
+                warm_answers = getattr(sys.modules.get(page.get("module")), "warm", None)
+                if callable(warm_answers):
+                    warm_answers(settings)
             built += 1
         except Exception as exc:  # the page's own request will report it
             print(f"warming {page['relative_path']}: {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -16,7 +16,7 @@ import pandas as pd
 from dash import dcc
 from plotly.io.json import to_json_plotly as to_json
 
-from dashboard import chart, charts, components
+from dashboard import chart, charts, components, universe
 from dashboard.app import create_app
 from dashboard.warm import Watcher
 from tests.serving import wait_until
@@ -147,3 +147,36 @@ def test_a_built_page_is_handed_out_again_until_the_file_changes(imported, tmp_p
     again = pages["/markets"](range="5y")
     assert again is not first and to_json(again) == to_json(first)  # same content, rebuilt
     assert len(pagecache.PAGES) <= pagecache.MAX_PAGES
+
+
+def test_markets_answers_are_kept_per_file_and_every_range_is_drawn_at_start(imported, tmp_path):
+    from dashboard import pagecache
+
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(imported.db, db)
+    settings = imported.with_(db=str(db))
+    app = create_app(settings)
+    markets = sys.modules["pages.markets"]
+    series = markets.defaults(settings)["series"]
+    pagecache.ANSWERS.clear()
+    Watcher(app, settings).warm_now()
+    assert len(pagecache.ANSWERS) == len(markets.RANGES)  # every range, the default series
+
+    out = markets.update("5y", series, "none", [])
+    kept = markets.answer("5y", series, "none", False)
+    assert out[1] is kept[charts.MKT_PERFORMANCE.key].figure  # the kept drawing, not a new one
+    fresh = markets.render("5y", series, "none", False)
+    assert to_json(out[1]) == to_json(fresh[charts.MKT_PERFORMANCE.key].figure)
+    # another choice is drawn, then kept; a refresh's new file draws again
+    vs = universe.tickers(settings, "benchmark")[0]
+    other = markets.answer("5y", series[:2], vs, True)
+    assert other is not kept and markets.answer("5y", series[:2], vs, True) is other
+    new = tmp_path / "new.duckdb"
+    shutil.copyfile(db, new)
+    os.replace(new, db)
+    again = markets.answer("5y", series, "none", False)
+    assert again is not kept
+    assert to_json(again[charts.MKT_DRAWDOWN.key].figure) == to_json(
+        kept[charts.MKT_DRAWDOWN.key].figure
+    )
+    assert len(pagecache.ANSWERS) <= pagecache.MAX_ANSWERS

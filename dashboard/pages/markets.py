@@ -4,7 +4,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import chart, charts, components, context, data, figures, ids, universe
+from dashboard import chart, charts, components, context, data, figures, ids, pagecache, universe
 from warehouse import precompute
 from warehouse.settings import ROLES
 
@@ -65,6 +65,24 @@ def render(range_key: str, series: list[str], vs: str, log_scale: bool):
     return chart.render_all(CHARTS, settings, f)
 
 
+def answer(range_key: str, series: list[str], vs: str, log_scale: bool):
+    """render(), kept per warehouse file and filters (pagecache.ANSWERS): a range chosen again,
+    or by another visitor, is not drawn again until a refresh swaps in a new file."""
+    args = (range_key, tuple(series), vs, log_scale)
+    return pagecache.ANSWERS.keep(
+        ("markets",), args, lambda: render(range_key, list(series), vs, log_scale)
+    )
+
+
+def warm(settings) -> int:
+    """Draw every range with the default series (what the range buttons ask for first), when
+    the server starts and after each refresh (dashboard/warm.py); return how many."""
+    series = defaults(settings)["series"]
+    for range_key in RANGES:
+        answer(range_key, series, "none", False)
+    return len(RANGES)
+
+
 @callback(
     Output(ids.MKT_URL, "search"),
     *chart.outputs(CHARTS),
@@ -84,7 +102,7 @@ def update(range_key, series, vs, log_value):
     search = components.search_string(
         {"range": range_key, "series": series, "vs": vs, "log": log_scale}, defaults(settings)
     )
-    return (search, *chart.values(CHARTS, render(range_key, series, vs, log_scale)))
+    return (search, *chart.values(CHARTS, answer(range_key, series, vs, log_scale)))
 
 
 # The log scale changes only the y axis: switched in the browser, no request (the URL too)
@@ -121,7 +139,7 @@ def layout(range=None, series=None, vs=None, log=None, **_query):  # names from 
     )
     vs = components.query_choice(vs, ["none", *benchmarks], "none")
     log_scale = components.query_flag(log)
-    out = render(range_key, chosen, vs, log_scale)
+    out = answer(range_key, chosen, vs, log_scale)
 
     controls = html.Div(
         [
