@@ -12,14 +12,16 @@ in it, and its location component already holds that pathname and search: the lo
 component finds nothing changed when it mounts, so the router is not called. The page is
 built by the same layout function, with the same arguments, the router would call.
 
-Without the header (a client that is not this page HTML, an unknown path, a malformed value)
-the container is left empty, as Dash builds it, and the router fills it as before. A wrong
+Without the header (a client that is not this page HTML, an unknown path, a malformed value),
+or when the page fails to build, the container is left empty, as Dash builds it, and the
+router fills it (or reports the failure) as before. A wrong
 guess cannot happen: the value is the document's own location, read as the layout is fetched.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 import urllib.parse
 
 import dash
@@ -82,10 +84,14 @@ def page_container():
     if not page:
         return dash.page_container  # unknown: the router shows its not-found page
     layout, title = page.get("layout", ""), page["title"]
-    if callable(layout):
-        layout = layout(**{**(variables or {}), **_parse_query_string(search)})
-    if callable(title):
-        title = title(**(variables or {}))
+    try:
+        if callable(layout):
+            layout = layout(**{**(variables or {}), **_parse_query_string(search)})
+        if callable(title):
+            title = title(**(variables or {}))
+    except Exception as exc:  # the router builds it again and reports it as a callback error
+        print(f"first page {pathname}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return dash.page_container
     [router_location] = [c for c in dash.page_container.children if c.id == _ID_LOCATION]
     return html.Div(
         [

@@ -157,3 +157,17 @@ def test_a_first_visit_draws_its_page_without_the_router_and_moving_on_uses_it(r
     wait_until(lambda: checked_range(duo) == "5y", 30, "markets not shown again after back")
     assert ("/markets", "?range=5y") in routed
     assert duo.get_logs() == []
+
+
+def test_a_page_that_fails_to_build_is_left_for_the_router(imported, monkeypatch, capfd):
+    app = create_app(imported)
+    [page] = [p for p in dash.page_registry.values() if p["path"] == "/capex"]
+
+    def broken(**_query):
+        raise RuntimeError("injected failure")
+
+    monkeypatch.setitem(page, "layout", broken)
+    body, _reply = layout(app.server.test_client(), "/capex")
+    assert find(body, "_pages_content")["props"].get("children") is None
+    assert find(body, ids.NAV_COLLAPSE) is not None  # the app still loads, with its nav
+    assert "first page /capex: RuntimeError: injected failure" in capfd.readouterr().err
