@@ -74,13 +74,12 @@ def answer(range_key: str, series: list[str], vs: str, log_scale: bool):
     )
 
 
-def warm(settings) -> int:
+def warm(settings) -> None:
     """Draw every range with the default series (what the range buttons ask for first), when
-    the server starts and after each refresh (dashboard/warm.py); return how many."""
+    the server starts and after each refresh (dashboard/warm.py)."""
     series = defaults(settings)["series"]
     for range_key in RANGES:
         answer(range_key, series, "none", False)
-    return len(RANGES)
 
 
 @callback(
