@@ -130,7 +130,9 @@ class BubblemeterDash(dash.Dash):
         return super().interpolate_index(**kwargs)
 
     def _page_scripts(self, path: str) -> str:
-        [plotly_url] = self._collect_and_register_resources([PLOTLY_BUNDLE])
+        [plotly_url, graph_chunk_url] = self._collect_and_register_resources(
+            [PLOTLY_BUNDLE, GRAPH_CHUNK]
+        )
         # dcc.Graph loads plotly.js from window._dashPlotlyJSURL when it first draws; the
         # renderer sets that to the full bundle's fixed path, so the property keeps this one
         scripts = [
@@ -140,9 +142,7 @@ class BubblemeterDash(dash.Dash):
         ]
         grid_page = self.strip_relative_path(path) in {p.strip("/") for p in GRID_PAGES}
         if not grid_page:
-            scripts.append(
-                _plotly_early(plotly_url, self.get_relative_path(f"{DCC_SUITE}/{GRAPH_CHUNK}"))
-            )
+            scripts.append(_plotly_early(plotly_url, graph_chunk_url))
         if grid_page:
             grid = [
                 {k: v for k, v in r.items() if k != "dynamic"}
@@ -173,10 +173,11 @@ class BubblemeterDash(dash.Dash):
 # first graph. Until it has run, window.Plotly is a thenable: dcc.Graph resolves window.Plotly
 # before loading plotly.js itself, so a graph waits for this copy. dcc.Graph's own code (a
 # webpack chunk of dash core components) is fetched at the same time: a chunk that has run is
-# marked loaded, so the graph does not ask for it again (if dcc renames it, the graph loads its
-# code itself, as before).
-DCC_SUITE = "/_dash-component-suites/dash/dcc"
-GRAPH_CHUNK = "async-graph.js"
+# marked loaded, whatever its URL, so the graph does not ask for it again (if dcc renames it,
+# the graph loads its code itself, as before). Its URL here carries Dash's fingerprint, so a
+# later visit takes it from the browser's cache without asking the server whether it changed
+# (the chunk loader's own URL has none).
+GRAPH_CHUNK = {"relative_package_path": "dcc/async-graph.js", "namespace": "dash"}
 PLOTLY_EARLY_JS = """<script>window.__bubblemeterPlotly = (function (url, graphChunk) {
   var started = false;
   return {start: function () {

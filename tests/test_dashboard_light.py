@@ -18,6 +18,7 @@ import dash
 import flask
 import pytest
 import requests
+from dash.fingerprint import check_fingerprint
 
 from dashboard import ids, vendor
 from dashboard.app import create_app
@@ -188,8 +189,11 @@ def test_graphs_draw_with_the_partial_plotly_and_the_grid_loads_on_sql_only(duo)
     # no babel polyfill; dcc's lazy chunk loader finds regeneratorRuntime (from dbc's bundle)
     assert not any("polyfill@" in url for url in loaded)
     assert duo.driver.execute_script("return typeof window.regeneratorRuntime") == "object"
-    # dcc.Graph's chunk was fetched once, with plotly.js, not again by the graph
-    assert sum(url.endswith("/dcc/async-graph.js") for url in loaded) == 1
+    # dcc.Graph's chunk was fetched once, with plotly.js and under its fingerprinted URL (kept
+    # a year), not again by the graph under the chunk loader's own
+    assert sum("/dcc/async-graph" in url for url in loaded) == 1
+    [chunk] = [url for url in loaded if "/dcc/async-graph" in url]
+    assert check_fingerprint(chunk.rsplit("/", 1)[-1]) == ("async-graph.js", True)
     assert duo.driver.execute_script("return typeof window.dash_ag_grid") == "undefined"
     traces = duo.driver.execute_script("return Object.keys(window.Plotly.PlotSchema.get().traces)")
     assert {"scatter", "bar"} <= set(traces) and not {"scatter3d", "heatmap", "box"} & set(traces)
