@@ -125,7 +125,9 @@ class BubblemeterDash(dash.Dash):
     GRID_PAGES only."""
 
     def interpolate_index(self, **kwargs):
-        """The page HTML, with this page's extra scripts before the renderer starts."""
+        """The page HTML, with this page's title and its extra scripts before the renderer
+        starts."""
+        kwargs["title"] = firstpage.page_title(flask.request.path) or kwargs.get("title", "")
         kwargs["scripts"] = kwargs.get("scripts", "") + self._page_scripts(flask.request.path)
         return super().interpolate_index(**kwargs)
 

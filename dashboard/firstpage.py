@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import sys
 import urllib.parse
+from html import escape as html_escape
 
 import dash
 import flask
@@ -103,6 +104,19 @@ def page_container():
             html.Div(id=_ID_DUMMY, disable_n_clicks=True),
         ]
     )
+
+
+def page_title(path: str) -> str | None:
+    """The title the router gives the page at `path` (HTML-escaped), or None: no such page, or
+    its title fails (the router reports that)."""
+    page, variables = _path_to_page(dash.get_app().strip_relative_path(path))
+    if not page:
+        return None
+    title = page["title"]
+    try:
+        return html_escape(title(**(variables or {})) if callable(title) else title)
+    except Exception:
+        return None
 
 
 def vary(response):

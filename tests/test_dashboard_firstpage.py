@@ -152,11 +152,23 @@ def test_a_first_visit_draws_its_page_without_the_router_and_moving_on_uses_it(r
     wait_until(lambda: ("/capex", "") in routed, 30, f"router not called for /capex: {routed}")
     duo.wait_for_element(f"#{ids.CAPEX_TICKERS}", timeout=30)
     assert duo.driver.execute_script(f"return !document.getElementById('{ids.MKT_RANGE}')")
+    # the router's page sets its title
+    wait_until(lambda: duo.driver.title == "Big-tech capex · bubblemeter", 30, "capex title")
     # and back again: the router rebuilds markets for its URL
     duo.driver.back()
     wait_until(lambda: checked_range(duo) == "5y", 30, "markets not shown again after back")
     assert ("/markets", "?range=5y") in routed
+    wait_until(lambda: duo.driver.title == "Markets · bubblemeter", 30, "markets title")
     assert duo.get_logs() == []
+
+
+def test_the_page_html_has_its_page_title(client):
+    """A tab, a bookmark or a link preview has the page's title before any script has run."""
+    for page in dash.page_registry.values():
+        html = client.get(page["path"]).get_data(as_text=True)
+        assert f"<title>{page['title']}</title>" in html, page["path"]
+    html = client.get("/no-such-page").get_data(as_text=True)
+    assert f"<title>{dash.get_app().title}</title>" in html
 
 
 def test_a_page_that_fails_to_build_is_left_for_the_router(imported, monkeypatch, capfd):
