@@ -84,12 +84,11 @@ def page_container():
     page, variables = _path_to_page(app.strip_relative_path(pathname))
     if not page:
         return dash.page_container  # unknown: the router shows its not-found page
-    layout, title = page.get("layout", ""), page["title"]
+    layout = page.get("layout", "")
     try:
         if callable(layout):
             layout = layout(**{**(variables or {}), **_parse_query_string(search)})
-        if callable(title):
-            title = title(**(variables or {}))
+        title = _title(page, variables)
     except Exception as exc:  # the router builds it again and reports it as a callback error
         print(f"first page {pathname}: {type(exc).__name__}: {exc}", file=sys.stderr)
         return dash.page_container
@@ -106,15 +105,20 @@ def page_container():
     )
 
 
+def _title(page: dict, variables: dict | None) -> str:
+    """A registered page's title, as the router computes it."""
+    title = page["title"]
+    return title(**(variables or {})) if callable(title) else title
+
+
 def page_title(path: str) -> str | None:
     """The title the router gives the page at `path` (HTML-escaped), or None: no such page, or
     its title fails (the router reports that)."""
     page, variables = _path_to_page(dash.get_app().strip_relative_path(path))
     if not page:
         return None
-    title = page["title"]
     try:
-        return html_escape(title(**(variables or {})) if callable(title) else title)
+        return html_escape(_title(page, variables))
     except Exception:
         return None
 
