@@ -21,7 +21,7 @@ import flask
 from dash import _dash_renderer, dcc, html
 from flask_compress import Compress
 
-from dashboard import components, context, firstpage, ids, pagecache, text
+from dashboard import components, context, firstpage, ids, pagecache, plotmargins, text
 from dashboard.data import data_freshness, warehouse_status
 from warehouse.reader import READER
 from warehouse.runlog import utcnow
@@ -144,7 +144,7 @@ class BubblemeterDash(dash.Dash):
         ]
         grid_page = self.strip_relative_path(path) in {p.strip("/") for p in GRID_PAGES}
         if not grid_page:
-            scripts.append(_plotly_early(plotly_url, graph_chunk_url))
+            scripts += [plotmargins.MARGINS_JS, _plotly_early(plotly_url, graph_chunk_url)]
         if grid_page:
             grid = [
                 {k: v for k, v in r.items() if k != "dynamic"}
@@ -193,7 +193,10 @@ PLOTLY_EARLY_JS = """<script>window.__bubblemeterPlotly = (function (url, graphC
       var script = document.createElement('script');
       script.src = url;
       script.async = true;
-      script.onload = function () { resolve(window.Plotly); };
+      script.onload = function () {
+        var wrap = window.__bubblemeterMargins;
+        resolve(wrap ? wrap(window.Plotly) : window.Plotly);
+      };
       script.onerror = function () {
         delete window.Plotly;
         reject(new Error('plotly.js did not load from ' + url));

@@ -220,6 +220,89 @@ def test_graphs_draw_with_the_partial_plotly_and_the_grid_loads_on_sql_only(duo)
 
 
 # --------------------------------------------------------------------------------------------
+# A chart drawn again with the same figure at the same size is laid out once
+# (dashboard/plotmargins.py)
+
+# Added to each new document before its scripts run: as the page's own margin memory wraps
+# Plotly.react, it is wrapped once more, and the state of each graph is read the moment its
+# draw has finished (before dcc.Graph's resize, 100 ms later, draws it again).
+DRAWS_HOOK_JS = """
+window.__draws = [];
+(function () {
+  var wrap;
+  Object.defineProperty(window, '__bubblemeterMargins', {configurable: true,
+    get: function () { return wrap; },
+    set: function (own) {
+      wrap = function (Plotly) {
+        own(Plotly);
+        var react = Plotly.react;
+        Plotly.react = function (gd) {
+          return react.apply(this, arguments).then(function (out) {
+            var full = gd._fullLayout, size = full._size;
+            window.__draws.push({id: gd.parentElement.id,
+                                 grown: '_redrawFromAutoMarginCount' in full,
+                                 size: [size.l, size.r, size.t, size.b],
+                                 margin: gd.layout.margin});
+            return out;
+          });
+        };
+        return Plotly;
+      };
+    }});
+})();
+"""
+THESIS_GRAPHS = (ids.HOME_DC_MIX_GRAPH, ids.HOME_DC_VS_CAPEX_GRAPH, ids.HOME_HISTORY_GRAPH)
+
+
+def thesis_draws(duo) -> dict[str, dict]:
+    """Open the thesis page; per graph, how its one draw went."""
+    duo.wait_for_page(url=duo.server_url + "/", timeout=20)
+    wait_until(
+        lambda: (
+            {d["id"] for d in duo.driver.execute_script("return window.__draws")}
+            >= set(THESIS_GRAPHS)
+        ),
+        30,
+        "the thesis graphs did not draw",
+    )
+    draws = duo.driver.execute_script("return window.__draws")
+    assert len(draws) == len({d["id"] for d in draws}), draws  # one draw per graph
+    return {d["id"]: d for d in draws}
+
+
+def test_a_chart_drawn_again_at_the_same_size_is_laid_out_once(duo):
+    hook = duo.driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": DRAWS_HOOK_JS}
+    )["identifier"]
+    try:
+        duo.wait_for_page(url=duo.server_url + "/status", timeout=20)
+        duo.driver.execute_script("window.localStorage.clear()")
+        sizes = {}
+        for width in (1280, 390):
+            duo.driver.set_window_size(width, 1000)
+            first = thesis_draws(duo)
+            # the figures ask for small margins: plotly.js grows some of them, drawing twice
+            assert any(d["grown"] for d in first.values()), first
+            again = thesis_draws(duo)
+            for graph in THESIS_GRAPHS:
+                assert not again[graph]["grown"], (width, graph)
+                assert again[graph]["size"] == first[graph]["size"], (width, graph)
+                # the figure's own margins are back on the graph for a later resize or update
+                assert again[graph]["margin"] == first[graph]["margin"], (width, graph)
+            sizes[width] = {g: first[g]["size"] for g in THESIS_GRAPHS}
+        # what was kept at one width was not used at the other (the legend wraps at 390 px)
+        assert sizes[1280] != sizes[390]
+        kept = duo.driver.execute_script(
+            "return JSON.parse(window.localStorage.getItem('bubblemeter:plot-margins'))"
+        )
+        assert len(kept) == 2 * len(THESIS_GRAPHS)
+        assert duo.get_logs() == []
+    finally:
+        duo.driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": hook})
+        duo.driver.set_window_size(1280, 1000)
+
+
+# --------------------------------------------------------------------------------------------
 # The phone layout (390 x 844, an iPhone 12-14's viewport)
 
 PHONE_PAGES = ["/", "/gpu-vendors", "/capex", "/enterprise", "/revenue-gap", "/markets", "/status"]
