@@ -701,7 +701,7 @@ def report_thesis(loads: list[dict]) -> None:
     times = [r["interactive"] / 1000 for r in loads]
     warm = times[1:] or times
     print(
-        f"  interactive: cold {times[0]:.2f} s, warm median {statistics.median(warm):.2f} s, "
+        f"  interactive: cold {times[0]:.2f} s, warm median {statistics.median(warm):.3f} s, "
         f"worst {max(times):.2f} s (target < {TARGET_INTERACTIVE_S:g} s: "
         f"{'met' if max(times) < TARGET_INTERACTIVE_S else 'MISSED'})"
     )
@@ -893,10 +893,10 @@ def report_visits(visits: list[Visit]) -> None:
         ("bytes on the wire, first", [f"{v.bytes_cold / 1e6:.2f} MB" for v in visits]),
         ("  (uncompressed)", [f"{v.decoded_cold / 1e6:.2f} MB" for v in visits]),
         ("bytes on the wire, reload", [f"{v.bytes_warm / 1e3:.0f} KB" for v in visits]),
-        ("interactive, first", [f"{v.cold_s:.2f} s" for v in visits]),
+        ("interactive, first", [f"{v.cold_s:.3f} s" for v in visits]),
         (
             f"interactive, reload (med {max(len(v.warm_s) for v in visits)})",
-            [f"{statistics.median(v.warm_s):.2f} s" if v.warm_s else "-" for v in visits],
+            [f"{statistics.median(v.warm_s):.3f} s" if v.warm_s else "-" for v in visits],
         ),
     ]
     names = list(dict.fromkeys(n for v in visits for n in v.interactions))
