@@ -84,8 +84,11 @@ BTOS_GAP_DAYS = 20  # the survey is biweekly
 LAYOUT = dict(
     margin=dict(l=60, r=20, t=20, b=40),
     height=360,
-    # under the plot: clear of the toolbar, and the plot keeps its width on a phone
-    legend=dict(orientation="h", x=0, y=-0.12, yanchor="top"),
+    # under the plot: clear of the toolbar, and the plot keeps its width on a phone. Placed at
+    # the figure's bottom edge (yref "container"), plotly.js keeps the room it takes apart from
+    # the axis's tick labels; placed below the plot area instead (yref "paper", y < 0), it
+    # covered labels that had turned to fit (the data-center mix's quarters)
+    legend=dict(orientation="h", x=0, y=0, yref="container", yanchor="bottom"),
     hovermode="x unified",
 )
 
