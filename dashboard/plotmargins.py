@@ -16,11 +16,12 @@ with those margins, so plotly.js finds nothing to grow and draws once. The figur
 margins are put back on the graph right after, so a later resize or update starts from them,
 as without this.
 
-The key is exact, so a hit lays the chart out as the first draw did, to within plotly.js's own
-tolerance of a pixel (the room a legend at the figure's edge takes is fractional); a margin that
-would have to grow further (a font that came late, say) still grows, as plotly.js always does. Where
-localStorage is not available, nothing is kept and every chart draws as before. Graphs on
-the pages that load plotly.js through dcc.Graph (the grid pages) are not wrapped.
+The key is exact, so a hit lays the chart out as the first draw did, to within plotly.js's
+own tolerance of a pixel (the room a legend at the figure's edge takes is fractional); a
+margin that would have to grow further (a font that came late, say) still grows, as plotly.js
+always does. Where localStorage is not available, nothing is kept and every chart draws as
+before. Graphs on the pages that load plotly.js through dcc.Graph (the grid pages) are not
+wrapped.
 """
 
 from __future__ import annotations
