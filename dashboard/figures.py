@@ -1255,7 +1255,7 @@ def dc_split_figure(drawn: pd.DataFrame) -> go.Figure:
             hovertemplate="%{x}: %{y:$,.2f}B (networking %{customdata[0]:.1f}%; "
             "accession %{customdata[1]})<extra>" + name + "</extra>",
         )
-    fig.update_layout(barmode="stack", yaxis_title="USD billions")
+    _layout(fig, barmode="stack", yaxis_title="USD billions")
     return fig
 
 
@@ -1323,7 +1323,7 @@ def cloud_capex_figure(drawn: pd.DataFrame, colors: dict | None = None) -> go.Fi
                 hovertemplate="capex of the four quarters to %{x} was followed by $%{y:.2f} "
                 "of cloud revenue per $ in the next four<extra>" + ticker + "</extra>",
             )
-    fig.update_layout(yaxis_title="cloud revenue per USD of capex")
+    _layout(fig, yaxis_title="cloud revenue per USD of capex")
     return fig
 
 
