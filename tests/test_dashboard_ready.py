@@ -149,6 +149,36 @@ def test_a_built_page_is_handed_out_again_until_the_file_changes(imported, tmp_p
     assert len(pagecache.PAGES) <= pagecache.MAX_PAGES
 
 
+def kept_figures(node) -> list:
+    """Every KeptFigure in a built layout."""
+    from dashboard import pagecache
+
+    found, stack = [], [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (list, tuple)):
+            stack.extend(node)
+        elif isinstance(node, dcc.Graph):
+            found.append(node.figure)
+        elif hasattr(node, "children"):
+            stack.append(node.children)
+    assert all(isinstance(f, pagecache.KeptFigure) for f in found), found
+    return found
+
+
+def test_a_kept_page_sends_its_figures_as_built_byte_for_byte(imported):
+    """Kept pages hold their figures as the JSON plotly.js receives (pagecache.KeptFigure):
+    what is sent is exactly what the page built anew would send."""
+    create_app(imported)
+    for page in dash.page_registry.values():
+        if page["path"] in ("/status", "/sql"):
+            continue
+        kept = page["layout"]()
+        assert kept_figures(kept), page["path"]
+        fresh = page["layout"].__wrapped__()  # the page's own layout function, not kept
+        assert to_json(kept) == to_json(fresh), page["path"]
+
+
 def test_markets_answers_are_kept_per_file_and_every_range_is_drawn_at_start(imported, tmp_path):
     from dashboard import pagecache
 
@@ -165,6 +195,7 @@ def test_markets_answers_are_kept_per_file_and_every_range_is_drawn_at_start(imp
     out = markets.update("5y", series, "none", [])
     kept = markets.answer("5y", series, "none", False)
     assert out[1] is kept[charts.MKT_PERFORMANCE.key].figure  # the kept drawing, not a new one
+    assert isinstance(out[1], pagecache.KeptFigure)
     fresh = markets.render("5y", series, "none", False)
     assert to_json(out[1]) == to_json(fresh[charts.MKT_PERFORMANCE.key].figure)
     # another choice is drawn, then kept; a refresh's new file draws again
