@@ -207,10 +207,44 @@ PLOTLY_EARLY_JS = """<script>window.__bubblemeterPlotly = (function (url, graphC
     window.Plotly = {then: function (ok, fail) { return ready.then(ok, fail); }};
   }};
 })(%s, %s);</script>"""
+# A page that comes with the layout runs no callback as it loads (`_title_not_at_load`, and
+# the phone menu listens to the router's location, which the layout already holds). Dash's
+# renderer starts out "loading" and only its watcher of callbacks sets that off, as a callback
+# ends: with none, the tab would stay titled "Updating...". So once the layout is in and no
+# callback is waiting, this sets it off with the renderer's own action, as the watcher would.
+# A callback that starts later sets it on again through the watcher, as before.
+QUIET_JS = """function () {
+  var store = window.store;
+  if (!store || !store.subscribe) { return; }
+  var stages = ['requested', 'prioritized', 'blocked', 'executing', 'watched', 'executed'];
+  function waiting(callbacks) {
+    return stages.some(function (k) { return callbacks && callbacks[k] && callbacks[k].length; });
+  }
+  var stop = store.subscribe(function () {
+    var state = store.getState();
+    if (!state.isLoading) { stop(); return; }
+    if (!state.graphs || state.layout === null || state.layout === undefined) { return; }
+    if (!waiting(state.callbacks)) {
+      stop();
+      store.dispatch({type: 'IsLoading.Set', payload: false});
+    }
+  });
+}"""
 RENDERER_HOOKS = {
     "request_pre": "function () { if (window.__bubblemeterPlotly) { "
-    "window.__bubblemeterPlotly.start(); } }"
+    "window.__bubblemeterPlotly.start(); } }",
+    "layout_post": QUIET_JS,
 }
+TITLE_OUTPUT = "_pages_dummy.children"  # Dash pages' callback that sets the tab's title
+
+
+def _title_not_at_load(app: dash.Dash) -> None:
+    """Dash pages' title callback, not called as a page loads: the page HTML already has the
+    page's title (BubblemeterDash.interpolate_index). A page the router fills in, or the next
+    page, sets it as before. Dash registers that callback as the first request comes in."""
+    for entry in app._callback_list:
+        if entry.get("output") == TITLE_OUTPUT:
+            entry["prevent_initial_call"] = True
 
 
 def _plotly_early(url: str, graph_chunk: str) -> str:
@@ -277,7 +311,6 @@ def serve_layout():
                 fluid=True,
                 className="pt-3",
             ),
-            dcc.Location(id="url"),
         ]
     )
 
@@ -297,7 +330,9 @@ def create_app(settings: Settings) -> dash.Dash:
     pagecache.PAGES.install(dash.page_registry)
     app.layout = serve_layout
     components.register_callbacks(app)
-    # the phone menu: the toggler opens and closes it, choosing a page closes it
+    app.server.before_request(lambda: _title_not_at_load(app))
+    # the phone menu: the toggler opens and closes it, choosing a page (the router's location
+    # changes) closes it
     app.clientside_callback(
         """function (clicks, path, open) {
             const ctx = window.dash_clientside.callback_context;
@@ -306,7 +341,7 @@ def create_app(settings: Settings) -> dash.Dash:
         }""",
         dash.Output(ids.NAV_COLLAPSE, "is_open"),
         dash.Input(ids.NAV_TOGGLER, "n_clicks"),
-        dash.Input("url", "pathname"),
+        dash.Input("_pages_location", "pathname"),
         dash.State(ids.NAV_COLLAPSE, "is_open"),
         prevent_initial_call=True,
     )

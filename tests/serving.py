@@ -91,9 +91,7 @@ def serving(db: str, **env_vars: str) -> Iterator[tuple[str, subprocess.Popen]]:
 def pages_callback_payload(dependencies: list[dict], pathname: str, search: str = "") -> dict:
     """The request the browser sends when it opens `pathname` + `search` (Dash pages'
     routing callback); `dependencies` is the app's /_dash-dependencies."""
-    dep = next(
-        d for d in dependencies if {"id": "_pages_location", "property": "pathname"} in d["inputs"]
-    )
+    dep = next(d for d in dependencies if "_pages_content.children" in d["output"])
     outputs = [
         dict(zip(("id", "property"), part.rsplit(".", 1)))
         for part in dep["output"].strip(".").split("...")

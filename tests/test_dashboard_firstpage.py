@@ -162,6 +162,69 @@ def test_a_first_visit_draws_its_page_without_the_router_and_moving_on_uses_it(r
     assert duo.get_logs() == []
 
 
+# Added to each new document: lists the output of every callback the renderer asks for, from
+# the moment Dash makes its store (window.store).
+REQUESTED_JS = """(function () {
+  window.__requested = [];
+  var kept;
+  Object.defineProperty(window, 'store', {configurable: true,
+    get: function () { return kept; },
+    set: function (store) {
+      kept = store;
+      store.subscribe(function () {
+        var callbacks = store.getState().callbacks || {};
+        (callbacks.requested || []).forEach(function (cb) {
+          if (window.__requested.indexOf(cb.callback.output) < 0) {
+            window.__requested.push(cb.callback.output);
+          }
+        });
+      });
+    }});
+})();"""
+
+
+def loading_state(duo) -> dict:
+    return duo.driver.execute_script(
+        "const s = window.store && window.store.getState();"
+        " return {requested: window.__requested, loading: s ? s.isLoading : null,"
+        " spinner: !!document.querySelector('._dash-loading-callback'), title: document.title};"
+    )
+
+
+@pytest.mark.browser
+def test_a_page_that_comes_with_the_layout_runs_no_callback_and_is_not_left_loading(routed_duo):
+    """No callback runs as such a page loads (the title is in the page HTML, the phone menu
+    follows the router's location): the renderer's loading state is set off all the same,
+    so the tab does not stay titled "Updating..."; a callback later sets it on and off."""
+    duo, routed = routed_duo
+    script = duo.driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": REQUESTED_JS}
+    )["identifier"]
+    try:
+        for path, title, graph in (
+            ("/", dash.get_app().title, ids.HOME_DC_MIX_GRAPH),
+            ("/markets?range=5y", "Markets · bubblemeter", ids.MKT_PERF_GRAPH),
+        ):
+            duo.driver.get(duo.server_url + path)
+            duo.wait_for_element(f"#{graph} .main-svg", timeout=30)
+            wait_until(lambda: loading_state(duo)["loading"] is False, 30, f"{path} left loading")
+            state = loading_state(duo)
+            assert state["requested"] == [], (path, state)
+            assert not state["spinner"] and state["title"] == title, (path, state)
+        # moving on runs the router and the title callback, and ends not loading
+        duo.find_element("a.nav-link[href='/capex']").click()
+        wait_until(lambda: duo.driver.title == "Big-tech capex · bubblemeter", 30, "capex title")
+        wait_until(lambda: loading_state(duo)["loading"] is False, 30, "capex left loading")
+        assert {"_pages_dummy.children", "nav-collapse.is_open"} <= set(
+            loading_state(duo)["requested"]
+        )
+        assert duo.get_logs() == []
+    finally:
+        duo.driver.execute_cdp_cmd(
+            "Page.removeScriptToEvaluateOnNewDocument", {"identifier": script}
+        )
+
+
 def test_the_page_html_has_its_page_title(client):
     """A tab, a bookmark or a link preview has the page's title before any script has run."""
     for page in dash.page_registry.values():
