@@ -303,9 +303,8 @@ PAGES = {
 def build_cases(url: str) -> list[Case]:
     """Every page's callbacks with realistic inputs, as the browser would send them."""
     deps = requests.get(url + "/_dash-dependencies", timeout=30).json()
-    router = next(
-        d for d in deps if {"id": "_pages_location", "property": "pathname"} in d["inputs"]
-    )
+    # Dash pages' router (the phone menu's callback also listens to its location)
+    router = next(d for d in deps if "_pages_content.children" in d["output"])
 
     def page(path: str, search: str = "") -> dict:
         return callback_request(
