@@ -42,14 +42,14 @@ MAX_ANSWERS = 32
 
 
 class KeptFigure:
-    """A figure as plotly.js receives it, converted once. Dash's encoder asks any object it
-    does not know for `to_plotly_json()`; this one hands out plain JSON data (typed arrays
-    already base64, as plotly writes them), which the json module writes out at C speed."""
+    """A figure as plotly.js receives it, converted once (the figure object itself is not
+    kept). Dash's encoder asks any object it does not know for `to_plotly_json()`; this one
+    hands out plain JSON data (typed arrays already base64, as plotly writes them), which the
+    json module writes out at C speed."""
 
-    __slots__ = ("figure", "_plain")
+    __slots__ = ("_plain",)
 
     def __init__(self, figure: BaseFigure):
-        self.figure = figure
         self._plain = json.loads(pio.to_json(figure, validate=False))
 
     def to_plotly_json(self) -> dict:
