@@ -24,6 +24,20 @@ from warehouse import precompute
 from warehouse.reader import READER, file_identity, query_df
 
 
+def graphs_in(layout) -> list:
+    """Every dcc.Graph in a built layout."""
+    found, stack = [], [layout]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (list, tuple)):
+            stack.extend(node)
+        elif isinstance(node, dcc.Graph):
+            found.append(node)
+        elif hasattr(node, "children"):
+            stack.append(node.children)
+    return found
+
+
 def test_markets_cards_hold_their_filters_and_the_csv_is_the_rows_drawn(imported):
     create_app(imported)
     markets = sys.modules["pages.markets"]  # as the app loaded it (dash pages need an app)
@@ -114,16 +128,9 @@ def test_every_chart_draws_only_trace_types_its_slim_template_styles(imported):
         assert value == white["layout"][key]  # plotly_white's look, entry for entry
     drawn, graphs = set(), 0
     for page in dash.page_registry.values():  # every page as a bare URL draws it
-        stack = [page["layout"]()]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, (list, tuple)):
-                stack.extend(node)
-            elif isinstance(node, dcc.Graph):
-                graphs += 1
-                drawn |= {trace["type"] for trace in node.figure.to_plotly_json()["data"]}
-            elif hasattr(node, "children"):
-                stack.append(node.children)
+        for graph in graphs_in(page["layout"]()):
+            graphs += 1
+            drawn |= {trace["type"] for trace in graph.figure.to_plotly_json()["data"]}
     assert graphs >= 20 and drawn <= set(figures.TEMPLATE_TRACES), (graphs, drawn)
     assert drawn == set(figures.TEMPLATE_TRACES)
 
@@ -150,18 +157,10 @@ def test_a_built_page_is_handed_out_again_until_the_file_changes(imported, tmp_p
 
 
 def kept_figures(node) -> list:
-    """Every KeptFigure in a built layout."""
+    """Every graph's figure in a built layout, each a KeptFigure."""
     from dashboard import pagecache
 
-    found, stack = [], [node]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (list, tuple)):
-            stack.extend(node)
-        elif isinstance(node, dcc.Graph):
-            found.append(node.figure)
-        elif hasattr(node, "children"):
-            stack.append(node.children)
+    found = [graph.figure for graph in graphs_in(node)]
     assert all(isinstance(f, pagecache.KeptFigure) for f in found), found
     return found
 
