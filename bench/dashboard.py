@@ -61,6 +61,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import requests  # noqa: E402
 
@@ -537,9 +538,9 @@ def time_case(session: requests.Session, url: str, db: Path, case: Case, repeat:
 
 
 def pct(samples: list[float], q: float) -> float:
-    """The q-th percentile (nearest rank) of samples."""
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
+    """The q-th percentile (nearest rank: the smallest sample with at least q% of them at or
+    below it, numpy's "inverted_cdf"); the p95 of 20 samples is the 19th, of 10 the 10th."""
+    return float(np.percentile(samples, q, method="inverted_cdf"))
 
 
 def report_callbacks(cases: list[Case]) -> None:
