@@ -14,7 +14,8 @@ from types import SimpleNamespace
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Output, dcc, html
+from dash import Output, ctx, dcc, html, no_update
+from dash.exceptions import MissingCallbackContextException
 
 from dashboard import context, figures
 
@@ -104,8 +105,10 @@ class Chart:
     `data`, `drawn`, `figure` and `caption` take their value (settings, the rows read, the rows
     drawn) and, when they require a second argument, the page's filters, which also carry
     `frame`, the rows as read. `check` gives a reason to draw nothing for some filters (no
-    company ticked), or None. The key names everything: element ids `<key>-graph` and
-    `<key>-caption`, the CSV pattern ids and the file `bubblemeter-<key>.csv`.
+    company ticked), or None. `uses` names the page filters it reads (f.tickers is "tickers"):
+    a page callback redraws it only when one of those changes (`redrawn`); a test checks the
+    names against what each chart draws. The key names everything: element ids `<key>-graph`
+    and `<key>-caption`, the CSV pattern ids and the file `bubblemeter-<key>.csv`.
     """
 
     key: str
@@ -116,6 +119,7 @@ class Chart:
     drawn: Callable = _keep
     check: Callable | None = None
     csv_on_demand: bool = False
+    uses: tuple[str, ...] = ()
     _arity: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -231,14 +235,37 @@ def render_all(charts: Iterable[Chart], settings, f) -> dict[str, Rendered]:
     return {c.key: c.render(settings, f) for c in charts}
 
 
+def fired_filters(by_input: dict[str, str]) -> set[str] | None:
+    """The page filters whose inputs fired the running callback (by_input: input id -> filter
+    name); None when that is not known (no callback running, or no input named), which
+    redraws every chart."""
+    try:
+        fired = {by_input.get(prop_id.rsplit(".", 1)[0]) for prop_id in ctx.triggered_prop_ids}
+    except MissingCallbackContextException:  # called outside a callback (a layout, a test)
+        return None
+    fired.discard(None)
+    return fired or None
+
+
+def redrawn(charts: Iterable[Chart], fired: set[str] | None) -> list[Chart]:
+    """The charts a change of the filters `fired` redraws: those that read one of them (every
+    chart when `fired` is None). The others keep what they show (values() sends no_update)."""
+    return [c for c in charts if fired is None or fired & set(c.uses)]
+
+
 def outputs(charts: Iterable[Chart]) -> list[Output]:
     """Every chart's outputs, in order."""
     return [o for c in charts for o in c.outputs()]
 
 
 def values(charts: Iterable[Chart], rendered: dict[str, Rendered]) -> list:
-    """Every chart's output values, in the order of outputs(charts)."""
-    return [v for c in charts for v in c.values(rendered[c.key])]
+    """Every chart's output values, in the order of outputs(charts); a chart not in `rendered`
+    (not redrawn) keeps its four outputs as they are (no_update)."""
+    return [
+        v
+        for c in charts
+        for v in (c.values(rendered[c.key]) if c.key in rendered else [no_update] * 4)
+    ]
 
 
 def grid(rows, rendered: dict[str, Rendered], extras: dict | None = None) -> list:

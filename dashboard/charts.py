@@ -47,6 +47,7 @@ def _vendor_chosen(f):
 
 GPU_REVENUE = Chart(
     key="gpu-revenue",
+    uses=("tickers",),
     title="Revenue by quarter",
     data=lambda settings, f: data.gpu_vendor_quarterly(settings, f.tickers),
     drawn=figures.gpu_revenue_drawn,
@@ -56,6 +57,7 @@ GPU_REVENUE = Chart(
 )
 GPU_MARGIN = Chart(
     key="gpu-margin",
+    uses=("tickers",),
     title="Gross margin by quarter",
     data=lambda settings, f: data.gpu_vendor_quarterly(settings, f.tickers),
     drawn=figures.gpu_margin_drawn,
@@ -65,6 +67,7 @@ GPU_MARGIN = Chart(
 )
 GPU_PLATFORM = Chart(
     key="gpu-platform",
+    uses=("presentation",),
     title="NVIDIA revenue by platform",
     data=lambda settings, f: data.nvda_revenue_by_platform(settings, f.presentation),
     drawn=figures.platform_drawn,
@@ -81,6 +84,7 @@ GPU_DC_SPLIT = Chart(
 )
 GPU_EARNINGS = Chart(
     key="gpu-earnings",
+    uses=("tickers",),
     title="Earnings: EPS estimate vs actual",
     data=lambda settings, f: data.earnings_surprises(settings, f.tickers),
     drawn=figures.earnings_drawn,
@@ -98,6 +102,7 @@ def _hyperscaler_chosen(f):
 
 CAPEX_BY_COMPANY = Chart(
     key="capex-by-company",
+    uses=("tickers", "definition"),
     title="Capex per hyperscaler by calendar quarter (panel total when all are chosen)",
     data=lambda settings, f: data.hyperscaler_capex_quarterly(settings, f.tickers),
     drawn=lambda frame, f: figures.capex_drawn(frame, f.tickers, f.all_tickers, f.definition),
@@ -107,6 +112,7 @@ CAPEX_BY_COMPANY = Chart(
 )
 CAPEX_INTENSITY = Chart(
     key="capex-intensity",
+    uses=("tickers",),
     title="Capex intensity: capex ÷ revenue",
     data=lambda settings, f: data.hyperscaler_capex_intensity(settings, f.tickers),
     drawn=figures.intensity_drawn,
@@ -125,6 +131,7 @@ CAPEX_DC_SHARE = Chart(
 
 CAPEX_CLOUD = Chart(
     key="capex-cloud",
+    uses=("tickers",),
     title="Cloud revenue vs capex: cloud revenue per dollar of capex, four quarters",
     data=lambda settings, f: data.cloud_revenue_vs_capex(settings, f.tickers),
     drawn=figures.cloud_capex_drawn,
@@ -137,6 +144,7 @@ CAPEX_CLOUD = Chart(
 
 ENT_MIX = Chart(
     key="ent-mix",
+    uses=("vintage",),
     title="NVIDIA data-center revenue: hyperscale vs AI clouds, industrial & enterprise",
     data=lambda settings, f: data.nvda_data_center_mix(settings, f.vintage),
     drawn=figures.dc_mix_drawn,
@@ -145,6 +153,7 @@ ENT_MIX = Chart(
 )
 ENT_GROWTH = Chart(
     key="ent-growth",
+    uses=("tickers",),
     title="Enterprise adopters: revenue growth on a year earlier",
     data=lambda settings, f: data.enterprise_adopters_growth(settings, f.tickers),
     drawn=figures.growth_drawn,
@@ -153,6 +162,7 @@ ENT_GROWTH = Chart(
 )
 ENT_BTOS_NATIONAL = Chart(
     key="ent-btos-national",
+    uses=("btos",),
     title="Census BTOS: share of US businesses using AI, nationally, by question wording",
     data=lambda settings, f: data.btos_ai_use_national(settings, f.btos),
     drawn=figures.btos_national_drawn,
@@ -161,6 +171,7 @@ ENT_BTOS_NATIONAL = Chart(
 )
 ENT_BTOS_SECTOR = Chart(
     key="ent-btos-sector",
+    uses=("btos",),
     title="Census BTOS: AI use by sector, newest period",
     data=lambda settings, f: data.btos_ai_use_by_sector(settings, f.btos),
     drawn=figures.btos_sector_drawn,
@@ -169,6 +180,7 @@ ENT_BTOS_SECTOR = Chart(
 )
 ENT_BTOS_SIZE = Chart(
     key="ent-btos-size",
+    uses=("btos",),
     title="Census BTOS: AI use by firm size, newest period",
     data=lambda settings, f: data.btos_ai_use_by_size(settings, f.btos),
     drawn=figures.btos_size_drawn,
@@ -177,6 +189,7 @@ ENT_BTOS_SIZE = Chart(
 )
 ENT_BTOS = Chart(
     key="ent-btos",
+    uses=("btos", "show_xx"),
     title="Census BTOS by state (secondary view): the spread across states",
     data=lambda settings, f: data.btos_ai_use_by_period(settings, f.btos),
     drawn=lambda frame, f: figures.btos_drawn(frame, f.show_xx),

@@ -18,8 +18,9 @@ CHARTS = chart.flat(ROWS)
 DEFINITIONS = list(figures.CAPEX_DEFINITIONS)
 
 
-def render(tickers: list[str], definition: str = "cash"):
-    """Every chart's rendering for the chosen hyperscalers and capex definition, by chart key."""
+def render(tickers: list[str], definition: str = "cash", fired=None):
+    """The charts' renderings for the chosen hyperscalers and capex definition, by chart key:
+    every chart, or with `fired` (the filters that changed) those that read one of them."""
     settings = context.settings()
     f = chart.filters(
         tickers=tickers,
@@ -27,7 +28,7 @@ def render(tickers: list[str], definition: str = "cash"):
         all_tickers=universe.tickers(settings, "hyperscaler"),
         colors=universe.colors(settings),
     )
-    return chart.render_all(CHARTS, settings, f)
+    return chart.render_all(chart.redrawn(CHARTS, fired), settings, f)
 
 
 @callback(
@@ -38,7 +39,7 @@ def render(tickers: list[str], definition: str = "cash"):
     prevent_initial_call=True,
 )
 def update(tickers, definition):
-    """Redraw the charts for the chosen hyperscalers and definition; put them in the URL."""
+    """Redraw the charts that read the filter changed; put the filters in the URL."""
     hyperscalers = universe.tickers(context.settings(), "hyperscaler")
     tickers = [t for t in hyperscalers if t in (tickers or [])]
     definition = components.query_choice(definition, DEFINITIONS, "cash")
@@ -46,7 +47,8 @@ def update(tickers, definition):
         {"tickers": tickers, "definition": definition},
         {"tickers": hyperscalers, "definition": "cash"},
     )
-    return (search, *chart.values(CHARTS, render(tickers, definition)))
+    fired = chart.fired_filters({ids.CAPEX_TICKERS: "tickers", ids.CAPEX_DEFINITION: "definition"})
+    return (search, *chart.values(CHARTS, render(tickers, definition, fired)))
 
 
 def layout(tickers=None, definition=None, **_query):

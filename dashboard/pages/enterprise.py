@@ -44,8 +44,9 @@ CONCENTRATION_COLUMNS = {
 }
 
 
-def render(vintage: str, tickers: list[str], btos: str, show_xx: bool):
-    """Every chart's rendering for one choice of filters, by chart key."""
+def render(vintage: str, tickers: list[str], btos: str, show_xx: bool, fired=None):
+    """The charts' renderings for one choice of filters, by chart key: every chart, or with
+    `fired` (the filters that changed) those that read one of them."""
     settings = context.settings()
     f = chart.filters(
         vintage=vintage,
@@ -54,7 +55,7 @@ def render(vintage: str, tickers: list[str], btos: str, show_xx: bool):
         show_xx=show_xx,
         colors=universe.colors(settings),
     )
-    return chart.render_all(CHARTS, settings, f)
+    return chart.render_all(chart.redrawn(CHARTS, fired), settings, f)
 
 
 @callback(
@@ -67,7 +68,7 @@ def render(vintage: str, tickers: list[str], btos: str, show_xx: bool):
     prevent_initial_call=True,
 )
 def update(vintage, tickers, btos, xx):
-    """Redraw the charts for the chosen filters and put them in the URL."""
+    """Redraw the charts that read the filter changed, and put the filters in the URL."""
     adopters = universe.tickers(context.settings(), "enterprise_adopter")
     vintage = components.query_choice(vintage, list(VINTAGES), "both")
     tickers = [t for t in adopters if t in (tickers or [])]
@@ -77,7 +78,15 @@ def update(vintage, tickers, btos, xx):
         {"vintage": vintage, "tickers": tickers, "btos": btos, "xx": show_xx},
         {**DEFAULTS, "tickers": adopters},
     )
-    return (search, *chart.values(CHARTS, render(vintage, tickers, btos, show_xx)))
+    fired = chart.fired_filters(
+        {
+            ids.ENT_VINTAGE: "vintage",
+            ids.ENT_TICKERS: "tickers",
+            ids.ENT_BTOS_INDICATOR: "btos",
+            ids.ENT_XX: "show_xx",
+        }
+    )
+    return (search, *chart.values(CHARTS, render(vintage, tickers, btos, show_xx, fired)))
 
 
 def layout(vintage=None, tickers=None, btos=None, xx=None, **_query):

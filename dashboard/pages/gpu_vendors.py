@@ -1,7 +1,7 @@
 """GPU vendors: revenue and gross margin, NVIDIA revenue by platform, earnings events."""
 
 import dash
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, callback, dcc, html, no_update
 
 from dashboard import chart, charts, components, context, ids, text, universe
 
@@ -51,12 +51,15 @@ def latest_surprises(drawn) -> str:
     return "Latest reported: " + "; ".join(parts) + ". "
 
 
-def render(tickers: list[str], presentation: str):
-    """Every chart's rendering for one choice of filters, by chart key, and the next-report
-    line."""
+def render(tickers: list[str], presentation: str, fired=None):
+    """The charts' renderings for one choice of filters, by chart key, and the next-report
+    line: every chart, or with `fired` (the filters that changed) those that read one of them
+    (the line goes with the earnings chart; no_update when that is not redrawn)."""
     settings = context.settings()
     f = chart.filters(tickers=tickers, presentation=presentation, colors=universe.colors(settings))
-    out = chart.render_all(CHARTS, settings, f)
+    out = chart.render_all(chart.redrawn(CHARTS, fired), settings, f)
+    if charts.GPU_EARNINGS.key not in out:
+        return out, no_update
     next_line = ""
     if tickers:
         events = charts.GPU_EARNINGS.read(settings, f).frame  # cached: the chart's own read
@@ -75,11 +78,12 @@ def render(tickers: list[str], presentation: str):
     prevent_initial_call=True,
 )
 def update(tickers, presentation):
-    """Redraw every chart for the chosen vendors and presentation, and put them in the URL."""
+    """Redraw the charts that read the filter changed, and put the filters in the URL."""
     vendors = universe.tickers(context.settings(), "gpu_vendor")
     tickers = [t for t in vendors if t in (tickers or [])]
     presentation = components.query_choice(presentation, list(PRESENTATIONS), "market_platform")
-    out, next_line = render(tickers, presentation)
+    fired = chart.fired_filters({ids.GPU_TICKERS: "tickers", ids.GPU_PRESENTATION: "presentation"})
+    out, next_line = render(tickers, presentation, fired)
     search = components.search_string(
         {"tickers": tickers, "presentation": presentation},
         {"tickers": vendors, "presentation": "market_platform"},

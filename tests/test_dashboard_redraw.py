@@ -1,0 +1,150 @@
+"""A filter change redraws only the charts that read that filter: each chart's `uses` is checked
+against what it draws on the real snapshot, and the page callbacks are called through Dash's
+own request path (Flask's test client), where a chart not redrawn is left out of the answer."""
+
+import json
+import sys
+
+import dash
+import plotly.io as pio
+import pytest
+from plotly.utils import PlotlyJSONEncoder
+
+from dashboard import universe
+from dashboard.app import create_app
+
+
+@pytest.fixture(scope="module")
+def app(imported):
+    return create_app(imported)
+
+
+@pytest.fixture(scope="module")
+def pages(app):
+    return {name.split(".", 1)[1]: sys.modules[name] for name in dash.page_registry}
+
+
+def fingerprint(rendered) -> tuple:
+    """What a chart shows: its figure and caption as sent, and the rows of its CSV."""
+    return (
+        pio.to_json(rendered.figure, validate=False),
+        json.dumps(rendered.caption, cls=PlotlyJSONEncoder),
+        None if rendered.drawn is None else rendered.drawn.to_csv(index=False),
+    )
+
+
+def page_cases(pages, settings):
+    """Per page: its render(**filters) by chart key, the filters a bare URL shows, and one
+    other value for each filter."""
+    adopters = universe.tickers(settings, "enterprise_adopter")
+    vendors = universe.tickers(settings, "gpu_vendor")
+    hyperscalers = universe.tickers(settings, "hyperscaler")
+    return {
+        "enterprise": (
+            pages["enterprise"].render,
+            {"vintage": "both", "tickers": adopters, "btos": "btos_ai_use_rate", "show_xx": False},
+            {
+                "vintage": "original",
+                "tickers": adopters[:1],
+                "btos": "btos_ai_use_expected_rate",
+                "show_xx": True,
+            },
+        ),
+        "gpu_vendors": (
+            lambda **f: pages["gpu_vendors"].render(**f)[0],
+            {"tickers": vendors, "presentation": "market_platform"},
+            {"tickers": ["NVDA"], "presentation": "fy27"},
+        ),
+        "capex": (
+            pages["capex"].render,
+            {"tickers": hyperscalers, "definition": "cash"},
+            {"tickers": hyperscalers[:2], "definition": "leases"},
+        ),
+    }
+
+
+@pytest.mark.parametrize("page", ["enterprise", "gpu_vendors", "capex"])
+def test_each_chart_reads_the_filters_it_declares_and_no_other(pages, imported, page):
+    render, defaults, others = page_cases(pages, imported)[page]
+    charts = pages[page].CHARTS
+    base = {key: fingerprint(r) for key, r in render(**defaults).items()}
+    assert set(base) == {c.key for c in charts}  # outside a callback: every chart
+    for name, value in others.items():
+        changed = render(**{**defaults, name: value})
+        for c in charts:
+            if name in c.uses:  # the other value shows something else, so the check can fail
+                assert fingerprint(changed[c.key]) != base[c.key], (c.key, name)
+            else:  # left as it is when that filter changes: it must not depend on it
+                assert fingerprint(changed[c.key]) == base[c.key], (c.key, name)
+
+
+def _id(text: str):
+    return json.loads(text) if text.startswith("{") else text
+
+
+def post(client, deps, graph_id: str, values: dict, changed: str) -> dict:
+    """POST the callback that draws graph_id as the browser does; values maps 'id.property' to
+    a value; changed is the input that fired. Returns the answer's outputs by element id."""
+    (dep,) = {d["output"]: d for d in deps if f"..{graph_id}.figure.." in d["output"]}.values()
+    outputs = []
+    for part in dep["output"].strip(".").split("..."):
+        ident, prop = part.rsplit(".", 1)
+        outputs.append({"id": _id(ident), "property": prop})
+    inputs = [
+        {**item, "value": values[f"{item['id']}.{item['property']}"]} for item in dep["inputs"]
+    ]
+    body = {
+        "output": dep["output"],
+        "outputs": outputs,
+        "inputs": inputs,
+        "changedPropIds": [changed],
+        "state": dep["state"] and [{**s, "value": None} for s in dep["state"]],
+    }
+    answer = client.post("/_dash-update-component", json=body)
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
+    return {
+        json.dumps(ident) if isinstance(ident, dict) else ident: props
+        for ident, props in answer.get_json()["response"].items()
+    }
+
+
+def test_a_filter_change_sends_only_the_charts_that_read_it(app, imported):
+    client = app.server.test_client()
+    deps = client.get("/_dash-dependencies").get_json()
+    graphs = lambda out: sorted(k for k in out if k.endswith("-graph"))  # noqa: E731
+    adopters = universe.tickers(imported, "enterprise_adopter")
+    ent = {
+        "ent-vintage.value": "original",
+        "ent-tickers.value": adopters,
+        "ent-btos-indicator.value": "btos_ai_use_rate",
+        "ent-xx.value": [],
+    }
+    out = post(client, deps, "ent-mix-graph", ent, "ent-vintage.value")
+    assert graphs(out) == ["ent-mix-graph"]
+    assert "vintage=original" in out["ent-url"]["search"]
+    assert "As first published" in json.dumps(out["ent-mix-caption"])
+    out = post(client, deps, "ent-mix-graph", ent, "ent-btos-indicator.value")
+    assert graphs(out) == [
+        "ent-btos-graph",
+        "ent-btos-national-graph",
+        "ent-btos-sector-graph",
+        "ent-btos-size-graph",
+    ]
+    out = post(client, deps, "ent-mix-graph", {**ent, "ent-xx.value": ["xx"]}, "ent-xx.value")
+    assert graphs(out) == ["ent-btos-graph"]
+
+    vendors = universe.tickers(imported, "gpu_vendor")
+    gpu = {"gpu-tickers.value": vendors, "gpu-presentation.value": "fy27"}
+    out = post(client, deps, "gpu-platform-graph", gpu, "gpu-presentation.value")
+    assert graphs(out) == ["gpu-platform-graph"]
+    assert "gpu-next-earnings" not in out  # goes with the earnings chart, not redrawn
+    out = post(client, deps, "gpu-platform-graph", gpu, "gpu-tickers.value")
+    assert graphs(out) == ["gpu-earnings-graph", "gpu-margin-graph", "gpu-revenue-graph"]
+    assert "Latest reported" in out["gpu-next-earnings"]["children"]
+
+    hyperscalers = universe.tickers(imported, "hyperscaler")
+    capex = {"capex-tickers.value": hyperscalers, "capex-definition.value": "leases"}
+    out = post(client, deps, "capex-by-company-graph", capex, "capex-definition.value")
+    assert graphs(out) == ["capex-by-company-graph"]
+    out = post(client, deps, "capex-by-company-graph", capex, "capex-tickers.value")
+    assert graphs(out) == ["capex-by-company-graph", "capex-cloud-graph", "capex-intensity-graph"]
