@@ -7,6 +7,7 @@ filters; a chart turns (settings, filters) into a figure, a caption and the rows
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from dash import Output, ctx, dcc, html, no_update
 from dash.exceptions import MissingCallbackContextException
 
 from dashboard import context, figures
+from warehouse.reader import READER
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -235,10 +237,27 @@ def render_all(charts: Iterable[Chart], settings, f) -> dict[str, Rendered]:
     return {c.key: c.render(settings, f) for c in charts}
 
 
-def fired_filters(by_input: dict[str, str]) -> set[str] | None:
+def warehouse_version(settings) -> str | None:
+    """The warehouse file this request reads, as a page records it (drawn_from): a digest of
+    its identity (warehouse/reader.py: device, inode, mtime, size), so the page does not carry
+    those; None where a file has none (MotherDuck, :memory:)."""
+    identity = READER.identity(settings)
+    return None if identity is None else hashlib.sha256(repr(identity).encode()).hexdigest()[:16]
+
+
+def drawn_from(store_id: str) -> dcc.Store:
+    """A page's record of the warehouse file its charts were drawn from (fired_filters)."""
+    return dcc.Store(id=store_id, data=warehouse_version(context.settings()))
+
+
+def fired_filters(by_input: dict[str, str], drawn_from: str | None = None) -> set[str] | None:
     """The page filters whose inputs fired the running callback (by_input: input id -> filter
-    name); None when that is not known (no callback running, or no input named), which
-    redraws every chart."""
+    name). None, which redraws every chart, when that is not known (no callback running, no
+    input named) and when the page's charts were drawn from another warehouse file than this
+    request reads (a refresh has landed since; drawn_from, the page's record): the charts on a
+    page always come from one file."""
+    if drawn_from is None or drawn_from != warehouse_version(context.settings()):
+        return None
     try:
         fired = {by_input.get(prop_id.rsplit(".", 1)[0]) for prop_id in ctx.triggered_prop_ids}
     except MissingCallbackContextException:  # called outside a callback (a layout, a test)

@@ -29,11 +29,13 @@ GPU_URL = "gpu-url"
 GPU_TICKERS = "gpu-tickers"
 GPU_PRESENTATION = "gpu-presentation"
 GPU_NEXT_EARNINGS = "gpu-next-earnings"
+GPU_DRAWN_FROM = "gpu-drawn-from"
 
 # Big-tech capex
 CAPEX_URL = "capex-url"
 CAPEX_TICKERS = "capex-tickers"
 CAPEX_DEFINITION = "capex-definition"
+CAPEX_DRAWN_FROM = "capex-drawn-from"
 
 # Enterprise adoption
 ENT_URL = "ent-url"
@@ -41,6 +43,7 @@ ENT_VINTAGE = "ent-vintage"
 ENT_TICKERS = "ent-tickers"
 ENT_BTOS_INDICATOR = "ent-btos-indicator"
 ENT_XX = "ent-xx"
+ENT_DRAWN_FROM = "ent-drawn-from"
 ENT_CONCENTRATION_TABLE = "ent-concentration-table"
 ENT_CONCENTRATION_CAPTION = "ent-concentration-caption"
 

@@ -1,6 +1,7 @@
 """A filter change redraws only the charts that read that filter: each chart's `uses` is checked
 against what it draws on the real snapshot, and the page callbacks are called through Dash's
-own request path (Flask's test client), where a chart not redrawn is left out of the answer."""
+own request path (Flask's test client), where a chart not redrawn is left out of the answer.
+A page drawn from another warehouse file (a refresh has landed since) is redrawn whole."""
 
 import json
 import sys
@@ -10,8 +11,9 @@ import plotly.io as pio
 import pytest
 from plotly.utils import PlotlyJSONEncoder
 
-from dashboard import universe
+from dashboard import chart, universe
 from dashboard.app import create_app
+from tests.serving import pages_callback_payload
 
 
 @pytest.fixture(scope="module")
@@ -90,15 +92,16 @@ def post(client, deps, graph_id: str, values: dict, changed: str) -> dict:
     for part in dep["output"].strip(".").split("..."):
         ident, prop = part.rsplit(".", 1)
         outputs.append({"id": _id(ident), "property": prop})
-    inputs = [
-        {**item, "value": values[f"{item['id']}.{item['property']}"]} for item in dep["inputs"]
-    ]
+    inputs, state = (
+        [{**item, "value": values[f"{item['id']}.{item['property']}"]} for item in dep[part]]
+        for part in ("inputs", "state")
+    )
     body = {
         "output": dep["output"],
         "outputs": outputs,
         "inputs": inputs,
         "changedPropIds": [changed],
-        "state": dep["state"] and [{**s, "value": None} for s in dep["state"]],
+        "state": state,
     }
     answer = client.post("/_dash-update-component", json=body)
     assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
@@ -112,12 +115,15 @@ def test_a_filter_change_sends_only_the_charts_that_read_it(app, imported):
     client = app.server.test_client()
     deps = client.get("/_dash-dependencies").get_json()
     graphs = lambda out: sorted(k for k in out if k.endswith("-graph"))  # noqa: E731
+    version = chart.warehouse_version(imported)  # what the pages record as they are drawn
+    assert version
     adopters = universe.tickers(imported, "enterprise_adopter")
     ent = {
         "ent-vintage.value": "original",
         "ent-tickers.value": adopters,
         "ent-btos-indicator.value": "btos_ai_use_rate",
         "ent-xx.value": [],
+        "ent-drawn-from.data": version,
     }
     out = post(client, deps, "ent-mix-graph", ent, "ent-vintage.value")
     assert graphs(out) == ["ent-mix-graph"]
@@ -134,7 +140,11 @@ def test_a_filter_change_sends_only_the_charts_that_read_it(app, imported):
     assert graphs(out) == ["ent-btos-graph"]
 
     vendors = universe.tickers(imported, "gpu_vendor")
-    gpu = {"gpu-tickers.value": vendors, "gpu-presentation.value": "fy27"}
+    gpu = {
+        "gpu-tickers.value": vendors,
+        "gpu-presentation.value": "fy27",
+        "gpu-drawn-from.data": version,
+    }
     out = post(client, deps, "gpu-platform-graph", gpu, "gpu-presentation.value")
     assert graphs(out) == ["gpu-platform-graph"]
     assert "gpu-next-earnings" not in out  # goes with the earnings chart, not redrawn
@@ -143,8 +153,50 @@ def test_a_filter_change_sends_only_the_charts_that_read_it(app, imported):
     assert "Latest reported" in out["gpu-next-earnings"]["children"]
 
     hyperscalers = universe.tickers(imported, "hyperscaler")
-    capex = {"capex-tickers.value": hyperscalers, "capex-definition.value": "leases"}
+    capex = {
+        "capex-tickers.value": hyperscalers,
+        "capex-definition.value": "leases",
+        "capex-drawn-from.data": version,
+    }
     out = post(client, deps, "capex-by-company-graph", capex, "capex-definition.value")
     assert graphs(out) == ["capex-by-company-graph"]
     out = post(client, deps, "capex-by-company-graph", capex, "capex-tickers.value")
     assert graphs(out) == ["capex-by-company-graph", "capex-cloud-graph", "capex-intensity-graph"]
+
+
+def test_a_page_drawn_from_another_warehouse_file_is_redrawn_whole(app, imported):
+    client = app.server.test_client()
+    deps = client.get("/_dash-dependencies").get_json()
+    version = chart.warehouse_version(imported)
+    # the page records the file it was drawn from
+    answer = client.post(
+        "/_dash-update-component", json=pages_callback_payload(deps, "/enterprise")
+    )
+    assert answer.status_code == 200
+    layout = answer.get_data(as_text=True)
+    assert json.dumps(version)[1:-1] in layout
+    ent = {
+        "ent-vintage.value": "original",
+        "ent-tickers.value": universe.tickers(imported, "enterprise_adopter"),
+        "ent-btos-indicator.value": "btos_ai_use_rate",
+        "ent-xx.value": [],
+    }
+    six = [
+        "ent-btos-graph",
+        "ent-btos-national-graph",
+        "ent-btos-sector-graph",
+        "ent-btos-size-graph",
+        "ent-growth-graph",
+        "ent-mix-graph",
+    ]
+    # drawn from a file that is gone (a refresh swapped it), or recorded by no file at all
+    for drawn_from in ("0123456789abcdef", None):
+        out = post(
+            client,
+            deps,
+            "ent-mix-graph",
+            {**ent, "ent-drawn-from.data": drawn_from},
+            "ent-vintage.value",
+        )
+        assert sorted(k for k in out if k.endswith("-graph")) == six
+        assert out["ent-drawn-from"]["data"] == version

@@ -61,15 +61,16 @@ def call(url: str, deps: list[dict], output_contains: str, values: dict) -> dict
     for part in dep["output"].strip(".").split("..."):
         ident, prop = part.rsplit(".", 1)
         outputs.append({"id": _id(ident), "property": prop})
-    inputs = [
-        {**item, "value": values.get(f"{item['id']}.{item['property']}")} for item in dep["inputs"]
-    ]
+    inputs, state = (
+        [{**item, "value": values.get(f"{item['id']}.{item['property']}")} for item in dep[part]]
+        for part in ("inputs", "state")
+    )
     body = {
         "output": dep["output"],
         "outputs": outputs if len(outputs) > 1 else outputs[0],
         "inputs": inputs,
         "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"],
-        "state": [],
+        "state": state,
     }
     answer = requests.post(url + "/_dash-update-component", json=body, timeout=120)
     assert answer.status_code == 200, answer.text[:500]

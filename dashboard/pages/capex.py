@@ -1,7 +1,7 @@
 """Big-tech capex: per hyperscaler and in total, capex intensity, NVIDIA's share of it."""
 
 import dash
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import chart, charts, components, context, figures, ids, universe
 
@@ -34,11 +34,13 @@ def render(tickers: list[str], definition: str = "cash", fired=None):
 @callback(
     Output(ids.CAPEX_URL, "search"),
     *chart.outputs(CHARTS),
+    Output(ids.CAPEX_DRAWN_FROM, "data"),
     Input(ids.CAPEX_TICKERS, "value"),
     Input(ids.CAPEX_DEFINITION, "value"),
+    State(ids.CAPEX_DRAWN_FROM, "data"),
     prevent_initial_call=True,
 )
-def update(tickers, definition):
+def update(tickers, definition, drawn_from=None):
     """Redraw the charts that read the filter changed; put the filters in the URL."""
     hyperscalers = universe.tickers(context.settings(), "hyperscaler")
     tickers = [t for t in hyperscalers if t in (tickers or [])]
@@ -47,8 +49,11 @@ def update(tickers, definition):
         {"tickers": tickers, "definition": definition},
         {"tickers": hyperscalers, "definition": "cash"},
     )
-    fired = chart.fired_filters({ids.CAPEX_TICKERS: "tickers", ids.CAPEX_DEFINITION: "definition"})
-    return (search, *chart.values(CHARTS, render(tickers, definition, fired)))
+    fired = chart.fired_filters(
+        {ids.CAPEX_TICKERS: "tickers", ids.CAPEX_DEFINITION: "definition"}, drawn_from
+    )
+    out = render(tickers, definition, fired)
+    return (search, *chart.values(CHARTS, out), chart.warehouse_version(context.settings()))
 
 
 def layout(tickers=None, definition=None, **_query):
@@ -59,6 +64,7 @@ def layout(tickers=None, definition=None, **_query):
     return html.Div(
         [
             dcc.Location(id=ids.CAPEX_URL, refresh=False),
+            chart.drawn_from(ids.CAPEX_DRAWN_FROM),
             html.H3("Big-tech capex"),
             html.Div(
                 [

@@ -2,7 +2,7 @@
 sector, by size; states as a secondary view), concentration."""
 
 import dash
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import chart, charts, components, context, data, figures, ids, text, universe
 
@@ -61,13 +61,15 @@ def render(vintage: str, tickers: list[str], btos: str, show_xx: bool, fired=Non
 @callback(
     Output(ids.ENT_URL, "search"),
     *chart.outputs(CHARTS),
+    Output(ids.ENT_DRAWN_FROM, "data"),
     Input(ids.ENT_VINTAGE, "value"),
     Input(ids.ENT_TICKERS, "value"),
     Input(ids.ENT_BTOS_INDICATOR, "value"),
     Input(ids.ENT_XX, "value"),
+    State(ids.ENT_DRAWN_FROM, "data"),
     prevent_initial_call=True,
 )
-def update(vintage, tickers, btos, xx):
+def update(vintage, tickers, btos, xx, drawn_from=None):
     """Redraw the charts that read the filter changed, and put the filters in the URL."""
     adopters = universe.tickers(context.settings(), "enterprise_adopter")
     vintage = components.query_choice(vintage, list(VINTAGES), "both")
@@ -84,9 +86,11 @@ def update(vintage, tickers, btos, xx):
             ids.ENT_TICKERS: "tickers",
             ids.ENT_BTOS_INDICATOR: "btos",
             ids.ENT_XX: "show_xx",
-        }
+        },
+        drawn_from,
     )
-    return (search, *chart.values(CHARTS, render(vintage, tickers, btos, show_xx, fired)))
+    out = render(vintage, tickers, btos, show_xx, fired)
+    return (search, *chart.values(CHARTS, out), chart.warehouse_version(context.settings()))
 
 
 def layout(vintage=None, tickers=None, btos=None, xx=None, **_query):
@@ -154,6 +158,7 @@ def layout(vintage=None, tickers=None, btos=None, xx=None, **_query):
     return html.Div(
         [
             dcc.Location(id=ids.ENT_URL, refresh=False),
+            chart.drawn_from(ids.ENT_DRAWN_FROM),
             html.H3("Enterprise adoption"),
             *chart.grid(
                 ROWS,

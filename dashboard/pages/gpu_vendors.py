@@ -1,7 +1,7 @@
 """GPU vendors: revenue and gross margin, NVIDIA revenue by platform, earnings events."""
 
 import dash
-from dash import Input, Output, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import chart, charts, components, context, ids, text, universe
 
@@ -72,23 +72,28 @@ def render(tickers: list[str], presentation: str, fired=None):
 @callback(
     Output(ids.GPU_URL, "search"),
     *chart.outputs(CHARTS),
+    Output(ids.GPU_DRAWN_FROM, "data"),
     Output(ids.GPU_NEXT_EARNINGS, "children"),
     Input(ids.GPU_TICKERS, "value"),
     Input(ids.GPU_PRESENTATION, "value"),
+    State(ids.GPU_DRAWN_FROM, "data"),
     prevent_initial_call=True,
 )
-def update(tickers, presentation):
+def update(tickers, presentation, drawn_from=None):
     """Redraw the charts that read the filter changed, and put the filters in the URL."""
     vendors = universe.tickers(context.settings(), "gpu_vendor")
     tickers = [t for t in vendors if t in (tickers or [])]
     presentation = components.query_choice(presentation, list(PRESENTATIONS), "market_platform")
-    fired = chart.fired_filters({ids.GPU_TICKERS: "tickers", ids.GPU_PRESENTATION: "presentation"})
+    fired = chart.fired_filters(
+        {ids.GPU_TICKERS: "tickers", ids.GPU_PRESENTATION: "presentation"}, drawn_from
+    )
     out, next_line = render(tickers, presentation, fired)
     search = components.search_string(
         {"tickers": tickers, "presentation": presentation},
         {"tickers": vendors, "presentation": "market_platform"},
     )
-    return (search, *chart.values(CHARTS, out), next_line)
+    version = chart.warehouse_version(context.settings())
+    return (search, *chart.values(CHARTS, out), version, next_line)
 
 
 def layout(tickers=None, presentation=None, **_query):
@@ -121,6 +126,7 @@ def layout(tickers=None, presentation=None, **_query):
     return html.Div(
         [
             dcc.Location(id=ids.GPU_URL, refresh=False),
+            chart.drawn_from(ids.GPU_DRAWN_FROM),
             html.H3("GPU vendors"),
             vendor_picker,
             *chart.grid(
