@@ -314,6 +314,13 @@ def build_cases(url: str) -> list[Case]:
             ["_pages_location.pathname"],
         )
 
+    def drawn_from(path: str, store_id: str):
+        """The warehouse file the page at `path` records it was drawn from (its dcc.Store), sent
+        back with each filter change as the browser does. A cold case touches the file first,
+        so the page no longer matches it and is redrawn whole, as a page open across a refresh."""
+        answer = requests.post(url + "/_dash-update-component", json=page(path), timeout=60)
+        return find_store(answer.json(), store_id)
+
     cases = [Case("(app shell)", "GET /_dash-layout (banner)", None)]
     for path, name in PAGES.items():
         cases.append(Case(name, f"layout {path}", page(path)))
@@ -347,6 +354,7 @@ def build_cases(url: str) -> list[Case]:
         )
 
     gpu = find_dep(deps, "gpu-revenue-graph")
+    gpu_from = drawn_from("/gpu-vendors", "gpu-drawn-from")
     for label, tickers, presentation in (
         ("NVDA, AMD; fy27", ["NVDA", "AMD"], "fy27"),
         ("all vendors", ["NVDA", "AMD", "INTC", "AVGO"], "market_platform"),
@@ -357,7 +365,11 @@ def build_cases(url: str) -> list[Case]:
                 f"update: {label}",
                 callback_request(
                     gpu,
-                    {"gpu-tickers.value": tickers, "gpu-presentation.value": presentation},
+                    {
+                        "gpu-tickers.value": tickers,
+                        "gpu-presentation.value": presentation,
+                        "gpu-drawn-from.data": gpu_from,
+                    },
                     ["gpu-tickers.value"],
                 ),
             )
@@ -369,12 +381,18 @@ def build_cases(url: str) -> list[Case]:
             "Big-tech capex",
             "update: MSFT, GOOGL, AMZN",
             callback_request(
-                capex, {"capex-tickers.value": ["MSFT", "GOOGL", "AMZN"]}, ["capex-tickers.value"]
+                capex,
+                {
+                    "capex-tickers.value": ["MSFT", "GOOGL", "AMZN"],
+                    "capex-drawn-from.data": drawn_from("/capex", "capex-drawn-from"),
+                },
+                ["capex-tickers.value"],
             ),
         )
     )
 
     ent = find_dep(deps, "ent-mix-graph")
+    ent_from = drawn_from("/enterprise", "ent-drawn-from")
     # a change redraws only the charts that read the filter that fired (chart.redrawn): the
     # vintage one chart of six, the BTOS question four (the other filters set as they were)
     for label, fired in (
@@ -392,6 +410,7 @@ def build_cases(url: str) -> list[Case]:
                         "ent-tickers.value": ["NOW", "CRM", "SNOW"],
                         "ent-btos-indicator.value": "btos_ai_use_expected_rate",
                         "ent-xx.value": ["xx"],
+                        "ent-drawn-from.data": ent_from,
                     },
                     [fired],
                 ),
