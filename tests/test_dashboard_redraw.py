@@ -114,54 +114,45 @@ def post(client, deps, graph_id: str, values: dict, changed: str) -> dict:
 def test_a_filter_change_sends_only_the_charts_that_read_it(app, imported):
     client = app.server.test_client()
     deps = client.get("/_dash-dependencies").get_json()
-    graphs = lambda out: sorted(k for k in out if k.endswith("-graph"))  # noqa: E731
     version = chart.warehouse_version(imported)  # what the pages record as they are drawn
     assert version
-    adopters = universe.tickers(imported, "enterprise_adopter")
+    role = lambda name: universe.tickers(imported, name)  # noqa: E731
     ent = {
         "ent-vintage.value": "original",
-        "ent-tickers.value": adopters,
+        "ent-tickers.value": role("enterprise_adopter"),
         "ent-btos-indicator.value": "btos_ai_use_rate",
-        "ent-xx.value": [],
+        "ent-xx.value": ["xx"],
         "ent-drawn-from.data": version,
     }
-    out = post(client, deps, "ent-mix-graph", ent, "ent-vintage.value")
-    assert graphs(out) == ["ent-mix-graph"]
-    assert "vintage=original" in out["ent-url"]["search"]
-    assert "As first published" in json.dumps(out["ent-mix-caption"])
-    out = post(client, deps, "ent-mix-graph", ent, "ent-btos-indicator.value")
-    assert graphs(out) == [
-        "ent-btos-graph",
-        "ent-btos-national-graph",
-        "ent-btos-sector-graph",
-        "ent-btos-size-graph",
-    ]
-    out = post(client, deps, "ent-mix-graph", {**ent, "ent-xx.value": ["xx"]}, "ent-xx.value")
-    assert graphs(out) == ["ent-btos-graph"]
-
-    vendors = universe.tickers(imported, "gpu_vendor")
-    gpu = {
-        "gpu-tickers.value": vendors,
-        "gpu-presentation.value": "fy27",
-        "gpu-drawn-from.data": version,
+    gpu = {"gpu-tickers.value": role("gpu_vendor"), "gpu-presentation.value": "fy27"}
+    gpu["gpu-drawn-from.data"] = version
+    capex = {"capex-tickers.value": role("hyperscaler"), "capex-definition.value": "leases"}
+    capex["capex-drawn-from.data"] = version
+    btos = ["ent-btos-graph", "ent-btos-national-graph", "ent-btos-sector-graph"]
+    cases = {  # (a graph of the callback, its inputs, the input that fired): the graphs sent
+        ("ent-mix-graph", "vintage"): (ent, ["ent-mix-graph"]),
+        ("ent-mix-graph", "btos-indicator"): (ent, [*btos, "ent-btos-size-graph"]),
+        ("ent-mix-graph", "xx"): (ent, ["ent-btos-graph"]),
+        ("gpu-platform-graph", "presentation"): (gpu, ["gpu-platform-graph"]),
+        ("gpu-platform-graph", "tickers"): (
+            gpu,
+            ["gpu-earnings-graph", "gpu-margin-graph", "gpu-revenue-graph"],
+        ),
+        ("capex-by-company-graph", "definition"): (capex, ["capex-by-company-graph"]),
+        ("capex-by-company-graph", "tickers"): (
+            capex,
+            ["capex-by-company-graph", "capex-cloud-graph", "capex-intensity-graph"],
+        ),
     }
-    out = post(client, deps, "gpu-platform-graph", gpu, "gpu-presentation.value")
-    assert graphs(out) == ["gpu-platform-graph"]
-    assert "gpu-next-earnings" not in out  # goes with the earnings chart, not redrawn
-    out = post(client, deps, "gpu-platform-graph", gpu, "gpu-tickers.value")
-    assert graphs(out) == ["gpu-earnings-graph", "gpu-margin-graph", "gpu-revenue-graph"]
-    assert "Latest reported" in out["gpu-next-earnings"]["children"]
-
-    hyperscalers = universe.tickers(imported, "hyperscaler")
-    capex = {
-        "capex-tickers.value": hyperscalers,
-        "capex-definition.value": "leases",
-        "capex-drawn-from.data": version,
-    }
-    out = post(client, deps, "capex-by-company-graph", capex, "capex-definition.value")
-    assert graphs(out) == ["capex-by-company-graph"]
-    out = post(client, deps, "capex-by-company-graph", capex, "capex-tickers.value")
-    assert graphs(out) == ["capex-by-company-graph", "capex-cloud-graph", "capex-intensity-graph"]
+    out = {}
+    for (graph, fired), (values, sent) in cases.items():
+        prefix = graph.split("-", 1)[0]
+        out[prefix, fired] = post(client, deps, graph, values, f"{prefix}-{fired}.value")
+        assert sorted(k for k in out[prefix, fired] if k.endswith("-graph")) == sent, fired
+    assert "vintage=original" in out["ent", "vintage"]["ent-url"]["search"]
+    assert "As first published" in json.dumps(out["ent", "vintage"]["ent-mix-caption"])
+    assert "gpu-next-earnings" not in out["gpu", "presentation"]  # goes with the earnings chart
+    assert "Latest reported" in out["gpu", "tickers"]["gpu-next-earnings"]["children"]
 
 
 def test_a_page_drawn_from_another_warehouse_file_is_redrawn_whole(app, imported):
