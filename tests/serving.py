@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -88,19 +89,40 @@ def serving(db: str, **env_vars: str) -> Iterator[tuple[str, subprocess.Popen]]:
         stop_process(proc)
 
 
-def pages_callback_payload(dependencies: list[dict], pathname: str, search: str = "") -> dict:
-    """The request the browser sends when it opens `pathname` + `search` (Dash pages'
-    routing callback); `dependencies` is the app's /_dash-dependencies."""
-    dep = next(d for d in dependencies if "_pages_content.children" in d["output"])
-    outputs = [
-        dict(zip(("id", "property"), part.rsplit(".", 1)))
-        for part in dep["output"].strip(".").split("...")
-    ]
-    values = {"pathname": pathname, "search": search}
+def callback_payload(
+    dependencies: list[dict], output_contains: str, values: dict, changed: str | None = None
+) -> dict:
+    """The request the browser sends for the callback whose outputs name `output_contains`;
+    `dependencies` is the app's /_dash-dependencies, `values` maps 'id.property' to the value
+    of an input or state (None when absent), `changed` is the input that fired (the first
+    input by default)."""
+    # an app built after others in one process may list a page's callback more than once
+    (dep,) = {d["output"]: d for d in dependencies if output_contains in d["output"]}.values()
+    outputs = []
+    for part in dep["output"].strip(".").split("..."):
+        ident, prop = part.rsplit(".", 1)
+        outputs.append(
+            {"id": json.loads(ident) if ident.startswith("{") else ident, "property": prop}
+        )
+    inputs, state = (
+        [{**item, "value": values.get(f"{item['id']}.{item['property']}")} for item in dep[part]]
+        for part in ("inputs", "state")
+    )
     return {
         "output": dep["output"],
-        "outputs": outputs,
-        "inputs": [{**i, "value": values.get(i["property"])} for i in dep["inputs"]],
-        "changedPropIds": ["_pages_location.pathname"],
-        "state": [{**s, "value": None} for s in dep["state"]],
+        "outputs": outputs if len(outputs) > 1 else outputs[0],
+        "inputs": inputs,
+        "changedPropIds": [changed or f"{inputs[0]['id']}.{inputs[0]['property']}"],
+        "state": state,
     }
+
+
+def pages_callback_payload(dependencies: list[dict], pathname: str, search: str = "") -> dict:
+    """The request the browser sends when it opens `pathname` + `search` (Dash pages'
+    routing callback)."""
+    return callback_payload(
+        dependencies,
+        "_pages_content.children",
+        {"_pages_location.pathname": pathname, "_pages_location.search": search},
+        "_pages_location.pathname",
+    )

@@ -13,7 +13,7 @@ from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import chart, universe
 from dashboard.app import create_app
-from tests.serving import pages_callback_payload
+from tests.serving import callback_payload, pages_callback_payload
 
 
 @pytest.fixture(scope="module")
@@ -80,29 +80,10 @@ def test_each_chart_reads_the_filters_it_declares_and_no_other(pages, imported, 
                 assert fingerprint(changed[c.key]) == base[c.key], (c.key, name)
 
 
-def _id(text: str):
-    return json.loads(text) if text.startswith("{") else text
-
-
 def post(client, deps, graph_id: str, values: dict, changed: str) -> dict:
     """POST the callback that draws graph_id as the browser does; values maps 'id.property' to
     a value; changed is the input that fired. Returns the answer's outputs by element id."""
-    (dep,) = {d["output"]: d for d in deps if f"..{graph_id}.figure.." in d["output"]}.values()
-    outputs = []
-    for part in dep["output"].strip(".").split("..."):
-        ident, prop = part.rsplit(".", 1)
-        outputs.append({"id": _id(ident), "property": prop})
-    inputs, state = (
-        [{**item, "value": values[f"{item['id']}.{item['property']}"]} for item in dep[part]]
-        for part in ("inputs", "state")
-    )
-    body = {
-        "output": dep["output"],
-        "outputs": outputs,
-        "inputs": inputs,
-        "changedPropIds": [changed],
-        "state": state,
-    }
+    body = callback_payload(deps, f"..{graph_id}.figure..", values, changed)
     answer = client.post("/_dash-update-component", json=body)
     assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
     return {

@@ -1,7 +1,6 @@
 """The pages read companies by role from the universe file: a company added to a copy of it shows
 up on the pages (checkbox, chart caption) through the Dash callbacks over HTTP."""
 
-import json
 import threading
 
 import pytest
@@ -12,7 +11,7 @@ from dashboard import charts, ids
 from dashboard.app import create_app
 from ingest.refresh import import_snapshot
 from tests.conftest import free_port
-from tests.serving import wait_until_serving
+from tests.serving import callback_payload, wait_until_serving
 from warehouse.reader import query_df
 from warehouse.settings import DEFAULT_UNIVERSE, Settings
 
@@ -49,29 +48,9 @@ def server(tmp_path_factory, snapshot_dir):
         thread.join()
 
 
-def _id(text: str):
-    return json.loads(text) if text.startswith("{") else text
-
-
 def call(url: str, deps: list[dict], output_contains: str, values: dict) -> dict:
     """POST one callback as the browser does; values maps 'id.property' to a value."""
-    # an app built after others in one process may list a page's callback more than once
-    (dep,) = {d["output"]: d for d in deps if output_contains in d["output"]}.values()
-    outputs = []
-    for part in dep["output"].strip(".").split("..."):
-        ident, prop = part.rsplit(".", 1)
-        outputs.append({"id": _id(ident), "property": prop})
-    inputs, state = (
-        [{**item, "value": values.get(f"{item['id']}.{item['property']}")} for item in dep[part]]
-        for part in ("inputs", "state")
-    )
-    body = {
-        "output": dep["output"],
-        "outputs": outputs if len(outputs) > 1 else outputs[0],
-        "inputs": inputs,
-        "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"],
-        "state": state,
-    }
+    body = callback_payload(deps, output_contains, values)
     answer = requests.post(url + "/_dash-update-component", json=body, timeout=120)
     assert answer.status_code == 200, answer.text[:500]
     return answer.json()["response"]
