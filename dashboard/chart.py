@@ -279,11 +279,13 @@ def outputs(charts: Iterable[Chart]) -> list[Output]:
 
 def values(charts: Iterable[Chart], rendered: dict[str, Rendered]) -> list:
     """Every chart's output values, in the order of outputs(charts); a chart not in `rendered`
-    (not redrawn) keeps its four outputs as they are (no_update)."""
+    (not redrawn) keeps its outputs as they are (no_update)."""
     return [
         v
         for c in charts
-        for v in (c.values(rendered[c.key]) if c.key in rendered else [no_update] * 4)
+        for v in (
+            c.values(rendered[c.key]) if c.key in rendered else [no_update] * len(c.outputs())
+        )
     ]
 
 
