@@ -18,7 +18,7 @@ import pandas as pd
 from dash import Output, ctx, dcc, html, no_update
 from dash.exceptions import MissingCallbackContextException
 
-from dashboard import context, figures
+from dashboard import context, figures, pagecache
 from warehouse.reader import READER
 
 GRAPH_CONFIG = {
@@ -83,6 +83,7 @@ class Rendered:
     drawn: pd.DataFrame | None  # exactly the rows drawn (the CSV), None when empty
     frame: pd.DataFrame | None = None  # the rows as read, before selection
     filters: SimpleNamespace | None = None  # the filters it was drawn for
+    drawing: str | None = None  # what it shows, named (pagecache.drawing_id); None: unnamed
 
 
 def _takes_filters(fn: Callable) -> bool:
@@ -188,16 +189,37 @@ class Chart:
                 figures.empty_figure(chart_data.empty_reason), chart_data.empty_reason, None
             )
         chosen = f
-        f = SimpleNamespace(**vars(f), frame=chart_data.frame)
-        drawn = self._call("drawn", chart_data.frame, f)
+        try:
+            drawing = pagecache.drawing_id(self.key, self.drawn_for(chosen), chart_data.frame)
+        except TypeError:  # filters that do not sort: drawn every time
+            drawing = None
+        if drawing is None:
+            return self._draw(chart_data.frame, chosen, None)
+        return pagecache.DRAWINGS.keep(
+            drawing, lambda: self._draw(chart_data.frame, chosen, drawing)
+        )
+
+    def drawn_for(self, f: SimpleNamespace) -> str:
+        """The filters this chart is drawn for, as text (part of its drawing's id): every value
+        it is given but the page filters it does not read (those other charts name in `uses`
+        and it does not). A chart that names none is drawn for all it is given."""
+        ignored = {u for c in REGISTRY.values() for u in c.uses} - set(self.uses)
+        if not self.uses:
+            ignored = set()
+        return repr(sorted((k, v) for k, v in vars(f).items() if k not in ignored))
+
+    def _draw(self, frame: pd.DataFrame, chosen: SimpleNamespace, drawing: str | None):
+        f = SimpleNamespace(**vars(chosen), frame=frame)
+        drawn = self._call("drawn", frame, f)
         if drawn.empty:
             return Rendered(figures.empty_figure(NOTHING_TO_DRAW), NOTHING_TO_DRAW, None)
         return Rendered(
             self._call("figure", drawn, f),
             self._call("caption", drawn, f),
             drawn,
-            chart_data.frame,
+            frame,
             chosen,
+            drawing,
         )
 
     def card(self, rendered: Rendered, controls=None, note=None):
@@ -245,18 +267,51 @@ def warehouse_version(settings) -> str | None:
     return None if identity is None else hashlib.sha256(repr(identity).encode()).hexdigest()[:16]
 
 
-def drawn_from(store_id: str) -> dcc.Store:
-    """A page's record of the warehouse file its charts were drawn from (fired_filters)."""
-    return dcc.Store(id=store_id, data=warehouse_version(context.settings()))
+def drawn_from(store_id: str, rendered: dict[str, Rendered] | None = None) -> dcc.Store:
+    """A page's record of what its charts show (record(): the warehouse file they were drawn
+    from, and each chart's drawing), as the page is built."""
+    return dcc.Store(id=store_id, data=record(rendered or {}))
 
 
-def fired_filters(by_input: dict[str, str], drawn_from: str | None = None) -> set[str] | None:
+def _recorded(drawn_from) -> tuple[str | None, dict]:
+    """(file, drawings by chart key) of a page's record; a record of the file alone (as pages
+    drawn before drawings were recorded hold it) has no drawings, and anything else no file."""
+    if isinstance(drawn_from, dict):
+        drawings = drawn_from.get("drawings")
+        file = drawn_from.get("file")
+        return (file if isinstance(file, str) else None), (
+            drawings if isinstance(drawings, dict) else {}
+        )
+    return (drawn_from if isinstance(drawn_from, str) else None), {}
+
+
+def record(rendered: dict[str, Rendered], drawn_from=None) -> dict:
+    """What a page records once `rendered` is on it: the warehouse file this request reads
+    (warehouse_version) and each chart's drawing (Rendered.drawing), those of the charts not
+    redrawn carried over from the page's record when it was drawn from this same file."""
+    version = warehouse_version(context.settings())
+    file, drawings = _recorded(drawn_from)
+    kept = drawings if file is not None and file == version else {}
+    return {"file": version, "drawings": {**kept, **{k: r.drawing for k, r in rendered.items()}}}
+
+
+def to_send(rendered: dict[str, Rendered], drawn_from) -> dict[str, Rendered]:
+    """`rendered` without the charts the page shows already: those whose drawing is the one
+    its record names (the same figure, caption and rows, pagecache.drawing_id). After a
+    refresh every chart is rendered again (fired_filters), and only those that come out
+    otherwise go to the page: the rest already show what this file draws."""
+    _, drawings = _recorded(drawn_from)
+    return {k: r for k, r in rendered.items() if r.drawing is None or drawings.get(k) != r.drawing}
+
+
+def fired_filters(by_input: dict[str, str], drawn_from=None) -> set[str] | None:
     """The page filters whose inputs fired the running callback (by_input: input id -> filter
-    name). None, which redraws every chart, when that is not known (no callback running, no
+    name). None, which renders every chart, when that is not known (no callback running, no
     input named) and when the page's charts were drawn from another warehouse file than this
     request reads (a refresh has landed since; drawn_from, the page's record): the charts on a
-    page always come from one file."""
-    if drawn_from is None or drawn_from != warehouse_version(context.settings()):
+    page always come from one file (to_send then leaves out those drawn the same)."""
+    file, _ = _recorded(drawn_from)
+    if file is None or file != warehouse_version(context.settings()):
         return None
     try:
         fired = {by_input.get(prop_id.rsplit(".", 1)[0]) for prop_id in ctx.triggered_prop_ids}

@@ -1,9 +1,12 @@
 """A filter change redraws only the charts that read that filter: each chart's `uses` is checked
 against what it draws on the real snapshot, and the page callbacks are called through Dash's
 own request path (Flask's test client), where a chart not redrawn is left out of the answer.
-A page drawn from another warehouse file (a refresh has landed since) is redrawn whole."""
+A page drawn from another warehouse file (a refresh has landed since) has every chart rendered
+again, and is sent those that come out otherwise than the page's record of them says."""
 
+import dataclasses
 import json
+import shutil
 import sys
 
 import dash
@@ -11,7 +14,7 @@ import plotly.io as pio
 import pytest
 from plotly.utils import PlotlyJSONEncoder
 
-from dashboard import chart, universe
+from dashboard import chart, charts, pagecache, universe
 from dashboard.app import create_app
 from tests.serving import callback_payload, pages_callback_payload
 
@@ -136,7 +139,7 @@ def test_a_filter_change_sends_only_the_charts_that_read_it(app, imported):
     assert "Latest reported" in out["gpu", "tickers"]["gpu-next-earnings"]["children"]
 
 
-def test_a_page_drawn_from_another_warehouse_file_is_redrawn_whole(app, imported):
+def test_a_page_recorded_by_no_drawings_is_redrawn_whole(app, imported):
     client = app.server.test_client()
     deps = client.get("/_dash-dependencies").get_json()
     version = chart.warehouse_version(imported)
@@ -161,8 +164,9 @@ def test_a_page_drawn_from_another_warehouse_file_is_redrawn_whole(app, imported
         "ent-growth-graph",
         "ent-mix-graph",
     ]
-    # drawn from a file that is gone (a refresh swapped it), or recorded by no file at all
-    for drawn_from in ("0123456789abcdef", None):
+    # drawn from a file that is gone (a refresh swapped it), recorded by the file alone (as
+    # pages drawn before drawings were recorded hold it), or recorded by nothing at all
+    for drawn_from in ({"file": "0123456789abcdef", "drawings": {}}, "0123456789abcdef", None):
         out = post(
             client,
             deps,
@@ -171,4 +175,88 @@ def test_a_page_drawn_from_another_warehouse_file_is_redrawn_whole(app, imported
             "ent-vintage.value",
         )
         assert sorted(k for k in out if k.endswith("-graph")) == six
-        assert out["ent-drawn-from"]["data"] == version
+        record = out["ent-drawn-from"]["data"]
+        assert record["file"] == version
+        assert sorted(record["drawings"]) == sorted(g.removesuffix("-graph") for g in six)
+        assert all(record["drawings"].values())
+
+
+def find_store(tree, store_id: str):
+    """The data of the dcc.Store with this id in a layout tree (JSON as Dash sends it)."""
+    if isinstance(tree, dict):
+        props = tree.get("props", {})
+        if tree.get("type") == "Store" and props.get("id") == store_id:
+            return props.get("data")
+        children = list(tree.values())
+    else:
+        children = tree if isinstance(tree, list) else []
+    for child in children:
+        found = find_store(child, store_id)
+        if found is not None:
+            return found
+    return None
+
+
+def test_after_a_refresh_only_the_charts_drawn_otherwise_are_sent(app, imported):
+    client = app.server.test_client()
+    deps = client.get("/_dash-dependencies").get_json()
+    answer = client.post(
+        "/_dash-update-component", json=pages_callback_payload(deps, "/enterprise")
+    )
+    assert answer.status_code == 200
+    record = find_store(answer.get_json(), "ent-drawn-from")
+    assert record["file"] == chart.warehouse_version(imported)
+    assert len(record["drawings"]) == 6 and all(record["drawings"].values())
+    ent = {  # the filters as the page shows them, then the vintage changed
+        "ent-vintage.value": "original",
+        "ent-tickers.value": universe.tickers(imported, "enterprise_adopter"),
+        "ent-btos-indicator.value": "btos_ai_use_rate",
+        "ent-xx.value": [],
+    }
+    # the page drawn from a file a refresh has replaced, from the same rows: every chart is
+    # rendered again, and only the one the change draws otherwise is sent
+    before = {**record, "file": "0123456789abcdef"}
+    values = {**ent, "ent-drawn-from.data": before}
+    out = post(client, deps, "ent-mix-graph", values, "ent-vintage.value")
+    assert sorted(k for k in out if k.endswith("-graph")) == ["ent-mix-graph"]
+    after = out["ent-drawn-from"]["data"]
+    assert after["file"] == record["file"]
+    assert after["drawings"]["ent-mix"] != record["drawings"]["ent-mix"]
+    assert {k: v for k, v in after["drawings"].items() if k != "ent-mix"} == {
+        k: v for k, v in record["drawings"].items() if k != "ent-mix"
+    }
+    # a chart the page shows otherwise (its rows changed in that refresh) is sent again
+    before["drawings"] = {**record["drawings"], "ent-growth": "drawn-from-other-rows"}
+    out = post(client, deps, "ent-mix-graph", values, "ent-vintage.value")
+    assert sorted(k for k in out if k.endswith("-graph")) == ["ent-growth-graph", "ent-mix-graph"]
+    # the same file: only the charts of the filter that fired are rendered, and the record
+    # keeps the others' drawings
+    values["ent-drawn-from.data"] = record
+    out = post(client, deps, "ent-mix-graph", values, "ent-vintage.value")
+    assert sorted(k for k in out if k.endswith("-graph")) == ["ent-mix-graph"]
+    assert out["ent-drawn-from"]["data"]["drawings"] == after["drawings"]
+
+
+def test_a_chart_is_drawn_once_for_the_same_rows_and_filters(imported, tmp_path):
+    # a copy of the warehouse file: another file (as a refresh swaps in) with the same rows
+    copy = dataclasses.replace(imported, db=str(tmp_path / "copy.duckdb"))
+    shutil.copyfile(imported.db, copy.db)
+    f = chart.filters(
+        tickers=universe.tickers(imported, "enterprise_adopter"),
+        colors=universe.colors(imported),
+    )
+    first = charts.ENT_GROWTH.render(imported, f)
+    again = charts.ENT_GROWTH.render(copy, f)
+    assert first.drawing and again.drawing == first.drawing
+    assert again is first  # handed out again, not drawn anew
+    # other filters, or rows that differ in one value, are another drawing
+    fewer = chart.filters(tickers=f.tickers[:1], colors=f.colors)
+    assert charts.ENT_GROWTH.render(copy, fewer).drawing != first.drawing
+    chosen = charts.ENT_GROWTH.drawn_for(f)
+    # a filter the chart does not read is not part of what it is drawn for
+    assert charts.ENT_GROWTH.drawn_for(chart.filters(**vars(f), vintage="original")) == chosen
+    rows = first.frame.copy()
+    assert pagecache.drawing_id("ent-growth", chosen, rows) == first.drawing
+    column = rows.select_dtypes("number").columns[0]
+    rows.loc[rows.index[0], column] = rows[column].iloc[0] + 1
+    assert pagecache.drawing_id("ent-growth", chosen, rows) != first.drawing

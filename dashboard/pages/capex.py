@@ -53,7 +53,8 @@ def update(tickers, definition, drawn_from=None):
         {ids.CAPEX_TICKERS: "tickers", ids.CAPEX_DEFINITION: "definition"}, drawn_from
     )
     out = render(tickers, definition, fired)
-    return (search, *chart.values(CHARTS, out), chart.warehouse_version(context.settings()))
+    sent = chart.to_send(out, drawn_from)
+    return (search, *chart.values(CHARTS, sent), chart.record(out, drawn_from))
 
 
 def layout(tickers=None, definition=None, **_query):
@@ -61,10 +62,11 @@ def layout(tickers=None, definition=None, **_query):
     hyperscalers = universe.tickers(context.settings(), "hyperscaler")
     tickers = components.query_list(tickers, hyperscalers, hyperscalers)
     definition = components.query_choice(definition, DEFINITIONS, "cash")
+    out = render(tickers, definition)
     return html.Div(
         [
             dcc.Location(id=ids.CAPEX_URL, refresh=False),
-            chart.drawn_from(ids.CAPEX_DRAWN_FROM),
+            chart.drawn_from(ids.CAPEX_DRAWN_FROM, out),
             html.H3("Big-tech capex"),
             html.Div(
                 [
@@ -95,6 +97,6 @@ def layout(tickers=None, definition=None, **_query):
                 ],
                 className="filters",
             ),
-            *chart.grid(ROWS, render(tickers, definition)),
+            *chart.grid(ROWS, out),
         ]
     )

@@ -90,7 +90,8 @@ def update(vintage, tickers, btos, xx, drawn_from=None):
         drawn_from,
     )
     out = render(vintage, tickers, btos, show_xx, fired)
-    return (search, *chart.values(CHARTS, out), chart.warehouse_version(context.settings()))
+    sent = chart.to_send(out, drawn_from)
+    return (search, *chart.values(CHARTS, sent), chart.record(out, drawn_from))
 
 
 def layout(vintage=None, tickers=None, btos=None, xx=None, **_query):
@@ -158,7 +159,7 @@ def layout(vintage=None, tickers=None, btos=None, xx=None, **_query):
     return html.Div(
         [
             dcc.Location(id=ids.ENT_URL, refresh=False),
-            chart.drawn_from(ids.ENT_DRAWN_FROM),
+            chart.drawn_from(ids.ENT_DRAWN_FROM, out),
             html.H3("Enterprise adoption"),
             *chart.grid(
                 ROWS,

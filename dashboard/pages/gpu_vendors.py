@@ -92,8 +92,8 @@ def update(tickers, presentation, drawn_from=None):
         {"tickers": tickers, "presentation": presentation},
         {"tickers": vendors, "presentation": "market_platform"},
     )
-    version = chart.warehouse_version(context.settings())
-    return (search, *chart.values(CHARTS, out), version, next_line)
+    sent = chart.to_send(out, drawn_from)
+    return (search, *chart.values(CHARTS, sent), chart.record(out, drawn_from), next_line)
 
 
 def layout(tickers=None, presentation=None, **_query):
@@ -126,7 +126,7 @@ def layout(tickers=None, presentation=None, **_query):
     return html.Div(
         [
             dcc.Location(id=ids.GPU_URL, refresh=False),
-            chart.drawn_from(ids.GPU_DRAWN_FROM),
+            chart.drawn_from(ids.GPU_DRAWN_FROM, out),
             html.H3("GPU vendors"),
             vendor_picker,
             *chart.grid(
