@@ -988,9 +988,12 @@ def interactions(
                 touched = time.monotonic()
                 if cold:
                     os.utime(db)
-                visit.interactions.setdefault(name, []).append(
-                    _interact(driver, None, click(clicks[i % len(clicks)]))
-                )
+                try:
+                    took = _interact(driver, None, click(clicks[i % len(clicks)]))
+                except Exception as exc:  # a tree whose page has no such choice: n/a
+                    print(f"{name}: {type(exc).__name__}: {str(exc)[:200]}", file=sys.stderr)
+                    took = None
+                visit.interactions.setdefault(name, []).append(took)
                 if cold and pids:
                     wait_idle(list(pids), touched)
 
