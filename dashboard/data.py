@@ -49,6 +49,21 @@ def _read(settings: Settings, sql: str, missing: str, params=None) -> ChartData:
     return ChartData(frame)
 
 
+def _read_rows(
+    settings: Settings, sql: str, missing: str, column: str, keep: list[str] | None
+) -> ChartData:
+    """`sql` (a whole view, no parameter) read and kept once per warehouse file, then only the
+    rows whose `column` is in `keep` (all of them for None), in the view's order. A filter's
+    choices are rows of one kept result, so the pages kept ready after a refresh
+    (dashboard/warm.py, which reads each view for the default choices) answer any other choice
+    from memory too."""
+    chart = _read(settings, sql, missing)
+    if keep is None or column not in chart.frame.columns:
+        return chart
+    frame = chart.frame[chart.frame[column].isin(keep)].reset_index(drop=True)
+    return ChartData(frame, missing if frame.empty else None)
+
+
 def data_freshness(settings: Settings) -> ChartData:
     """Per source and table: rows, newest data date, last successful load (view data_freshness)."""
     return _read(
@@ -194,142 +209,136 @@ def hyperscaler_capex_panel(settings: Settings) -> ChartData:
 
 def gpu_vendor_quarterly(settings: Settings, tickers: list[str]) -> ChartData:
     """Revenue and gross margin per GPU vendor and quarter (view gpu_vendor_quarterly)."""
-    return _read(
+    return _read_rows(
         settings,
-        "select * from gpu_vendor_quarterly where list_contains(?, ticker) "
-        "order by ticker, fiscal_year, fiscal_quarter",
+        "select * from gpu_vendor_quarterly order by ticker, fiscal_year, fiscal_quarter",
         "no revenue for "
         + ", ".join(tickers)
         + " yet: "
         + SEC_HINT
         + " or `--source financial_facts`",
-        [tickers],
+        "ticker",
+        list(tickers),
     )
 
 
 def nvda_revenue_by_platform(settings: Settings, presentation_group: str) -> ChartData:
     """NVIDIA revenue by segment in one presentation (view nvda_revenue_by_platform)."""
-    return _read(
+    return _read_rows(
         settings,
-        "select * from nvda_revenue_by_platform where presentation_group = ? "
-        "order by fiscal_year, fiscal_quarter, segment",
+        "select * from nvda_revenue_by_platform order by fiscal_year, fiscal_quarter, segment",
         "no NVIDIA segment revenue in this presentation yet: "
         + SNAPSHOT_HINT.format(dataset="segment_revenue"),
+        "presentation_group",
         [presentation_group],
     )
 
 
 def earnings_surprises(settings: Settings, tickers: list[str]) -> ChartData:
     """EPS estimate vs actual per reported quarter (view earnings_surprises)."""
-    return _read(
+    return _read_rows(
         settings,
-        "select * from earnings_surprises where list_contains(?, ticker) "
-        "order by ticker, report_date, fiscal_period_label",
+        "select * from earnings_surprises order by ticker, report_date, fiscal_period_label",
         "no earnings events for " + ", ".join(tickers) + " yet: run `bubblemeter "
         "refresh --source yahoo` (offline: `--from DIR --source earnings_events`)",
-        [tickers],
+        "ticker",
+        list(tickers),
     )
 
 
 def hyperscaler_capex_quarterly(settings: Settings, tickers: list[str] | None = None) -> ChartData:
     """Capex per hyperscaler (all, or the chosen ones) and the all-reporting total by calendar
     quarter (view hyperscaler_capex_quarterly)."""
-    if tickers is None:
-        where, params = "", None
-    else:
-        where, params = "where list_contains(?, ticker) or ticker = 'ALL' ", [tickers]
-    return _read(
+    return _read_rows(
         settings,
-        f"select * from hyperscaler_capex_quarterly {where}"
+        "select * from hyperscaler_capex_quarterly "
         "order by calendar_year, calendar_quarter, ticker",
         "no hyperscaler capex yet: " + SEC_HINT,
-        params,
+        "ticker",
+        None if tickers is None else [*tickers, "ALL"],
     )
 
 
 def hyperscaler_capex_intensity(settings: Settings, tickers: list[str]) -> ChartData:
     """Capex / revenue per hyperscaler and fiscal quarter (view hyperscaler_capex_intensity)."""
-    return _read(
+    return _read_rows(
         settings,
-        "select * from hyperscaler_capex_intensity where list_contains(?, ticker) "
-        "order by ticker, fiscal_year, fiscal_quarter",
+        "select * from hyperscaler_capex_intensity order by ticker, fiscal_year, fiscal_quarter",
         "no quarter with both capex and revenue for " + ", ".join(tickers) + " yet: " + SEC_HINT,
-        [tickers],
+        "ticker",
+        list(tickers),
     )
 
 
 def nvda_data_center_mix(settings: Settings, vintage: str = "both") -> ChartData:
     """NVIDIA data-center split: both vintages (as first published, recast), or one of them
     (view nvda_data_center_mix)."""
-    where = {
-        "original": "presentation = 'fy27_original'",
-        "recast": "presentation = 'fy27_recast'",
-    }.get(vintage, "true")
-    return _read(
+    keep = {"original": ["fy27_original"], "recast": ["fy27_recast"]}.get(vintage)
+    return _read_rows(
         settings,
-        f"select * from nvda_data_center_mix where {where} "
-        "order by fiscal_year, fiscal_quarter, presentation",
+        "select * from nvda_data_center_mix order by fiscal_year, fiscal_quarter, presentation",
         "no NVIDIA hyperscale vs enterprise split yet: "
         + SNAPSHOT_HINT.format(dataset="segment_revenue"),
+        "presentation",
+        keep,
     )
 
 
 def enterprise_adopters_growth(settings: Settings, tickers: list[str]) -> ChartData:
     """Revenue growth per enterprise adopter and the like-for-like basket
     (view enterprise_adopters_growth)."""
-    return _read(
+    return _read_rows(
         settings,
-        "select * from enterprise_adopters_growth "
-        "where (list_contains(?, ticker) or ticker = 'BASKET') "
-        "and revenue_yoy_pct is not null "
+        "select * from enterprise_adopters_growth where revenue_yoy_pct is not null "
         "order by calendar_year, calendar_quarter, ticker",
         "no enterprise adopter revenue with a year-earlier quarter yet: "
         + SEC_HINT
         + " or `--source financial_facts`",
-        [tickers],
+        "ticker",
+        [*tickers, "BASKET"],
     )
 
 
 def btos_ai_use_by_period(settings: Settings, indicator: str) -> ChartData:
     """Median and range across states per BTOS survey period (view btos_ai_use_by_period)."""
-    return _read(
+    return _read_rows(
         settings,
-        "select * from btos_ai_use_by_period where indicator = ? "
-        "order by series_version, period_date",
+        "select * from btos_ai_use_by_period order by series_version, period_date",
         "no Census BTOS data yet: " + SNAPSHOT_HINT.format(dataset="adoption_indicators"),
+        "indicator",
         [indicator],
     )
 
 
 def btos_ai_use_national(settings: Settings, indicator: str) -> ChartData:
     """The national BTOS rate per question wording and period (view btos_ai_use_national)."""
-    return _read(
+    return _read_rows(
         settings,
-        "select * from btos_ai_use_national where indicator = ? "
-        "order by series_version, period_date",
+        "select * from btos_ai_use_national order by series_version, period_date",
         "no national Census BTOS series yet: " + CENSUS_HINT,
+        "indicator",
         [indicator],
     )
 
 
 def btos_ai_use_by_sector(settings: Settings, indicator: str) -> ChartData:
     """BTOS rates by NAICS sector, question wording and period (view btos_ai_use_by_sector)."""
-    return _read(
+    return _read_rows(
         settings,
-        "select * from btos_ai_use_by_sector where indicator = ? "
-        "order by series_version, naics, period_date",
+        "select * from btos_ai_use_by_sector order by series_version, naics, period_date",
         "no Census BTOS sector series yet: " + CENSUS_HINT,
+        "indicator",
         [indicator],
     )
 
 
 def btos_ai_use_by_size(settings: Settings, indicator: str) -> ChartData:
     """BTOS rates by employment size class, wording and period (view btos_ai_use_by_size)."""
-    return _read(
+    return _read_rows(
         settings,
-        "select * from btos_ai_use_by_size where indicator = ? "
-        "order by series_version, size_class, period_date",
+        "select * from btos_ai_use_by_size order by series_version, size_class, period_date",
         "no Census BTOS size-class series yet: " + CENSUS_HINT,
+        "indicator",
         [indicator],
     )
 
@@ -359,13 +368,13 @@ def nvda_data_center_split(settings: Settings) -> ChartData:
 
 def cloud_revenue_vs_capex(settings: Settings, tickers: list[str]) -> ChartData:
     """Cloud revenue per dollar of capex, four quarters to each (view cloud_revenue_vs_capex)."""
-    return _read(
+    return _read_rows(
         settings,
-        "select * from cloud_revenue_vs_capex where list_contains(?, ticker) "
-        "order by ticker, calendar_year, calendar_quarter",
+        "select * from cloud_revenue_vs_capex order by ticker, calendar_year, calendar_quarter",
         "no hyperscaler with both cloud revenue (read from its 10-Q/10-K filings) and four "
         "quarters of capex yet: " + SEC_HINT,
-        [tickers],
+        "ticker",
+        list(tickers),
     )
 
 

@@ -99,3 +99,60 @@ def test_file_identity(warehouse, tmp_path):
     with write_session(warehouse) as con:
         con.execute("select 1").fetchall()
     assert file_identity(warehouse) != before
+
+
+@pytest.mark.parametrize(
+    "read, view, column, choices, order",
+    [
+        (
+            data.gpu_vendor_quarterly,
+            "gpu_vendor_quarterly",
+            "ticker",
+            [["NVDA"], ["NVDA", "AMD"], ["NOPE"]],
+            "ticker, fiscal_year, fiscal_quarter",
+        ),
+        (
+            data.btos_ai_use_by_sector,
+            "btos_ai_use_by_sector",
+            "indicator",
+            ["btos_ai_use_rate", "btos_ai_use_expected_rate", "<script>"],
+            "series_version, naics, period_date",
+        ),
+        (
+            data.nvda_data_center_mix,
+            "nvda_data_center_mix",
+            "presentation",
+            ["original", "recast", "both"],
+            "fiscal_year, fiscal_quarter, presentation",
+        ),
+    ],
+)
+def test_every_choice_of_a_filter_is_read_from_one_kept_result(
+    warehouse, monkeypatch, read, view, column, choices, order
+):
+    """A filter's choices are rows of one query kept per file: what the default choice read
+    (the page built after a refresh) answers the others, each the rows SQL would select."""
+    calls = []
+    real_query = data._query
+
+    def counting_query(settings, sql, params):
+        calls.append(sql)
+        return real_query(settings, sql, params)
+
+    monkeypatch.setattr(data, "_query", counting_query)
+    charts = [read(warehouse, choice) for choice in choices]
+    assert len(calls) == 1 and view in calls[0]
+    vintages = {"original": ["fy27_original"], "recast": ["fy27_recast"]}
+    for choice, chart in zip(choices, charts, strict=True):
+        keep = vintages.get(choice) if view == "nvda_data_center_mix" else choice
+        keep = [keep] if isinstance(keep, str) else keep
+        where = "" if keep is None else f"where list_contains(?, {column}) "
+        params = None if keep is None else [keep]
+        expected = real_query(warehouse, f"select * from {view} {where}order by {order}", params)
+        if expected.empty:  # (DuckDB types no rows as object; the kept columns keep theirs)
+            assert chart.frame.empty and list(chart.frame.columns) == list(expected.columns)
+            assert chart.empty_reason
+        else:
+            pd.testing.assert_frame_equal(chart.frame, expected)
+            assert chart.empty_reason is None
+    assert not charts[0].frame.empty and not charts[1].frame.empty
