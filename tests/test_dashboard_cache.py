@@ -72,15 +72,21 @@ def test_a_writer_on_the_file_itself_invalidates_the_cache(warehouse):
     assert newest_price(warehouse) < cutoff
 
 
-def test_repeated_reads_query_once_and_hand_out_copies(warehouse, monkeypatch):
-    calls = []
+@pytest.fixture
+def calls(monkeypatch) -> list[str]:
+    """The SQL of every query the data functions run (through data._query, really run)."""
+    seen = []
     real_query = data._query
 
     def counting_query(settings, sql, params):
-        calls.append(sql)
+        seen.append(sql)
         return real_query(settings, sql, params)
 
     monkeypatch.setattr(data, "_query", counting_query)
+    return seen
+
+
+def test_repeated_reads_query_once_and_hand_out_copies(warehouse, calls):
     first = data.thesis_scorecard(warehouse)
     first.frame.loc[:, "value_pct"] = -1.0
     second = data.thesis_scorecard(warehouse)
@@ -128,18 +134,10 @@ def test_file_identity(warehouse, tmp_path):
     ],
 )
 def test_every_choice_of_a_filter_is_read_from_one_kept_result(
-    warehouse, monkeypatch, read, view, column, choices, order
+    warehouse, calls, read, view, column, choices, order
 ):
     """A filter's choices are rows of one query kept per file: what the default choice read
     (the page built after a refresh) answers the others, each the rows SQL would select."""
-    calls = []
-    real_query = data._query
-
-    def counting_query(settings, sql, params):
-        calls.append(sql)
-        return real_query(settings, sql, params)
-
-    monkeypatch.setattr(data, "_query", counting_query)
     charts = [read(warehouse, choice) for choice in choices]
     assert len(calls) == 1 and view in calls[0]
     vintages = {"original": ["fy27_original"], "recast": ["fy27_recast"]}
@@ -148,7 +146,7 @@ def test_every_choice_of_a_filter_is_read_from_one_kept_result(
         keep = [keep] if isinstance(keep, str) else keep
         where = "" if keep is None else f"where list_contains(?, {column}) "
         params = None if keep is None else [keep]
-        expected = real_query(warehouse, f"select * from {view} {where}order by {order}", params)
+        expected = READER.query(warehouse, f"select * from {view} {where}order by {order}", params)
         if expected.empty:  # (DuckDB types no rows as object; the kept columns keep theirs)
             assert chart.frame.empty and list(chart.frame.columns) == list(expected.columns)
             assert chart.empty_reason
