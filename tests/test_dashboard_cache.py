@@ -108,42 +108,44 @@ def test_file_identity(warehouse, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "read, view, column, choices, order",
+    "read, view, order, column, choices",
     [
         (
             data.gpu_vendor_quarterly,
             "gpu_vendor_quarterly",
-            "ticker",
-            [["NVDA"], ["NVDA", "AMD"], ["NOPE"]],
             "ticker, fiscal_year, fiscal_quarter",
+            "ticker",
+            [(["NVDA"], ["NVDA"]), (["NVDA", "AMD"], ["NVDA", "AMD"]), (["NOPE"], ["NOPE"])],
         ),
         (
             data.btos_ai_use_by_sector,
             "btos_ai_use_by_sector",
-            "indicator",
-            ["btos_ai_use_rate", "btos_ai_use_expected_rate", "<script>"],
             "series_version, naics, period_date",
+            "indicator",
+            [
+                ("btos_ai_use_rate", ["btos_ai_use_rate"]),
+                ("btos_ai_use_expected_rate", ["btos_ai_use_expected_rate"]),
+                ("<script>", ["<script>"]),
+            ],
         ),
         (
             data.nvda_data_center_mix,
             "nvda_data_center_mix",
-            "presentation",
-            ["original", "recast", "both"],
             "fiscal_year, fiscal_quarter, presentation",
+            "presentation",
+            [("original", ["fy27_original"]), ("recast", ["fy27_recast"]), ("both", None)],
         ),
     ],
 )
 def test_every_choice_of_a_filter_is_read_from_one_kept_result(
-    warehouse, calls, read, view, column, choices, order
+    warehouse, calls, read, view, order, column, choices
 ):
     """A filter's choices are rows of one query kept per file: what the default choice read
-    (the page built after a refresh) answers the others, each the rows SQL would select."""
-    charts = [read(warehouse, choice) for choice in choices]
+    (the page built after a refresh) answers the others, each the rows SQL would select
+    (`choices`: the choice, and the values of `column` it selects; None for all rows)."""
+    charts = [read(warehouse, choice) for choice, _ in choices]
     assert len(calls) == 1 and view in calls[0]
-    vintages = {"original": ["fy27_original"], "recast": ["fy27_recast"]}
-    for choice, chart in zip(choices, charts, strict=True):
-        keep = vintages.get(choice) if view == "nvda_data_center_mix" else choice
-        keep = [keep] if isinstance(keep, str) else keep
+    for (_, keep), chart in zip(choices, charts, strict=True):
         where = "" if keep is None else f"where list_contains(?, {column}) "
         params = None if keep is None else [keep]
         expected = READER.query(warehouse, f"select * from {view} {where}order by {order}", params)
